@@ -1,0 +1,115 @@
+# qchan - one entry point: build, sim, check, bench, fuzz.
+#
+# Each folder that builds code owns a fragment `<folder>/module.mk` that adds
+# to the variables below; this file holds the rules they share.  A variant
+# build (sanitizers) is the same tree compiled into another BUILD directory.
+
+SHELL := /bin/bash
+CC := gcc
+BUILD ?= build
+PYTHON := /usr/bin/python3
+SANFLAGS ?=
+OPT ?= -O2
+CFLAGS := -std=c11 -Wall -Wextra -Werror $(OPT) -g -D_POSIX_C_SOURCE=200809L \
+          -D_DEFAULT_SOURCE -Icore -Isim -Ifakespawn -Idaemons $(SANFLAGS)
+LDFLAGS := $(SANFLAGS)
+LDLIBS := -lgsl -lgslcblas -lm
+
+# Debian packages the build and the tests need; `make deps` installs them.
+DEB_PACKAGES := gcc make clang libclang-rt-14-dev libcunit1-dev libgsl-dev \
+                python3-pytest valgrind gnuplot-nox
+
+CORE_SRC := $(wildcard core/*.c)
+CORE_LIB := $(BUILD)/libqchancore.a
+# Libraries other folders add, most dependent first (link order).
+HOST_LIBS :=
+PROGRAMS :=
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+.PHONY: all deps check unit unit-asan unit-valgrind e2e fuzz fuzz-check \
+        sim bench clean
+all: $(CORE_LIB) programs
+
+-include $(wildcard */module.mk)
+
+programs: $(PROGRAMS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(CORE_LIB): $(call obj,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(HOST_LIBS) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $< -o $@ $(LDFLAGS) $(HOST_LIBS) $(CORE_LIB) -lcunit $(LDLIBS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- tests
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing Debian packages; run as root:"; \
+	    echo "  apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+unit-asan:
+	$(MAKE) BUILD=build/asan OPT=-O1 \
+	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" unit
+
+unit-valgrind: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
+	  QCHAN_UNDER_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect,possible $$t; done
+
+e2e: all
+	$(PYTHON) -m pytest -q tests/e2e
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) unit-asan
+	$(MAKE) unit-valgrind
+	$(MAKE) fuzz-check
+	$(MAKE) e2e
+
+# ---------------------------------------------------------------- fuzzing
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_FLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -o $@ -lm
+
+fuzz-run = set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
+	  mkdir -p build/fuzz/corpus/$$n; seed=tests/fuzz/corpus/$$n; \
+	  echo "== fuzz $$n ($(1) s)"; \
+	  $$f -max_total_time=$(1) -print_final_stats=0 build/fuzz/corpus/$$n \
+	    $$( [ -d $$seed ] && echo $$seed ) 2>build/fuzz/$$n.log \
+	    || { tail -40 build/fuzz/$$n.log; exit 1; }; done
+
+fuzz-check: $(FUZZ_BIN)
+	@$(call fuzz-run,5)
+
+fuzz: $(FUZZ_BIN)
+	@$(call fuzz-run,60)
+
+clean:
+	rm -rf build

@@ -1,0 +1,37 @@
+/*
+ * classify.h - qmail-todo's decision for one recipient.
+ *
+ * In this order, every domain comparison case-insensitive:
+ *	1. no '@': append "@" envnoathost;
+ *	2. while the domain is in percenthack and the local part has '%':
+ *	   the last '%' becomes the '@';
+ *	3. domain in locals: local, address kept;
+ *	4. virtualdomains key order: user@domain, domain, each suffix from a
+ *	   dot (".b.c", ".c"), the empty key; an empty prepend stops the
+ *	   search (not virtual); else local with "prepend-user@domain";
+ *	5. domain in supplsK (first K wins): channel K+2;
+ *	6. remote.
+ * Lookups are hash tables built once by classify_new(); a lookup costs
+ * the same whatever the size of the lists.
+ */
+#ifndef CLASSIFY_H
+#define CLASSIFY_H
+
+#include "control.h"
+
+struct classify;
+
+/* classify_new - tables from c (copied); NULL if out of memory */
+struct classify *classify_new(const struct control *c);
+void classify_free(struct classify *cl);
+
+/* classify_rcpt - channel of addr (len bytes, need not be NUL-terminated);
+ * the rewritten address goes into out (NUL-terminated when it fits);
+ * returns the rewritten length, which may be >= outcap (then retry with a
+ * bigger buffer) */
+size_t classify_rcpt(const struct classify *cl, const char *addr,
+                     size_t len, char *out, size_t outcap, int *chan);
+
+int classify_nchan(const struct classify *cl);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * control.h - qmail control values, read with qmail's own rules.
+ *
+ * control_load() reads a control directory into struct control:
+ *	- trailing spaces, tabs and the newline are stripped;
+ *	- in list files blank lines and lines starting with '#' are skipped;
+ *	- a number file that does not start with a digit counts as absent;
+ *	- a missing `locals` means the value of `me`; a missing `me` leaves
+ *	  it NULL (and locals empty);
+ *	- defaults: concurrencylocal 10, concurrencyremote 20,
+ *	  concurrencysupplK 20, queuelifetime 604800, envnoathost
+ *	  "envnoathost", bouncefrom "MAILER-DAEMON", bouncehost me,
+ *	  doublebouncehost me, doublebounceto "postmaster".
+ * The number of channels is 2 + supplemental channels: given by the
+ * caller, or (nchan 0) 2 + one past the highest K of any supplsK or
+ * concurrencysupplK file present.
+ *
+ * control_set() applies one NAME=VALUE change the way a scenario or
+ * --set does: number controls replace, list controls append one entry.
+ */
+#ifndef CONTROL_H
+#define CONTROL_H
+
+#include "qc.h"
+
+struct control_list {
+    char **items;   /* entries in file order, stripped, NUL-terminated */
+    size_t n;
+};
+
+struct control {
+    int nchan;
+    char *me;
+    char *envnoathost;
+    char *bouncefrom;
+    char *bouncehost;
+    char *doublebouncehost;
+    char *doublebounceto;
+    struct control_list locals;
+    struct control_list percenthack;
+    struct control_list virtualdomains;    /* raw "key:prepend" lines */
+    long queuelifetime;                     /* seconds */
+    unsigned concurrency[QC_MAX_CHANNELS];  /* [0] local [1] remote [2+K] */
+    struct control_list suppls[QC_MAX_CHANNELS]; /* [K] = supplsK */
+};
+
+struct control_error {
+    char file[512];   /* the file (or "--set") the problem is in */
+    unsigned line;    /* 0 when no line applies */
+    char msg[256];
+};
+
+/* control_init - defaults only, nchan channels (2..QC_MAX_CHANNELS) */
+int control_init(struct control *c, int nchan);
+/* control_load - read dir; nchan 0 = from the files; 0 ok, -1 error */
+int control_load(struct control *c, const char *dir, int nchan,
+                 struct control_error *err);
+/* control_set - one change: "concurrencyremote" "60", "suppls0" "x.org" */
+int control_set(struct control *c, const char *name, const char *value,
+                struct control_error *err);
+/* control_copy - deep copy; 0 ok, -1 out of memory */
+int control_copy(struct control *dst, const struct control *src);
+void control_free(struct control *c);
+
+#endif
