@@ -1,0 +1,24 @@
+/*
+ * cli.h - the `qchan` program's subcommands.
+ *
+ * Each subcommand is a function taking (argc, argv) with argv[0] the
+ * subcommand's name, returning the process exit code.  Exit codes: 0 ok,
+ * 1 the answer is "no" (a limit reached, an expect failed), 2 bad input or
+ * usage, 3 a broken invariant (a bug in qchan).
+ */
+#ifndef CLI_H
+#define CLI_H
+
+struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+};
+
+/* cli_wants_help - argv holds --help or -h */
+int cli_wants_help(int argc, char **argv);
+
+int cmd_classify(int argc, char **argv);
+int cmd_limits(int argc, char **argv);
+
+#endif
