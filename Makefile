@@ -33,7 +33,9 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
         sim bench clean
 all: $(CORE_LIB) programs
 
--include $(wildcard */module.mk)
+# Libraries first (each prepends itself to HOST_LIBS), programs last.
+-include $(wildcard fakespawn/module.mk sim/module.mk daemons/module.mk)
+-include $(wildcard cli/module.mk)
 
 programs: $(PROGRAMS)
 
