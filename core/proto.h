@@ -22,7 +22,13 @@
  * feed() returns PROTO_MORE (all input used, no complete record),
  * PROTO_OK (one record in *rec) or PROTO_ERR (one complete record that is
  * malformed; *err says why; its bytes are consumed, and the decoder is
- * ready for the next record).
+ * ready for the next record).  err may be NULL.  "Record" means the bytes
+ * before its final NUL: at most PROTO_RECORD_MAX of them are kept.
+ *
+ * Encoders return the exact number of bytes the record takes and write it
+ * only when that fits cap (call with cap 0 to size a buffer).  They return
+ * 0 for a record that cannot be encoded (bad width, number too large for
+ * the width, text holding a NUL or over the record limit, empty path...).
  */
 #ifndef PROTO_H
 #define PROTO_H
@@ -35,6 +41,9 @@
 enum proto_result { PROTO_ERR = -1, PROTO_MORE = 0, PROTO_OK = 1 };
 
 enum proto_width { PROTO_WIDTH_CLASSIC = 1, PROTO_WIDTH_BIG = 2 };
+
+/* proto_width_max - largest number the width carries: 255 or 65535 */
+unsigned proto_width_max(enum proto_width w);
 
 enum proto_error {
     PROTO_E_NONE = 0,
@@ -53,6 +62,12 @@ enum proto_error {
 const char *proto_strerror(enum proto_error err);
 
 /* ---------------------------------------------------------- todo -> send */
+
+/* D: the nchan bytes after 'D' are the flags ('0'/'1', else
+ * PROTO_E_CHANNELS, also when the record ends first), the rest the id (one
+ * or more digits within uint64_t, else PROTO_E_DIGITS).  All flags '0' is
+ * valid.  nchan is 1..QC_MAX_CHANNELS.  On PROTO_E_TOOLONG for an L record
+ * *rec holds the cut text. */
 
 struct proto_todo_rec {
     char type;          /* 'D' or 'L' */
@@ -73,7 +88,7 @@ void proto_todo_dec_init(struct proto_todo_dec *d, int nchan);
 int proto_todo_dec_feed(struct proto_todo_dec *d, const char *in, size_t len,
                         size_t *used, struct proto_todo_rec *rec,
                         enum proto_error *err);
-/* encoders return the bytes needed; they write only when that fits cap */
+/* 0 when chanmask has bits at or above nchan */
 size_t proto_todo_enc_delivery(char *out, size_t cap, int nchan,
                                uint64_t chanmask, uint64_t id);
 size_t proto_todo_enc_log(char *out, size_t cap, const char *text,
@@ -115,6 +130,11 @@ struct proto_request_dec {
     char buf[PROTO_RECORD_MAX + 1];
 };
 
+/* The path is what qmail-send's fnmake_split() makes: "<id % split>/<id>".
+ * On every PROTO_ERR *req is filled as far as the bytes go (fields past a
+ * cut are ""), so a spawner can answer for that slot: PROTO_E_TOOLONG,
+ * PROTO_E_RANGE (slot >= nslots), PROTO_E_FIELDS (empty path or empty
+ * recipient; an empty sender is a bounce and valid), in that order. */
 void proto_request_dec_init(struct proto_request_dec *d, enum proto_width w,
                             unsigned nslots);
 int proto_request_dec_feed(struct proto_request_dec *d, const char *in,
@@ -139,8 +159,11 @@ struct proto_report_dec {
     char buf[PROTO_RECORD_MAX + 1];
 };
 
-/* On PROTO_E_STATUS and PROTO_E_TOOLONG *rep is filled (slot valid, text
- * cut): qmail-send defers a mangled report and keeps a cut one. */
+/* A NUL ends a report only after the slot bytes (they may be 0).  On every
+ * PROTO_ERR *rep is filled; errors in this order: PROTO_E_RANGE (slot >=
+ * nslots), PROTO_E_STATUS (status byte not K/Z/D, or 0 when the report
+ * had none: qmail-send defers it), PROTO_E_TOOLONG (status valid, text
+ * cut: qmail-send acts on it as usual). */
 void proto_report_dec_init(struct proto_report_dec *d, enum proto_width w,
                            unsigned nslots);
 /* proto_report_dec_resize - the table grew or shrank (SIGHUP) */
@@ -148,9 +171,12 @@ void proto_report_dec_resize(struct proto_report_dec *d, unsigned nslots);
 int proto_report_dec_feed(struct proto_report_dec *d, const char *in,
                           size_t len, size_t *used, struct proto_report *rep,
                           enum proto_error *err);
+/* status must not be 0; other bad bytes are written (to test mangling) */
 size_t proto_report_enc(char *out, size_t cap, enum proto_width w,
                         unsigned slot, char status, const char *text,
                         size_t len);
+/* proto_report_text_max - the longest text a report of width w carries */
+size_t proto_report_text_max(enum proto_width w);
 
 /* ---------------------------------------------------------- clean */
 
@@ -161,7 +187,8 @@ struct proto_clean_dec {
 };
 
 void proto_clean_dec_init(struct proto_clean_dec *d);
-/* PROTO_OK with *path = the request's path */
+/* PROTO_OK with *path = the request's path; PROTO_E_EMPTY for a lone NUL,
+ * PROTO_E_TOOLONG with *path cut (never act on it) */
 int proto_clean_dec_feed(struct proto_clean_dec *d, const char *in,
                          size_t len, size_t *used, const char **path,
                          enum proto_error *err);
