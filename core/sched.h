@@ -207,7 +207,8 @@ void sched_exit_asap(struct sched *s);
 int sched_can_exit(const struct sched *s);
 
 /* sched_foreach_queued - every (message, channel) waiting in a queue with
- * its due time, in queue order per channel (to keep retry times) */
+ * its due time (to keep retry times), channel by channel in an order that
+ * depends only on the calls made */
 void sched_foreach_queued(const struct sched *s,
                           void (*fn)(void *ctx, uint64_t id, int chan,
                                      qc_time due),
