@@ -8,15 +8,22 @@
  *	- a missing `locals` means the value of `me`; a missing `me` leaves
  *	  it NULL (and locals empty);
  *	- defaults: concurrencylocal 10, concurrencyremote 20,
- *	  concurrencysupplK 20, queuelifetime 604800, envnoathost
- *	  "envnoathost", bouncefrom "MAILER-DAEMON", bouncehost me,
- *	  doublebouncehost me, doublebounceto "postmaster".
+ *	  concurrencysupplK 20, queuelifetime 604800, bouncefrom
+ *	  "MAILER-DAEMON", doublebounceto "postmaster"; envnoathost,
+ *	  bouncehost and doublebouncehost default to me, or when me is
+ *	  missing to "envnoathost", "bouncehost", "doublebouncehost"
+ *	  (qmail's control_rldef with flagme set).
  * The number of channels is 2 + supplemental channels: given by the
  * caller, or (nchan 0) 2 + one past the highest K of any supplsK or
- * concurrencysupplK file present.
+ * concurrencysupplK file present.  Given, a supplsK or concurrencysupplK
+ * file for a channel beyond it is an error naming the file.  A missing or
+ * unreadable directory or file (other than "does not exist") is an error.
  *
  * control_set() applies one NAME=VALUE change the way a scenario or
  * --set does: number controls replace, list controls append one entry.
+ * Setting `me` also changes the values that came from me because their
+ * file was absent; setting supplsK or concurrencysupplK beyond the
+ * channels there are adds channels (up to QC_MAX_CHANNELS).
  */
 #ifndef CONTROL_H
 #define CONTROL_H
@@ -42,6 +49,7 @@ struct control {
     long queuelifetime;                     /* seconds */
     unsigned concurrency[QC_MAX_CHANNELS];  /* [0] local [1] remote [2+K] */
     struct control_list suppls[QC_MAX_CHANNELS]; /* [K] = supplsK */
+    unsigned from_me;   /* internal: which values are me's (no file) */
 };
 
 struct control_error {
@@ -52,7 +60,8 @@ struct control_error {
 
 /* control_init - defaults only, nchan channels (2..QC_MAX_CHANNELS) */
 int control_init(struct control *c, int nchan);
-/* control_load - read dir; nchan 0 = from the files; 0 ok, -1 error */
+/* control_load - read dir; nchan 0 = from the files; 0 ok, -1 error
+ * (then c holds nothing and control_free(c) is harmless) */
 int control_load(struct control *c, const char *dir, int nchan,
                  struct control_error *err);
 /* control_set - one change: "concurrencyremote" "60", "suppls0" "x.org" */

@@ -1,0 +1,253 @@
+/*
+ * classify.c - qmail-todo's rewrite(): the channel of one recipient.
+ *
+ *	classify_new(c)		hash tables from a control set
+ *	classify_rcpt(cl, addr, len, out, outcap, &chan)
+ *	classify_nchan(cl)
+ *	classify_free(cl)
+ *
+ * The rules are qmail-todo's, CHANNELS patch included (see classify.h).
+ * Points where the real code decides what the summary leaves open:
+ *	- the '@' that splits an address is its LAST '@';
+ *	- percenthack cuts the domain off: "u%h@relay" becomes "u@h", and
+ *	  the loop goes on with "h" as the domain;
+ *	- virtualdomains keys are tried on the address as percenthack left
+ *	  it, and the prepend goes in front of that whole address;
+ *	- a key in virtualdomains is the text before the line's first ':';
+ *	  a key listed twice means its later line.
+ *
+ * No address is built while deciding: the address after steps 1 and 2 is
+ * always a prefix of the original (or the original plus "@envnoathost")
+ * with one '%' turned into '@', so every key is a piece of the input.
+ * Virtualdomains keys are hashed in one right-to-left pass over the
+ * address (strmap's hash folds from the end), so the cost is linear in
+ * the address and independent of the size of the lists.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "strmap.h"
+
+struct classify {
+    int nchan;
+    char *envnoathost;
+    struct strmap *locals;
+    struct strmap *percenthack;
+    struct strmap *vdoms;    /* key -> prepend */
+    struct strmap *suppls;   /* domain -> lowest K listing it */
+};
+
+/* classify_free - release the tables */
+void classify_free(struct classify *cl)
+{
+    if (!cl)
+        return;
+    free(cl->envnoathost);
+    strmap_free(cl->locals);
+    strmap_free(cl->percenthack);
+    strmap_free(cl->vdoms);
+    strmap_free(cl->suppls);
+    free(cl);
+}
+
+/* set_of - a set of the entries of l */
+static struct strmap *set_of(const struct control_list *l)
+{
+    struct strmap *m = strmap_new(l->n);
+    for (size_t i = 0; m && i < l->n; i++)
+        if (strmap_put(m, l->items[i], strlen(l->items[i]), NULL, 0) < 0) {
+            strmap_free(m);
+            return NULL;
+        }
+    return m;
+}
+
+/* vdom_map - key -> prepend; lines without ':' never reach here but are
+ * skipped all the same */
+static struct strmap *vdom_map(const struct control_list *l)
+{
+    struct strmap *m = strmap_new(l->n);
+    for (size_t i = 0; m && i < l->n; i++) {
+        const char *colon = strchr(l->items[i], ':');
+        if (colon && strmap_put(m, l->items[i], (size_t)(colon -
+                                l->items[i]), colon + 1, 0) < 0) {
+            strmap_free(m);
+            return NULL;
+        }
+    }
+    return m;
+}
+
+/* suppl_map - domain -> K; filled from the last K down so that the
+ * replacing put leaves the first K that lists a domain */
+static struct strmap *suppl_map(const struct control *c)
+{
+    size_t n = 0;
+    for (int k = 0; k < c->nchan - 2; k++)
+        n += c->suppls[k].n;
+    struct strmap *m = strmap_new(n);
+    for (int k = c->nchan - 3; m && k >= 0; k--)
+        for (size_t i = 0; i < c->suppls[k].n; i++) {
+            const char *d = c->suppls[k].items[i];
+            if (strmap_put(m, d, strlen(d), NULL, k) < 0) {
+                strmap_free(m);
+                return NULL;
+            }
+        }
+    return m;
+}
+
+/* classify_new - build the tables from c; c is not referred to later */
+struct classify *classify_new(const struct control *c)
+{
+    struct classify *cl = calloc(1, sizeof *cl);
+    if (!cl)
+        return NULL;
+    cl->nchan = c->nchan;
+    cl->envnoathost = strdup(c->envnoathost ? c->envnoathost : "envnoathost");
+    cl->locals = set_of(&c->locals);
+    cl->percenthack = set_of(&c->percenthack);
+    cl->vdoms = vdom_map(&c->virtualdomains);
+    cl->suppls = suppl_map(c);
+    if (!cl->envnoathost || !cl->locals || !cl->percenthack || !cl->vdoms ||
+        !cl->suppls) {
+        classify_free(cl);
+        return NULL;
+    }
+    return cl;
+}
+
+/* classify_nchan - number of channels the tables were built for */
+int classify_nchan(const struct classify *cl)
+{
+    return cl->nchan;
+}
+
+/*
+ * The address being classified, without copying it: local part
+ * addr[0..at), an '@', then the domain dom[0..dlen).  The domain is either
+ * a piece of addr or envnoathost.
+ */
+struct rcpt {
+    const char *addr;
+    size_t at;
+    const char *dom;
+    size_t dlen;
+};
+
+/* last_of - index of the last ch in s[0..n), n if none */
+static size_t last_of(const char *s, size_t n, char ch)
+{
+    for (size_t i = n; i > 0; i--)
+        if (s[i - 1] == ch)
+            return i - 1;
+    return n;
+}
+
+/* split - steps 1 and 2: default domain, then the percent hack */
+static void split(const struct classify *cl, const char *addr, size_t len,
+                  struct rcpt *r)
+{
+    r->addr = addr;
+    r->at = last_of(addr, len, '@');
+    if (r->at == len) {
+        r->dom = cl->envnoathost;
+        r->dlen = strlen(cl->envnoathost);
+    } else {
+        r->dom = addr + r->at + 1;
+        r->dlen = len - r->at - 1;
+    }
+    while (strmap_find(cl->percenthack, r->dom, r->dlen, NULL, NULL)) {
+        size_t pct = last_of(addr, r->at, '%');
+        if (pct == r->at)
+            break;
+        r->dom = addr + pct + 1;
+        r->dlen = r->at - pct - 1;
+        r->at = pct;
+    }
+}
+
+/* vdom_lookup - step 4: the prepend of the first key that hits, NULL if
+ * none; "" (stop, not virtual) is returned as is */
+static const char *vdom_lookup(const struct classify *cl, const struct rcpt *r)
+{
+    const char *hit = NULL, *val;
+    uint64_t h = strmap_hash_init();
+    struct strmap_piece pc[3];
+
+    /* the empty key is tried last, the suffixes from the shortest up,
+     * so a later hit in this pass is an earlier one in qmail's order */
+    pc[0].s = "";
+    pc[0].len = 0;
+    if (strmap_findv(cl->vdoms, h, pc, 1, &val, NULL))
+        hit = val;
+    for (size_t i = r->dlen; i > 0; i--) {
+        h = strmap_hash_prepend(h, r->dom + i - 1, 1);
+        if (i - 1 == 0 || r->dom[i - 1] == '.') {
+            pc[0].s = r->dom + i - 1;
+            pc[0].len = r->dlen - (i - 1);
+            if (strmap_findv(cl->vdoms, h, pc, 1, &val, NULL))
+                hit = val;
+        }
+    }
+    h = strmap_hash_prepend(h, "@", 1);
+    h = strmap_hash_prepend(h, r->addr, r->at);
+    pc[0].s = r->addr;
+    pc[0].len = r->at;
+    pc[1].s = "@";
+    pc[1].len = 1;
+    pc[2].s = r->dom;
+    pc[2].len = r->dlen;
+    if (strmap_findv(cl->vdoms, h, pc, 3, &val, NULL))
+        hit = val;
+    return hit;
+}
+
+/* emit - write [prepend "-"] local "@" domain into out, return its length */
+static size_t emit(const char *prepend, const struct rcpt *r, char *out,
+                   size_t outcap)
+{
+    const struct strmap_piece pc[5] = {
+        {prepend ? prepend : "", prepend ? strlen(prepend) : 0},
+        {"-", prepend ? 1 : 0},
+        {r->addr, r->at},
+        {"@", 1},
+        {r->dom, r->dlen},
+    };
+    size_t n = 0;
+
+    for (int i = 0; i < 5; i++) {
+        if (n < outcap && pc[i].len > 0)
+            memcpy(out + n, pc[i].s,
+                   pc[i].len < outcap - n ? pc[i].len : outcap - n);
+        n += pc[i].len;
+    }
+    if (n < outcap)
+        out[n] = '\0';
+    return n;
+}
+
+/* classify_rcpt - the channel of addr and its rewritten form */
+size_t classify_rcpt(const struct classify *cl, const char *addr,
+                     size_t len, char *out, size_t outcap, int *chan)
+{
+    struct rcpt r;
+    long k;
+
+    split(cl, addr, len, &r);
+    if (strmap_find(cl->locals, r.dom, r.dlen, NULL, NULL)) {
+        *chan = QC_CHAN_LOCAL;
+        return emit(NULL, &r, out, outcap);
+    }
+    const char *prepend = vdom_lookup(cl, &r);
+    if (prepend && *prepend) {
+        *chan = QC_CHAN_LOCAL;
+        return emit(prepend, &r, out, outcap);
+    }
+    if (strmap_find(cl->suppls, r.dom, r.dlen, NULL, &k))
+        *chan = (int)k + 2;
+    else
+        *chan = QC_CHAN_REMOTE;
+    return emit(NULL, &r, out, outcap);
+}

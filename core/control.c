@@ -1,0 +1,557 @@
+/*
+ * control.c - qmail control values: defaults, loading a directory, changes.
+ *
+ *	control_init(c, nchan)		qmail's defaults, no files
+ *	control_load(c, dir, nchan, err)	read a control directory
+ *	control_set(c, name, value, err)	one scenario or --set change
+ *	control_copy(dst, src)		deep copy
+ *	control_free(c)
+ *
+ * Which file means what follows qmail-send's and qmail-todo's
+ * getcontrols(); how a file is read follows qmail's control.c (see
+ * control_file.c).  Values that qmail takes from `me` when their own file
+ * is absent (locals, envnoathost, bouncehost, doublebouncehost) are
+ * remembered as such in from_me, so that a later change of `me` moves them
+ * too: the result is the same as if the directory had held that `me`.
+ *
+ * Diagnostics: every failure fills struct control_error with the file (or
+ * "--set") and a message; nothing is printed here.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control.h"
+#include "control_file.h"
+
+#define FROM_ME_LOCALS 1u
+#define FROM_ME_ENVNOATHOST 2u
+#define FROM_ME_BOUNCEHOST 4u
+#define FROM_ME_DOUBLEBOUNCEHOST 8u
+#define FROM_ME_ALL 15u
+
+#define MAX_SUPPL (QC_MAX_CHANNELS - 2)
+
+static const struct {
+    const char *name;
+    size_t off;
+    const char *def;     /* NULL: no default (me) */
+    unsigned from_me;    /* the me bit, 0 if me is not its default */
+} str_controls[] = {
+    {"me", offsetof(struct control, me), NULL, 0},
+    {"envnoathost", offsetof(struct control, envnoathost), "envnoathost",
+     FROM_ME_ENVNOATHOST},
+    {"bouncefrom", offsetof(struct control, bouncefrom), "MAILER-DAEMON", 0},
+    {"bouncehost", offsetof(struct control, bouncehost), "bouncehost",
+     FROM_ME_BOUNCEHOST},
+    {"doublebouncehost", offsetof(struct control, doublebouncehost),
+     "doublebouncehost", FROM_ME_DOUBLEBOUNCEHOST},
+    {"doublebounceto", offsetof(struct control, doublebounceto), "postmaster",
+     0},
+};
+#define NSTR (sizeof str_controls / sizeof str_controls[0])
+
+/* str_field - the struct member a string control lives in */
+static char **str_field(struct control *c, size_t i)
+{
+    return (char **)((char *)c + str_controls[i].off);
+}
+
+/* replace - *field = copy of value; -1 out of memory (field unchanged) */
+static int replace(char **field, const char *value)
+{
+    char *s = strdup(value);
+    if (!s)
+        return -1;
+    free(*field);
+    *field = s;
+    return 0;
+}
+
+/* list_append - one more entry at the end */
+static int list_append(struct control_list *l, const char *s)
+{
+    char *d = strdup(s);
+    char **ni = d ? realloc(l->items, (l->n + 1) * sizeof *ni) : NULL;
+    if (!ni) {
+        free(d);
+        return -1;
+    }
+    ni[l->n++] = d;
+    l->items = ni;
+    return 0;
+}
+
+/* list_clear - no entries */
+static void list_clear(struct control_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+/* list_copy - deep copy of src into the empty dst */
+static int list_copy(struct control_list *dst, const struct control_list *src)
+{
+    for (size_t i = 0; i < src->n; i++)
+        if (list_append(dst, src->items[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* suppl_index - K of "<prefix>K" written as qmail writes it (no leading
+ * zero), -1 if name is not of that form, MAX_SUPPL+ if K is too big */
+static int suppl_index(const char *name, const char *prefix)
+{
+    size_t pl = strlen(prefix);
+    const char *p = name + pl;
+    int k = 0;
+
+    if (strncmp(name, prefix, pl) != 0 || *p < '0' || *p > '9' ||
+        (p[0] == '0' && p[1] != '\0'))
+        return -1;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        if (k <= MAX_SUPPL)
+            k = k * 10 + (*p - '0');
+    }
+    return k;
+}
+
+/* file_suppl_index - K of a supplsK or concurrencysupplK name, else -1 */
+static int file_suppl_index(const char *name)
+{
+    int k = suppl_index(name, "suppls");
+    return k >= 0 ? k : suppl_index(name, "concurrencysuppl");
+}
+
+/* control_free - release everything; c is left empty */
+void control_free(struct control *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < NSTR; i++)
+        free(*str_field(c, i));
+    list_clear(&c->locals);
+    list_clear(&c->percenthack);
+    list_clear(&c->virtualdomains);
+    for (int k = 0; k < QC_MAX_CHANNELS; k++)
+        list_clear(&c->suppls[k]);
+    memset(c, 0, sizeof *c);
+}
+
+/* control_init - qmail's defaults for a directory without files */
+int control_init(struct control *c, int nchan)
+{
+    memset(c, 0, sizeof *c);
+    if (nchan < QC_MIN_CHANNELS || nchan > QC_MAX_CHANNELS)
+        return -1;
+    c->nchan = nchan;
+    c->queuelifetime = 604800;
+    c->concurrency[QC_CHAN_LOCAL] = 10;
+    for (int i = QC_CHAN_REMOTE; i < QC_MAX_CHANNELS; i++)
+        c->concurrency[i] = 20;
+    for (size_t i = 0; i < NSTR; i++)
+        if (str_controls[i].def && replace(str_field(c, i),
+                                           str_controls[i].def) < 0) {
+            control_free(c);
+            return -1;
+        }
+    /* with me missing the defaults above stand; a me set later
+     * replaces them, as if the file had been there */
+    c->from_me = FROM_ME_ALL;
+    return 0;
+}
+
+/* apply_me - give the values still taken from me the value of me */
+static int apply_me(struct control *c)
+{
+    for (size_t i = 0; i < NSTR; i++)
+        if ((c->from_me & str_controls[i].from_me) &&
+            replace(str_field(c, i), c->me) < 0)
+            return -1;
+    if (c->from_me & FROM_ME_LOCALS) {
+        list_clear(&c->locals);
+        if (list_append(&c->locals, c->me) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+/* scan_dir - highest K of a supplsK/concurrencysupplK file, -1 if none;
+ * -2 on error.  With nchan given, a K beyond it is an error. */
+static int scan_dir(const char *dir, int nchan, struct control_error *err)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int maxk = -1;
+
+    if (!d) {
+        control_error_set(err, dir, 0, "cannot open control directory: %s",
+                          strerror(errno));
+        return -2;
+    }
+    for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
+        int k = file_suppl_index(de->d_name);
+        if (k < 0)
+            continue;
+        if (k >= MAX_SUPPL || (nchan && k >= nchan - 2)) {
+            char path[sizeof err->file];
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+            if (k >= MAX_SUPPL)
+                control_error_set(err, path, 0, "supplemental channel %s but "
+                                  "at most %d channels", de->d_name +
+                                  strcspn(de->d_name, "0123456789"),
+                                  QC_MAX_CHANNELS);
+            else
+                control_error_set(err, path, 0, "supplemental channel %d but "
+                                  "only %d channels", k, nchan);
+            closedir(d);
+            return -2;
+        }
+        if (k > maxk)
+            maxk = k;
+    }
+    if (errno) {
+        control_error_set(err, dir, 0, "cannot read control directory: %s",
+                          strerror(errno));
+        closedir(d);
+        return -2;
+    }
+    closedir(d);
+    return maxk;
+}
+
+struct list_ctx {
+    struct control_list *l;
+    int need_colon;      /* virtualdomains: a line without ':' is skipped */
+};
+
+/* add_entry - control_file_list callback */
+static int add_entry(const char *entry, unsigned lineno, void *ctx)
+{
+    struct list_ctx *lc = ctx;
+
+    (void)lineno;
+    if (lc->need_colon && !strchr(entry, ':'))
+        return 0;
+    return list_append(lc->l, entry) < 0 ? -1 : 0;
+}
+
+/* load_file - read one file; 1 present, 0 absent, -1 error */
+static int load_file(const char *dir, const char *name, char **buf,
+                     size_t *len, struct control_error *err)
+{
+    return control_file_read(dir, name, buf, len, err);
+}
+
+/* nomem - the out-of-memory error */
+static int nomem(struct control_error *err, const char *dir, const char *name)
+{
+    char path[sizeof err->file];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    control_error_set(err, path, 0, "out of memory");
+    return -1;
+}
+
+/* load_string - a first-line control; absent leaves the default */
+static int load_string(struct control *c, const char *dir, size_t i,
+                       struct control_error *err)
+{
+    char *buf;
+    size_t len;
+    int r = load_file(dir, str_controls[i].name, &buf, &len, err);
+
+    if (r <= 0)
+        return r;
+    char *line = control_file_line(buf, len);
+    free(buf);
+    if (!line)
+        return nomem(err, dir, str_controls[i].name);
+    free(*str_field(c, i));
+    *str_field(c, i) = line;
+    c->from_me &= ~str_controls[i].from_me;
+    return 1;
+}
+
+/* load_number - a number control; absent or not a number keeps *v */
+static int load_number(const char *dir, const char *name, unsigned long max,
+                       unsigned long *v, struct control_error *err)
+{
+    char *buf;
+    size_t len;
+    int r = load_file(dir, name, &buf, &len, err);
+
+    if (r <= 0)
+        return r;
+    r = control_file_number(buf, len, max, v);
+    free(buf);
+    return r;
+}
+
+/* load_list - a list control; 1 present, 0 absent (list untouched) */
+static int load_list(struct control_list *l, const char *dir,
+                     const char *name, int need_colon,
+                     struct control_error *err)
+{
+    char *buf;
+    size_t len;
+    int r = load_file(dir, name, &buf, &len, err);
+
+    if (r <= 0)
+        return r;
+    struct list_ctx lc = {l, need_colon};
+    list_clear(l);
+    r = control_file_list(buf, len, add_entry, &lc);
+    free(buf);
+    return r ? nomem(err, dir, name) : 1;
+}
+
+/* load_numbers - queuelifetime and the concurrency of every channel */
+static int load_numbers(struct control *c, const char *dir,
+                        struct control_error *err)
+{
+    unsigned long v;
+    char name[32];
+
+    v = (unsigned long)c->queuelifetime;
+    if (load_number(dir, "queuelifetime", LONG_MAX, &v, err) < 0)
+        return -1;
+    c->queuelifetime = (long)v;
+    for (int ch = 0; ch < c->nchan; ch++) {
+        if (ch == QC_CHAN_LOCAL)
+            snprintf(name, sizeof name, "concurrencylocal");
+        else if (ch == QC_CHAN_REMOTE)
+            snprintf(name, sizeof name, "concurrencyremote");
+        else
+            snprintf(name, sizeof name, "concurrencysuppl%d", ch - 2);
+        v = c->concurrency[ch];
+        if (load_number(dir, name, UINT_MAX, &v, err) < 0)
+            return -1;
+        c->concurrency[ch] = (unsigned)v;
+    }
+    return 0;
+}
+
+/* load_lists - locals, percenthack, virtualdomains, suppls */
+static int load_lists(struct control *c, const char *dir,
+                      struct control_error *err)
+{
+    char name[32];
+    int r = load_list(&c->locals, dir, "locals", 0, err);
+
+    if (r < 0)
+        return -1;
+    if (r > 0)
+        c->from_me &= ~FROM_ME_LOCALS;
+    if (load_list(&c->percenthack, dir, "percenthack", 0, err) < 0 ||
+        load_list(&c->virtualdomains, dir, "virtualdomains", 1, err) < 0)
+        return -1;
+    for (int k = 0; k < c->nchan - 2; k++) {
+        snprintf(name, sizeof name, "suppls%d", k);
+        if (load_list(&c->suppls[k], dir, name, 0, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* control_load - read the control directory dir */
+int control_load(struct control *c, const char *dir, int nchan,
+                 struct control_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (nchan != 0 && (nchan < QC_MIN_CHANNELS || nchan > QC_MAX_CHANNELS)) {
+        control_error_set(err, dir, 0, "%d channels: must be %d to %d",
+                          nchan, QC_MIN_CHANNELS, QC_MAX_CHANNELS);
+        return -1;
+    }
+    int maxk = scan_dir(dir, nchan, err);
+    if (maxk < -1)
+        return -1;
+    if (control_init(c, nchan ? nchan : maxk + 3) < 0)
+        return nomem(err, dir, ".");
+    /* me first: the files that are absent fall back to it */
+    size_t i_me = 0;
+    int r = load_string(c, dir, i_me, err);
+    if (r < 0)
+        goto fail;
+    if (r > 0 && apply_me(c) < 0) {
+        nomem(err, dir, "me");
+        goto fail;
+    }
+    for (size_t i = 1; i < NSTR; i++)
+        if (load_string(c, dir, i, err) < 0)
+            goto fail;
+    if (load_numbers(c, dir, err) < 0 || load_lists(c, dir, err) < 0)
+        goto fail;
+    return 0;
+fail:
+    control_free(c);
+    return -1;
+}
+
+/* ---------------------------------------------------------------- changes */
+
+/* parse_number - strict decimal, at most max; -1 if not */
+static int parse_number(const char *s, unsigned long max, unsigned long *v)
+{
+    unsigned long n = 0;
+
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        unsigned d = (unsigned)(*s - '0');
+        if (n > (max - d) / 10)
+            return -1;
+        n = n * 10 + d;
+    }
+    *v = n;
+    return 0;
+}
+
+/* grow_to - make channel chan exist (supplemental channels added) */
+static int grow_to(struct control *c, int chan, const char *name,
+                   struct control_error *err)
+{
+    if (chan >= QC_MAX_CHANNELS) {
+        control_error_set(err, "--set", 0, "%s: supplemental channel %d but "
+                          "at most %d channels", name, chan - 2,
+                          QC_MAX_CHANNELS);
+        return -1;
+    }
+    if (chan >= c->nchan)
+        c->nchan = chan + 1;
+    return 0;
+}
+
+/* set_number - concurrency or queuelifetime */
+static int set_number(struct control *c, const char *name, const char *value,
+                      int chan, struct control_error *err)
+{
+    unsigned long v;
+    unsigned long max = chan < 0 ? LONG_MAX : UINT_MAX;
+
+    if (parse_number(value, max, &v) < 0) {
+        control_error_set(err, "--set", 0, "%s: '%s' is not a number from 0 "
+                          "to %lu", name, value, max);
+        return -1;
+    }
+    if (chan < 0)
+        c->queuelifetime = (long)v;
+    else if (grow_to(c, chan, name, err) < 0)
+        return -1;
+    else
+        c->concurrency[chan] = (unsigned)v;
+    return 0;
+}
+
+/* set_list - append one entry to a list control */
+static int set_list(struct control *c, struct control_list *l,
+                    const char *name, const char *value,
+                    struct control_error *err)
+{
+    if (!*value) {
+        control_error_set(err, "--set", 0, "%s: empty entry", name);
+        return -1;
+    }
+    if (l == &c->virtualdomains && !strchr(value, ':')) {
+        control_error_set(err, "--set", 0, "virtualdomains: '%s' is not "
+                          "key:prepend", value);
+        return -1;
+    }
+    /* locals taken from me was no file; the first entry set is the file */
+    if (l == &c->locals && (c->from_me & FROM_ME_LOCALS)) {
+        list_clear(l);
+        c->from_me &= ~FROM_ME_LOCALS;
+    }
+    if (list_append(l, value) < 0) {
+        control_error_set(err, "--set", 0, "%s: out of memory", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* set_string - a first-line control */
+static int set_string(struct control *c, size_t i, const char *value,
+                      struct control_error *err)
+{
+    if (replace(str_field(c, i), value) < 0 ||
+        (i == 0 && apply_me(c) < 0)) {
+        control_error_set(err, "--set", 0, "%s: out of memory",
+                          str_controls[i].name);
+        return -1;
+    }
+    c->from_me &= ~str_controls[i].from_me;
+    return 0;
+}
+
+/* control_set - one NAME=VALUE change */
+int control_set(struct control *c, const char *name, const char *value,
+                struct control_error *err)
+{
+    int k;
+
+    for (size_t i = 0; i < NSTR; i++)
+        if (strcmp(name, str_controls[i].name) == 0)
+            return set_string(c, i, value, err);
+    if (strcmp(name, "queuelifetime") == 0)
+        return set_number(c, name, value, -1, err);
+    if (strcmp(name, "concurrencylocal") == 0)
+        return set_number(c, name, value, QC_CHAN_LOCAL, err);
+    if (strcmp(name, "concurrencyremote") == 0)
+        return set_number(c, name, value, QC_CHAN_REMOTE, err);
+    if ((k = suppl_index(name, "concurrencysuppl")) >= 0)
+        return set_number(c, name, value, k + 2, err);
+    if (strcmp(name, "locals") == 0)
+        return set_list(c, &c->locals, name, value, err);
+    if (strcmp(name, "percenthack") == 0)
+        return set_list(c, &c->percenthack, name, value, err);
+    if (strcmp(name, "virtualdomains") == 0)
+        return set_list(c, &c->virtualdomains, name, value, err);
+    if ((k = suppl_index(name, "suppls")) >= 0) {
+        if (grow_to(c, k + 2, name, err) < 0)
+            return -1;
+        return set_list(c, &c->suppls[k], name, value, err);
+    }
+    control_error_set(err, "--set", 0, "unknown control '%s'", name);
+    return -1;
+}
+
+/* control_copy - deep copy of src into dst */
+int control_copy(struct control *dst, const struct control *src)
+{
+    *dst = *src;
+    for (size_t i = 0; i < NSTR; i++)
+        *str_field(dst, i) = NULL;
+    memset(&dst->locals, 0, sizeof dst->locals);
+    memset(&dst->percenthack, 0, sizeof dst->percenthack);
+    memset(&dst->virtualdomains, 0, sizeof dst->virtualdomains);
+    memset(dst->suppls, 0, sizeof dst->suppls);
+    for (size_t i = 0; i < NSTR; i++) {
+        const char *s = *str_field((struct control *)src, i);
+        if (s && replace(str_field(dst, i), s) < 0)
+            goto fail;
+    }
+    if (list_copy(&dst->locals, &src->locals) < 0 ||
+        list_copy(&dst->percenthack, &src->percenthack) < 0 ||
+        list_copy(&dst->virtualdomains, &src->virtualdomains) < 0)
+        goto fail;
+    for (int k = 0; k < MAX_SUPPL; k++)
+        if (list_copy(&dst->suppls[k], &src->suppls[k]) < 0)
+            goto fail;
+    return 0;
+fail:
+    control_free(dst);
+    return -1;
+}
