@@ -1,0 +1,489 @@
+/*
+ * fs_model.c - fake spawner behaviour; see fs_model.h.
+ *
+ * Domain overrides live in a small open-addressing table keyed by the
+ * lower-cased domain, so a lookup costs one hash whatever the number of
+ * overrides.  Outages are few and are scanned in order: the first listed
+ * that matches wins, which lets an administrator write a narrow outage
+ * before a broad one.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs_model.h"
+#include "fs_rand.h"
+
+struct fs_behaviour {
+    int has_latency;
+    struct fs_dist latency;
+    int has_outcome;
+    double p_ok, p_defer;   /* cumulative thresholds; fail is the rest */
+};
+
+enum fs_outage_kind { FS_OUT_DEFER, FS_OUT_FAIL, FS_OUT_TIMEOUT };
+
+struct fs_outage {
+    int chan;              /* -1: a domain outage */
+    char *domain;          /* lower case */
+    qc_time from, to;
+    enum fs_outage_kind kind;
+    qc_time timeout;
+};
+
+struct fs_domain {
+    char *name;            /* lower case; NULL = empty bucket */
+    struct fs_behaviour b;
+};
+
+struct fs_model {
+    int nchan;
+    uint64_t seed;
+    struct fs_behaviour chan[QC_MAX_CHANNELS];
+    unsigned fds[QC_MAX_CHANNELS];
+    struct fs_domain *dom;  /* hash table */
+    size_t ndom, domcap;
+    struct fs_outage *out;
+    size_t nout;
+};
+
+#define DOMAIN_MAX 255
+
+/* fs_model_new - defaults everywhere */
+struct fs_model *fs_model_new(int nchan, uint64_t seed)
+{
+    if (nchan < QC_MIN_CHANNELS || nchan > QC_MAX_CHANNELS)
+        return NULL;
+    struct fs_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->nchan = nchan;
+    m->seed = seed;
+    for (int c = 0; c < QC_MAX_CHANNELS; c++) {
+        m->chan[c].has_latency = 1;
+        m->chan[c].latency.kind = FS_DIST_CONST;
+        m->chan[c].latency.a = 1;
+        m->chan[c].has_outcome = 1;
+        m->chan[c].p_ok = 1;
+        m->chan[c].p_defer = 1;
+        m->fds[c] = FS_FDS_DEFAULT;
+    }
+    return m;
+}
+
+/* fs_model_free - release the model */
+void fs_model_free(struct fs_model *m)
+{
+    if (!m)
+        return;
+    for (int c = 0; c < QC_MAX_CHANNELS; c++)
+        fs_dist_free(&m->chan[c].latency);
+    for (size_t i = 0; i < m->domcap; i++)
+        if (m->dom[i].name) {
+            free(m->dom[i].name);
+            fs_dist_free(&m->dom[i].b.latency);
+        }
+    free(m->dom);
+    for (size_t i = 0; i < m->nout; i++)
+        free(m->out[i].domain);
+    free(m->out);
+    free(m);
+}
+
+/* fs_model_set_seed - a new seed (the --seed option) */
+void fs_model_set_seed(struct fs_model *m, uint64_t seed)
+{
+    m->seed = seed;
+}
+
+/* lower - a lower-case copy of s into buf; -1 if too long */
+static int lower(const char *s, char *buf, size_t cap)
+{
+    size_t i = 0;
+    for (; s[i]; i++) {
+        if (i + 1 >= cap)
+            return -1;
+        buf[i] = (char)tolower((unsigned char)s[i]);
+    }
+    buf[i] = '\0';
+    return 0;
+}
+
+/* dom_find - the bucket of a lower-case name (empty if absent) */
+static struct fs_domain *dom_find(const struct fs_model *m, const char *name)
+{
+    if (m->domcap == 0)
+        return NULL;
+    size_t mask = m->domcap - 1;
+    size_t i = fs_rand_hash(name, strlen(name)) & mask;
+    while (m->dom[i].name && strcmp(m->dom[i].name, name) != 0)
+        i = (i + 1) & mask;
+    return &m->dom[i];
+}
+
+/* dom_grow - double the table */
+static int dom_grow(struct fs_model *m)
+{
+    size_t cap = m->domcap ? 2 * m->domcap : 16;
+    struct fs_domain *old = m->dom;
+    size_t oldcap = m->domcap;
+    m->dom = calloc(cap, sizeof *m->dom);
+    if (!m->dom) {
+        m->dom = old;
+        return -1;
+    }
+    m->domcap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].name)
+            *dom_find(m, old[i].name) = old[i];
+    free(old);
+    return 0;
+}
+
+/* dom_get - the entry of a lower-case name, created if needed */
+static struct fs_domain *dom_get(struct fs_model *m, const char *name)
+{
+    struct fs_domain *d = dom_find(m, name);
+    if (d && d->name)
+        return d;
+    if (2 * (m->ndom + 1) > m->domcap && dom_grow(m) < 0)
+        return NULL;
+    d = dom_find(m, name);
+    d->name = strdup(name);
+    if (!d->name)
+        return NULL;
+    m->ndom++;
+    return d;
+}
+
+/* parse_outcome - "ok W defer W fail W" in any order and subset */
+static int parse_outcome(struct fs_behaviour *b, char **w, int n, int *used,
+                         char *err, size_t errcap)
+{
+    double ok = 0, defer = 0, fail = 0;
+    int i = 0;
+    while (i < n && (strcmp(w[i], "ok") == 0 || strcmp(w[i], "defer") == 0 ||
+                     strcmp(w[i], "fail") == 0)) {
+        char num[64];
+        double v;
+        if (i + 1 >= n || snprintf(num, sizeof num, "%s", w[i + 1]) >=
+                              (int)sizeof num) {
+            snprintf(err, errcap, "expected a weight after '%s'", w[i]);
+            return -1;
+        }
+        size_t len = strlen(num);
+        if (len && num[len - 1] == '%')
+            num[len - 1] = '\0';
+        if (fs_parse_number(num, &v) < 0) {
+            snprintf(err, errcap, "expected a weight after '%s', not '%s'",
+                     w[i], w[i + 1]);
+            return -1;
+        }
+        if (w[i][0] == 'o')
+            ok = v;
+        else if (w[i][0] == 'd')
+            defer = v;
+        else
+            fail = v;
+        i += 2;
+    }
+    if (i == 0) {
+        snprintf(err, errcap, "expected 'ok', 'defer' or 'fail' and a "
+                 "weight after 'outcome'");
+        return -1;
+    }
+    double sum = ok + defer + fail;
+    if (sum <= 0) {
+        snprintf(err, errcap, "outcome weights add up to 0");
+        return -1;
+    }
+    b->has_outcome = 1;
+    b->p_ok = ok / sum;
+    b->p_defer = (ok + defer) / sum;
+    *used = i;
+    return 0;
+}
+
+/* parse_behaviour - latency/outcome/fds options from w; fds NULL when
+ * not allowed */
+static int parse_behaviour(struct fs_behaviour *b, unsigned *fds, char **w,
+                           int n, const char *basedir, char *err,
+                           size_t errcap)
+{
+    int i = 0;
+    if (n == 0) {
+        snprintf(err, errcap, "expected 'latency', 'outcome'%s",
+                 fds ? " or 'fds'" : "");
+        return -1;
+    }
+    while (i < n) {
+        int used = 0;
+        if (strcmp(w[i], "latency") == 0) {
+            struct fs_dist d;
+            if (fs_dist_parse(&d, w + i + 1, n - i - 1, &used, basedir, err,
+                              errcap) < 0)
+                return -1;
+            fs_dist_free(&b->latency);
+            b->latency = d;
+            b->has_latency = 1;
+            i += 1 + used;
+        } else if (strcmp(w[i], "outcome") == 0) {
+            if (parse_outcome(b, w + i + 1, n - i - 1, &used, err,
+                              errcap) < 0)
+                return -1;
+            i += 1 + used;
+        } else if (fds && strcmp(w[i], "fds") == 0) {
+            double v;
+            if (i + 1 >= n || fs_parse_number(w[i + 1], &v) < 0 ||
+                v != floor(v) || v < 1 || v > FS_FDS_MAX) {
+                snprintf(err, errcap, "expected a whole number of "
+                         "descriptors from 1 to %d after 'fds'", FS_FDS_MAX);
+                return -1;
+            }
+            *fds = (unsigned)v;
+            i += 2;
+        } else {
+            snprintf(err, errcap, "expected 'latency', 'outcome'%s, not '%s'",
+                     fds ? ", 'fds'" : "", w[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* parse_time - seconds into qc_time */
+static int parse_time(const char *s, qc_time *t)
+{
+    double v;
+    if (fs_parse_number(s, &v) < 0 || v > 1e12)
+        return -1;
+    *t = (qc_time)llround(v * (double)QC_SEC);
+    return 0;
+}
+
+/* parse_outage - TARGET from A to B defer|fail|timeout S */
+static int parse_outage(struct fs_model *m, char **w, int n, char *err,
+                        size_t errcap)
+{
+    struct fs_outage o;
+    memset(&o, 0, sizeof o);
+    if (n < 1) {
+        snprintf(err, errcap, "expected a channel or domain after 'outage'");
+        return -1;
+    }
+    if (n < 5 || strcmp(w[1], "from") != 0 || parse_time(w[2], &o.from) < 0 ||
+        strcmp(w[3], "to") != 0 || parse_time(w[4], &o.to) < 0) {
+        snprintf(err, errcap, "expected 'outage TARGET from SECONDS to "
+                 "SECONDS defer|fail|timeout SECONDS'");
+        return -1;
+    }
+    if (o.to < o.from) {
+        snprintf(err, errcap, "outage: expected 'from' before 'to'");
+        return -1;
+    }
+    if (n >= 6 && strcmp(w[5], "defer") == 0 && n == 6) {
+        o.kind = FS_OUT_DEFER;
+    } else if (n >= 6 && strcmp(w[5], "fail") == 0 && n == 6) {
+        o.kind = FS_OUT_FAIL;
+    } else if (n == 7 && strcmp(w[5], "timeout") == 0 &&
+               parse_time(w[6], &o.timeout) == 0) {
+        o.kind = FS_OUT_TIMEOUT;
+    } else {
+        snprintf(err, errcap, "expected 'defer', 'fail' or 'timeout "
+                 "SECONDS' at the end of the outage");
+        return -1;
+    }
+    o.chan = qc_channel_parse(w[0], m->nchan);
+    if (o.chan < 0) {
+        char buf[DOMAIN_MAX + 1];
+        if (strchr(w[0], '.') == NULL && (strcmp(w[0], "local") == 0 ||
+                                          strcmp(w[0], "remote") == 0 ||
+                                          strncmp(w[0], "suppl", 5) == 0)) {
+            snprintf(err, errcap, "no channel '%s' among %d channels", w[0],
+                     m->nchan);
+            return -1;
+        }
+        if (lower(w[0], buf, sizeof buf) < 0 ||
+            !(o.domain = strdup(buf))) {
+            snprintf(err, errcap, "domain too long or out of memory");
+            return -1;
+        }
+    }
+    struct fs_outage *p = realloc(m->out, (m->nout + 1) * sizeof *p);
+    if (!p) {
+        free(o.domain);
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
+    m->out = p;
+    m->out[m->nout++] = o;
+    return 0;
+}
+
+/* fs_model_line - one spawner, domain or outage line */
+int fs_model_line(struct fs_model *m, char **w, int n, const char *basedir,
+                  char *err, size_t errcap)
+{
+    if (n < 1)
+        return -2;
+    if (strcmp(w[0], "spawner") == 0) {
+        if (n < 2) {
+            snprintf(err, errcap, "expected a channel name after 'spawner'");
+            return -1;
+        }
+        int c = qc_channel_parse(w[1], m->nchan);
+        if (c < 0) {
+            snprintf(err, errcap, "expected a channel name (local, remote, "
+                     "suppl0..suppl%d), not '%s'", m->nchan - 3, w[1]);
+            return -1;
+        }
+        return parse_behaviour(&m->chan[c], &m->fds[c], w + 2, n - 2,
+                               basedir, err, errcap);
+    }
+    if (strcmp(w[0], "domain") == 0) {
+        char buf[DOMAIN_MAX + 1];
+        if (n < 2 || lower(w[1], buf, sizeof buf) < 0) {
+            snprintf(err, errcap, "expected a domain after 'domain'");
+            return -1;
+        }
+        struct fs_behaviour b;
+        memset(&b, 0, sizeof b);
+        if (parse_behaviour(&b, NULL, w + 2, n - 2, basedir, err,
+                            errcap) < 0) {
+            fs_dist_free(&b.latency);
+            return -1;
+        }
+        struct fs_domain *d = dom_get(m, buf);
+        if (!d) {
+            fs_dist_free(&b.latency);
+            snprintf(err, errcap, "out of memory");
+            return -1;
+        }
+        /* a second line for a domain adds to the first */
+        if (b.has_latency) {
+            fs_dist_free(&d->b.latency);
+            d->b.latency = b.latency;
+            d->b.has_latency = 1;
+        }
+        if (b.has_outcome) {
+            d->b.has_outcome = 1;
+            d->b.p_ok = b.p_ok;
+            d->b.p_defer = b.p_defer;
+        }
+        return 0;
+    }
+    if (strcmp(w[0], "outage") == 0)
+        return parse_outage(m, w + 1, n - 1, err, errcap);
+    return -2;
+}
+
+/* Report texts, as qmail-rspawn and qmail-lspawn word them. */
+static const char *const text_remote[] = {
+    "192.0.2.25 accepted message./Remote host said: 250 2.0.0 ok\n",
+    "Connected to 192.0.2.25 but sender was rejected./Remote host said: "
+    "451 4.3.0 try again later\n",
+    "Connected to 192.0.2.25 but recipient was rejected./Remote host said: "
+    "550 5.1.1 no such user\n",
+};
+static const char *const text_local[] = {
+    "did 0+0+1/\n",
+    "Temporary error on maildir delivery. (#4.2.1)\n",
+    "Sorry, no mailbox here by that name. (#5.1.1)\n",
+};
+static const char text_out_defer[] =
+    "Connected to 192.0.2.25 but greeting failed./Remote host said: "
+    "421 4.3.2 service not available (outage)\n";
+static const char text_out_fail[] =
+    "Connected to 192.0.2.25 but recipient was rejected./Remote host said: "
+    "554 5.7.1 service unavailable (outage)\n";
+static const char text_out_timeout[] =
+    "Connected to 192.0.2.25 but connection died. (#4.4.2)\n";
+
+/* outage_at - the first outage matching the attempt, or NULL */
+static const struct fs_outage *outage_at(const struct fs_model *m, int chan,
+                                         const char *dom, qc_time now)
+{
+    for (size_t i = 0; i < m->nout; i++) {
+        const struct fs_outage *o = &m->out[i];
+        if (now < o->from || now >= o->to)
+            continue;
+        if (o->domain ? (dom && strcmp(o->domain, dom) == 0)
+                      : o->chan == chan)
+            return o;
+    }
+    return NULL;
+}
+
+/* fs_model_decide - one attempt's latency and outcome */
+void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
+                     uint64_t key, unsigned attempt, qc_time now,
+                     struct fs_result *r)
+{
+    char buf[DOMAIN_MAX + 1];
+    const char *dom = NULL;
+    if (chan < 0 || chan >= QC_MAX_CHANNELS)
+        chan = QC_CHAN_REMOTE;
+    if (domain && lower(domain, buf, sizeof buf) == 0)
+        dom = buf;
+    const struct fs_behaviour *cb = &m->chan[chan];
+    const struct fs_behaviour *db = NULL;
+    if (dom && m->ndom) {
+        const struct fs_domain *d = dom_find(m, dom);
+        if (d && d->name)
+            db = &d->b;
+    }
+    const struct fs_dist *lat =
+        db && db->has_latency ? &db->latency : &cb->latency;
+    const struct fs_behaviour *ob = db && db->has_outcome ? db : cb;
+
+    double u = fs_rand_u01(m->seed, FS_STREAM_LATENCY, key, attempt);
+    double secs = fs_dist_sample(lat, u);
+    r->latency = (qc_time)llround(secs * (double)QC_SEC);
+    r->outage = 0;
+
+    const struct fs_outage *o = m->nout ? outage_at(m, chan, dom, now) : NULL;
+    if (o) {
+        r->outage = 1;
+        if (o->kind == FS_OUT_TIMEOUT) {
+            r->latency = o->timeout;
+            r->status = 'Z';
+            r->text = text_out_timeout;
+        } else if (o->kind == FS_OUT_FAIL) {
+            r->status = 'D';
+            r->text = text_out_fail;
+        } else {
+            r->status = 'Z';
+            r->text = text_out_defer;
+        }
+        return;
+    }
+    const char *const *texts = chan == QC_CHAN_LOCAL ? text_local
+                                                     : text_remote;
+    double v = fs_rand_u01(m->seed, FS_STREAM_OUTCOME, key, attempt);
+    if (v < ob->p_ok) {
+        r->status = 'K';
+        r->text = texts[0];
+    } else if (v < ob->p_defer) {
+        r->status = 'Z';
+        r->text = texts[1];
+    } else {
+        r->status = 'D';
+        r->text = texts[2];
+    }
+}
+
+/* fs_model_fds - per-delivery descriptors of chan's spawner */
+unsigned fs_model_fds(const struct fs_model *m, int chan)
+{
+    if (chan < 0 || chan >= QC_MAX_CHANNELS)
+        return FS_FDS_DEFAULT;
+    return m->fds[chan];
+}
+
+/* fs_model_key - key of a recipient of message msg */
+uint64_t fs_model_key(uint64_t msg, const char *rcpt)
+{
+    return fs_rand_mix(msg) ^ fs_rand_hash(rcpt, strlen(rcpt));
+}

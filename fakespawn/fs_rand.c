@@ -1,0 +1,48 @@
+/*
+ * fs_rand.c - counter-based random numbers; see fs_rand.h.
+ *
+ * Each argument is folded in through splitmix64's finalizer, which is a
+ * bijection with full avalanche: nearby counters (message 1, 2, 3...)
+ * give unrelated outputs.  Good enough for simulation, and the same on
+ * every machine because it is integer arithmetic only.
+ */
+#include "fs_rand.h"
+
+/* fs_rand_mix - splitmix64's output function */
+uint64_t fs_rand_mix(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* fs_rand_u64 - 64 bits for (seed, stream, key, sub) */
+uint64_t fs_rand_u64(uint64_t seed, uint64_t stream, uint64_t key,
+                     uint64_t sub)
+{
+    uint64_t h = fs_rand_mix(seed);
+    h = fs_rand_mix(h ^ stream);
+    h = fs_rand_mix(h ^ key);
+    return fs_rand_mix(h ^ sub);
+}
+
+/* fs_rand_u01 - uniform in the open interval (0, 1) */
+double fs_rand_u01(uint64_t seed, uint64_t stream, uint64_t key,
+                   uint64_t sub)
+{
+    /* 53 bits and half a step: inverse CDFs never see 0 or 1 */
+    uint64_t x = fs_rand_u64(seed, stream, key, sub) >> 11;
+    return ((double)x + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+/* fs_rand_hash - FNV-1a, mixed */
+uint64_t fs_rand_hash(const char *s, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return fs_rand_mix(h);
+}
