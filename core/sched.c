@@ -27,6 +27,7 @@
  * operations are O(log n); nothing scans all jobs or all slots.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,8 @@
 #include "prioq.h"
 #include "retry.h"
 #include "sched.h"
+
+#define NO_JOB SIZE_MAX
 
 #define LIFETIME_TEXT \
     "I'm not going to try again; this message has been in the queue too long.\n"
@@ -82,7 +85,7 @@ struct sched {
     struct job *jobs;
     size_t njobs;            /* allocated */
     size_t jobs_used;
-    size_t job_free;         /* head of the free list, njobs if none */
+    size_t job_free;         /* head of the free list, NO_JOB if none */
     struct msgtab msgs;
     struct prioq done;       /* messages with no list left */
     uint64_t next_delid;
@@ -197,7 +200,7 @@ struct sched *sched_new(const struct sched_config *cfg,
     s->sink = *sink;
     s->nchan = cfg->nchan;
     s->next_delid = 1;
-    s->job_free = 0;
+    s->job_free = NO_JOB;
     for (int c = 0; c < s->nchan; c++) {
         s->chans[c].limit = cfg->concurrency[c];
         s->chans[c].spawner_limit = UINT_MAX;
@@ -450,7 +453,7 @@ static int pass_begin(struct sched *s, int c, qc_time now)
 {
     struct channel *ch = &s->chans[c];
     struct prioq_elt e;
-    if (s->job_free >= s->njobs)
+    if (s->job_free == NO_JOB)
         return 0;
     if (!prioq_min(&ch->queue, &e) || e.due > now)
         return 0;
@@ -571,7 +574,7 @@ qc_time sched_next_wakeup(const struct sched *s, qc_time now)
         return QC_TIME_NEVER;
     qc_time t = QC_TIME_NEVER;
     struct prioq_elt e;
-    int job_free = s->job_free < s->njobs && !s->exiting;
+    int job_free = s->job_free != NO_JOB && !s->exiting;
     for (int c = 0; c < s->nchan; c++) {
         const struct channel *ch = &s->chans[c];
         if (ch->pass_open) {
