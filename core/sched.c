@@ -19,7 +19,8 @@
  *
  * Where qchan departs from the patch (profile SCHED_PROFILE_QCHAN): a raise
  * of concurrency on reconfiguration is curbed to the spawner's limit, and
- * the delivery and job tables grow with it.  Under
+ * the delivery and job tables grow with it; a channel paused with
+ * concurrency 0 opens no pass, so it holds no job the others need.  Under
  * SCHED_PROFILE_CHANNELS_COMPAT the tables stay as sized at start-up, and
  * a raise beyond them is reported as the overrun the patch would suffer.
  *
@@ -447,13 +448,23 @@ static void pass_end(struct sched *s, int c, qc_time now)
     job_close(s, j, now);
 }
 
+/* pass_useful - may a pass open on chan.  qmail-send opens one whatever
+ * the cap, so a channel paused with concurrency 0 holds a job it cannot
+ * use and the others lose it; the qchan profile opens none there. */
+static int pass_useful(const struct sched *s, int c)
+{
+    if (s->cfg.profile == SCHED_PROFILE_CHANNELS_COMPAT)
+        return 1;
+    return s->chans[c].limit > 0 && s->chans[c].alive;
+}
+
 /* pass_begin - open a pass on the first due message; 1 if anything
  * changed */
 static int pass_begin(struct sched *s, int c, qc_time now)
 {
     struct channel *ch = &s->chans[c];
     struct prioq_elt e;
-    if (s->job_free == NO_JOB)
+    if (s->job_free == NO_JOB || !pass_useful(s, c))
         return 0;
     if (!prioq_min(&ch->queue, &e) || e.due > now)
         return 0;
@@ -580,7 +591,8 @@ qc_time sched_next_wakeup(const struct sched *s, qc_time now)
         if (ch->pass_open) {
             if (!s->exiting && ch->alive && ch->used < ch->limit && ch->nfree > 0)
                 return now;
-        } else if (job_free && prioq_min(&ch->queue, &e) && e.due < t) {
+        } else if (job_free && pass_useful(s, c) &&
+                   prioq_min(&ch->queue, &e) && e.due < t) {
             t = e.due;
         }
     }

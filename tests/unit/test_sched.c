@@ -119,7 +119,7 @@ static void test_job_table_exhaustion(void)
      * (a pass opens before the cap is looked at) and holds a job it can
      * never use; a remote delivery holds the other, so a local message
      * waits for a job although local is idle. */
-    struct sched *s = setup(3, 1, 1, 0, SCHED_PROFILE_QCHAN);
+    struct sched *s = setup(3, 1, 1, 0, SCHED_PROFILE_CHANNELS_COMPAT);
     CU_ASSERT_EQUAL(sched_start(s, 0), 0);
     CU_ASSERT_EQUAL(sched_jobs_total(s), 2);
     add(s, 1, 0, 0, 0, 1, 0);
@@ -137,6 +137,30 @@ static void test_job_table_exhaustion(void)
     sched_run(s, 1);
     CU_ASSERT_EQUAL(sched_inflight(s, 0), 1);
     CU_ASSERT_EQUAL(sched_queued(s, 0), 0);
+    sched_free(s);
+}
+
+static void test_paused_channel_holds_no_job(void)
+{
+    /* the same queue under the qchan profile: the paused channel opens no
+     * pass, so local and remote both deliver */
+    struct sched *s = setup(3, 1, 1, 0, SCHED_PROFILE_QCHAN);
+    CU_ASSERT_EQUAL(sched_start(s, 0), 0);
+    add(s, 1, 0, 0, 0, 1, 0);
+    add(s, 2, 0, 0, 1, 0, 0);
+    add(s, 3, 0, 1, 0, 0, 0);
+    sched_run(s, 0);
+    CU_ASSERT_EQUAL(sched_inflight(s, 0), 1);
+    CU_ASSERT_EQUAL(sched_inflight(s, 1), 1);
+    CU_ASSERT_EQUAL(sched_queued(s, 2), 1);
+    answer_all(s, 'K', 1);
+    sched_run(s, 1);
+    /* nothing due but the paused channel: no busy wake-up */
+    CU_ASSERT_EQUAL(sched_next_wakeup(s, 1), QC_TIME_NEVER);
+    unsigned resume[3] = {1, 1, 1};
+    sched_reconfigure(s, resume, 2);
+    sched_run(s, 2);
+    CU_ASSERT_EQUAL(sched_inflight(s, 2), 1);
     sched_free(s);
 }
 
@@ -446,6 +470,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_order_by_due_then_id);
     QC_ADD_TEST(suite, test_pass_skips_done_records);
     QC_ADD_TEST(suite, test_job_table_exhaustion);
+    QC_ADD_TEST(suite, test_paused_channel_holds_no_job);
     QC_ADD_TEST(suite, test_retry_after_deferral);
     QC_ADD_TEST(suite, test_lifetime_turns_deferral_into_failure);
     QC_ADD_TEST(suite, test_bounce_once_per_failure);
