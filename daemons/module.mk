@@ -1,0 +1,44 @@
+# daemons/ - the production daemons and their tools.
+#
+# libqchandaemons.a holds what the programs share (settings, queue paths,
+# I/O helpers, signals, queue creation); each program is its own files:
+#   qmail-send   daemons/send_*.c      qmail-todo   daemons/todo_*.c
+#   qchan-start  daemons/qchan_start.c qchan-queue  daemons/qchan_queue.c
+#   qchan-clean  daemons/qchan_clean.c fakespawn    fakespawn/fakespawn_main.c
+QD_LIB := $(BUILD)/libqchandaemons.a
+QD_LIB_SRC := $(wildcard daemons/qd_*.c)
+HOST_LIBS := $(QD_LIB) $(HOST_LIBS)
+
+$(QD_LIB): $(call obj,$(QD_LIB_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+QD_SEND_SRC := $(wildcard daemons/send_*.c)
+QD_TODO_SRC := $(wildcard daemons/todo_*.c)
+
+QD_PROGRAMS := $(BUILD)/bin/qmail-send $(BUILD)/bin/qmail-todo \
+               $(BUILD)/bin/qchan-start $(BUILD)/bin/qchan-queue \
+               $(BUILD)/bin/qchan-clean $(BUILD)/bin/fakespawn
+PROGRAMS += $(QD_PROGRAMS)
+
+# qd-link - link program $@ from objects $(1) with every host library
+qd-link = @mkdir -p $(dir $@); \
+	$(CC) $(LDFLAGS) $(1) -o $@ $(HOST_LIBS) $(CORE_LIB) $(LDLIBS)
+
+$(BUILD)/bin/qmail-send: $(call obj,$(QD_SEND_SRC)) $(HOST_LIBS) $(CORE_LIB)
+	$(call qd-link,$(call obj,$(QD_SEND_SRC)))
+
+$(BUILD)/bin/qmail-todo: $(call obj,$(QD_TODO_SRC)) $(HOST_LIBS) $(CORE_LIB)
+	$(call qd-link,$(call obj,$(QD_TODO_SRC)))
+
+$(BUILD)/bin/qchan-%: $(BUILD)/obj/daemons/qchan_%.o $(HOST_LIBS) $(CORE_LIB)
+	$(call qd-link,$<)
+
+$(BUILD)/bin/fakespawn: $(BUILD)/obj/fakespawn/fakespawn_main.o $(HOST_LIBS) $(CORE_LIB)
+	$(call qd-link,$<)
+
+.PHONY: daemons
+daemons: $(QD_PROGRAMS)
+
+# the pattern rule above would make these intermediate and delete them
+.SECONDARY: $(call obj,$(wildcard daemons/qchan_*.c) fakespawn/fakespawn_main.c)

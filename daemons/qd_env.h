@@ -1,0 +1,45 @@
+/*
+ * qd_env.h - the run-time settings every qchan daemon shares.
+ *
+ * qmail compiles these in (auto_qmail, conf-split, conf-spawn's width,
+ * conf-channels); qchan reads them from the environment so one build
+ * serves a real installation and a private queue in a test:
+ *
+ *	QCHAN_HOME		the qmail home (control/, queue/ under it);
+ *				default /var/qmail
+ *	QCHAN_SPLIT		conf-split, the number of split subdirectories;
+ *				default 23
+ *	QCHAN_BIGTODO		1: todo/ and intd/ are split too (big-todo)
+ *	QCHAN_SPAWN_WIDTH	1 (classic) or 2 (big concurrency, default):
+ *				bytes of a delivery number on the spawn wire
+ *	QCHAN_CHANNELS		number of channels; unset or 0: from control/
+ *
+ * qd_env_load() fills struct qd_env and names the variable and value it
+ * rejects.  All programs of one installation must see the same values;
+ * qchan-start exports them to every program it starts.
+ */
+#ifndef QD_ENV_H
+#define QD_ENV_H
+
+#include "proto.h"
+#include "qc.h"
+
+#define QD_HOME_MAX 1024
+#define QD_SPLIT_MAX 1000000
+
+struct qd_env {
+    char home[QD_HOME_MAX];
+    unsigned split;
+    int bigtodo;
+    enum proto_width width;
+    int nchan;              /* 0: decided by the control directory */
+};
+
+/* qd_env_load - settings from the environment; 0 ok, -1 with err */
+int qd_env_load(struct qd_env *e, char *err, size_t errcap);
+
+/* qd_env_number - parse a decimal in [min, max]; 0 ok, -1 bad */
+int qd_env_number(const char *s, unsigned long min, unsigned long max,
+                  unsigned long *out);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * qd_io.h - the few I/O helpers the daemons share.
+ *
+ *	qd_now()			wall clock in qc_time (microseconds)
+ *	qd_write_all(fd, p, n)		write everything, retrying EINTR and
+ *					waiting out EAGAIN; 0 ok, -1 error
+ *	qd_read_some(fd, p, n)		read, retrying EINTR
+ *	qd_nonblock(fd)			set O_NONBLOCK
+ *	struct qd_buf			a growable output buffer, drained
+ *					by qd_buf_flush() on a non-blocking
+ *					descriptor as poll() allows
+ */
+#ifndef QD_IO_H
+#define QD_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "qc.h"
+
+struct qd_buf {
+    char *data;
+    size_t off;   /* first byte not yet written */
+    size_t len;   /* end of data */
+    size_t cap;
+};
+
+qc_time qd_now(void);
+int qd_write_all(int fd, const void *p, size_t n);
+ssize_t qd_read_some(int fd, void *p, size_t n);
+int qd_nonblock(int fd);
+
+/* qd_buf_reserve - room for n more bytes at data + len; NULL if no memory */
+char *qd_buf_reserve(struct qd_buf *b, size_t n);
+/* qd_buf_add - append n bytes; 0 ok, -1 out of memory */
+int qd_buf_add(struct qd_buf *b, const void *p, size_t n);
+/* qd_buf_pending - bytes not yet written */
+size_t qd_buf_pending(const struct qd_buf *b);
+/* qd_buf_flush - write what the descriptor takes; 0 ok (maybe partial),
+ * -1 error with errno (EPIPE: the reader is gone) */
+int qd_buf_flush(struct qd_buf *b, int fd);
+/* qd_buf_flush_all - blocking: write everything; 0 ok, -1 error */
+int qd_buf_flush_all(struct qd_buf *b, int fd);
+void qd_buf_free(struct qd_buf *b);
+
+#endif

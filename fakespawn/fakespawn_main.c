@@ -1,0 +1,577 @@
+/*
+ * fakespawn_main.c - fakespawn: a spawner that delivers nothing, in real
+ * time, with the simulator's models.
+ *
+ *	fakespawn [options]	requests on fd 0, reports on fd 1
+ *
+ * It speaks the spawn protocol as qmail-lspawn and qmail-rspawn do: on
+ * start it announces its limit (1 or 2 bytes, QCHAN_SPAWN_WIDTH or
+ * --width), then takes requests (delivery number, message path, sender,
+ * recipient) and answers each with a report (delivery number, K/Z/D,
+ * text).  How long an answer takes and what it says comes from the
+ * fakespawn models (fs_model.h), the same ones the simulator uses: the
+ * channel, the recipient's domain, the attempt number (counted here per
+ * message and recipient) and the model time, which runs --time-scale
+ * times faster than the wall clock from --epoch on.
+ *
+ * Options:
+ *	--channel NAME	the channel it serves (local, remote, supplK)
+ *	--channels N	channels of the installation (QCHAN_CHANNELS)
+ *	--limit N	the limit it announces (default 120, qmail's conf-spawn)
+ *	--width 1|2	delivery number width
+ *	--model FILE	spawner, domain and outage lines (scenario syntax);
+ *			other lines are skipped
+ *	--line 'LINE'	one such line
+ *	--latency S	shorthand for 'spawner CHAN latency const S'
+ *	--defer-domain D, --fail-domain D
+ *			shorthands for 'domain D outcome defer 100' / fail
+ *	--time-scale F	model seconds per wall-clock second (default 1)
+ *	--epoch T	wall-clock time (seconds) of model time 0 (default now)
+ *	--seed N	the models' seed
+ *	--log FILE	one line per delivery, appended:
+ *			start end channel slot msg sender rcpt status attempt
+ *			inflight (tab-separated, times in seconds)
+ *	--keep DIR	copy each message it reports K for into DIR
+ *	--no-open	do not open the message file (by default it is opened
+ *			under $QCHAN_HOME/queue/mess, as a spawner must, and a
+ *			missing one is a deferral)
+ *
+ * A request for a delivery number at or above the limit, or for one still
+ * in flight, is a protocol violation: it is written to the log as a line
+ * starting with '#' and to stderr, and ignored.  At the end of input it
+ * finishes what is in flight and exits 0.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fs_model.h"
+#include "proto.h"
+#include "qd_env.h"
+#include "qd_io.h"
+
+struct flight {
+    int used;
+    qc_time start;
+    qc_time due;
+    char status;
+    const char *text;
+    unsigned attempt;
+    char *msg;
+    char *sender;
+    char *rcpt;
+};
+
+struct attempts {          /* open addressing: key -> attempts so far */
+    uint64_t *key;
+    unsigned *n;
+    size_t cap, used;
+};
+
+struct fakespawn {
+    int chan;
+    char chan_name[QC_CHAN_NAME_MAX];
+    unsigned limit;
+    enum proto_width width;
+    double scale;
+    qc_time epoch;
+    struct fs_model *model;
+    int logfd;
+    const char *keep;
+    int open_msg;
+    struct flight *fl;      /* [limit] */
+    unsigned *heap;         /* slots in flight, by due time */
+    unsigned nheap;
+    unsigned inflight;
+    struct attempts att;
+    struct qd_buf out;
+    unsigned long kept;
+};
+
+/* usage - the options */
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: fakespawn [--channel NAME] [--channels N] [--limit N] "
+            "[--width 1|2]\n"
+            "         [--model FILE] [--line LINE] [--latency S] "
+            "[--defer-domain D]\n"
+            "         [--fail-domain D] [--time-scale F] [--epoch T] "
+            "[--seed N]\n"
+            "         [--log FILE] [--keep DIR] [--no-open]\n");
+}
+
+/* die - a start-up error */
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "fakespawn: %s%s%s\n", what, detail ? ": " : "",
+            detail ? detail : "");
+    exit(111);
+}
+
+/* attempt_next - count one more attempt of key */
+static unsigned attempt_next(struct attempts *a, uint64_t key)
+{
+    if (a->used * 2 >= a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 1024;
+        uint64_t *k = calloc(cap, sizeof *k);
+        unsigned *n = calloc(cap, sizeof *n);
+        if (!k || !n)
+            die("out of memory", NULL);
+        for (size_t i = 0; i < a->cap; i++) {
+            if (!a->n[i])
+                continue;
+            size_t j = a->key[i] & (cap - 1);
+            while (n[j])
+                j = (j + 1) & (cap - 1);
+            k[j] = a->key[i];
+            n[j] = a->n[i];
+        }
+        free(a->key);
+        free(a->n);
+        a->key = k;
+        a->n = n;
+        a->cap = cap;
+    }
+    size_t j = key & (a->cap - 1);
+    while (a->n[j] && a->key[j] != key)
+        j = (j + 1) & (a->cap - 1);
+    if (!a->n[j]) {
+        a->key[j] = key;
+        a->used++;
+    }
+    return ++a->n[j];
+}
+
+/* heap_less - order of two slots in the heap */
+static int heap_less(const struct fakespawn *f, unsigned a, unsigned b)
+{
+    if (f->fl[a].due != f->fl[b].due)
+        return f->fl[a].due < f->fl[b].due;
+    return a < b;
+}
+
+/* heap_push - add slot */
+static void heap_push(struct fakespawn *f, unsigned slot)
+{
+    unsigned i = f->nheap++;
+    f->heap[i] = slot;
+    while (i > 0) {
+        unsigned p = (i - 1) / 2;
+        if (!heap_less(f, f->heap[i], f->heap[p]))
+            break;
+        unsigned t = f->heap[i];
+        f->heap[i] = f->heap[p];
+        f->heap[p] = t;
+        i = p;
+    }
+}
+
+/* heap_pop - remove the earliest slot */
+static unsigned heap_pop(struct fakespawn *f)
+{
+    unsigned top = f->heap[0];
+    f->heap[0] = f->heap[--f->nheap];
+    unsigned i = 0;
+    for (;;) {
+        unsigned l = 2 * i + 1, r = l + 1, m = i;
+        if (l < f->nheap && heap_less(f, f->heap[l], f->heap[m]))
+            m = l;
+        if (r < f->nheap && heap_less(f, f->heap[r], f->heap[m]))
+            m = r;
+        if (m == i)
+            break;
+        unsigned t = f->heap[i];
+        f->heap[i] = f->heap[m];
+        f->heap[m] = t;
+        i = m;
+    }
+    return top;
+}
+
+/* model_line - split one line into words and give it to the model */
+static int model_line(struct fakespawn *f, const char *line, const char *src,
+                      unsigned lineno)
+{
+    char buf[1024];
+    if (strlen(line) >= sizeof buf) {
+        fprintf(stderr, "fakespawn: %s:%u: line too long\n", src, lineno);
+        return -1;
+    }
+    strcpy(buf, line);
+    char *w[64];
+    int n = 0;
+    for (char *p = strtok(buf, " \t\r\n"); p && n < 64;
+         p = strtok(NULL, " \t\r\n"))
+        w[n++] = p;
+    if (n == 0 || w[0][0] == '#')
+        return 0;
+    char err[256];
+    int r = fs_model_line(f->model, w, n, NULL, err, sizeof err);
+    if (r == -1) {
+        fprintf(stderr, "fakespawn: %s:%u: %s\n", src, lineno, err);
+        return -1;
+    }
+    return 0;   /* -2: not a model line; scenario files hold others */
+}
+
+/* model_file - every model line of a file */
+static int model_file(struct fakespawn *f, const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        fprintf(stderr, "fakespawn: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    unsigned lineno = 0;
+    int r = 0;
+    while (r == 0 && fgets(line, sizeof line, fp))
+        r = model_line(f, line, path, ++lineno);
+    fclose(fp);
+    return r;
+}
+
+/* log_line - one line to the delivery log, in one write so several
+ * fakespawns can share a log opened with O_APPEND */
+static void log_line(struct fakespawn *f, const char *line, size_t len)
+{
+    if (f->logfd >= 0)
+        (void)qd_write_all(f->logfd, line, len);
+}
+
+/* report - a delivery ends: answer qmail-send, log it */
+static void report(struct fakespawn *f, unsigned slot, qc_time now)
+{
+    struct flight *d = &f->fl[slot];
+    char rep[PROTO_RECORD_MAX];
+    size_t n = proto_report_enc(rep, sizeof rep, f->width, slot, d->status,
+                                d->text, strlen(d->text));
+    if (n > 0 && n <= sizeof rep && qd_buf_add(&f->out, rep, n) < 0)
+        die("out of memory", NULL);
+    char line[8192];
+    int len = snprintf(line, sizeof line,
+                       "%.6f\t%.6f\t%s\t%u\t%s\t%s\t%s\t%c\t%u\t%u\n",
+                       (double)d->start / QC_SEC, (double)now / QC_SEC,
+                       f->chan_name, slot, d->msg, d->sender, d->rcpt,
+                       d->status, d->attempt, f->inflight);
+    if (len > 0)
+        log_line(f, line, (size_t)len < sizeof line ? (size_t)len
+                                                     : sizeof line - 1);
+    free(d->msg);
+    free(d->sender);
+    free(d->rcpt);
+    memset(d, 0, sizeof *d);
+    f->inflight--;
+}
+
+/* violation - a request qmail-send must never send */
+static void violation(struct fakespawn *f, const char *what, unsigned slot)
+{
+    char line[256];
+    int len = snprintf(line, sizeof line, "# %s: %s delivery number %u "
+                       "(limit %u)\n", f->chan_name, what, slot, f->limit);
+    fprintf(stderr, "fakespawn: %s", line + 2);
+    log_line(f, line, (size_t)len);
+}
+
+/* message_ok - open the message as a spawner would; copy it if asked */
+static int message_ok(struct fakespawn *f, const char *path, const char *id)
+{
+    if (!f->open_msg)
+        return 1;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    if (f->keep) {
+        char dst[4096];
+        snprintf(dst, sizeof dst, "%s/%s.%lu", f->keep, id, ++f->kept);
+        int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (out >= 0) {
+            char buf[65536];
+            ssize_t r;
+            while ((r = qd_read_some(fd, buf, sizeof buf)) > 0)
+                if (qd_write_all(out, buf, (size_t)r) < 0)
+                    break;
+            close(out);
+        }
+    }
+    close(fd);
+    return 1;
+}
+
+/* request - a delivery begins: ask the model how it goes */
+static void request(struct fakespawn *f, const struct proto_request *q,
+                    qc_time now)
+{
+    if (q->slot >= f->limit) {
+        violation(f, "out of range", q->slot);
+        return;
+    }
+    struct flight *d = &f->fl[q->slot];
+    if (d->used) {
+        violation(f, "still in flight", q->slot);
+        return;
+    }
+    const char *id = strrchr(q->path, '/');
+    id = id ? id + 1 : q->path;
+    uint64_t msg = strtoull(id, NULL, 10);
+    const char *at = strrchr(q->rcpt, '@');
+    uint64_t key = fs_model_key(msg, q->rcpt);
+    unsigned attempt = attempt_next(&f->att, key);
+    qc_time mnow = (qc_time)((double)(now - f->epoch) * f->scale);
+    struct fs_result r;
+    fs_model_decide(f->model, f->chan, at ? at + 1 : NULL, key, attempt,
+                    mnow, &r);
+    d->used = 1;
+    d->start = now;
+    d->due = now + (qc_time)((double)r.latency / f->scale);
+    d->status = r.status;
+    d->text = r.text ? r.text : "";
+    d->attempt = attempt;
+    d->msg = strdup(id);
+    d->sender = strdup(q->sender);
+    d->rcpt = strdup(q->rcpt);
+    if (!d->msg || !d->sender || !d->rcpt)
+        die("out of memory", NULL);
+    if (!message_ok(f, q->path, id)) {
+        d->status = 'Z';
+        d->text = "fakespawn: unable to open the message file./";
+    }
+    f->inflight++;
+    heap_push(f, q->slot);
+}
+
+/* opt_value - the value of option argv[*i] */
+static const char *opt_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "fakespawn: option %s needs a value\n", argv[*i]);
+        usage();
+        exit(2);
+    }
+    return argv[++*i];
+}
+
+/* opt_number - a numeric option value */
+static double opt_number(const char *opt, const char *v)
+{
+    double d;
+    if (fs_parse_number(v, &d) < 0) {
+        fprintf(stderr, "fakespawn: %s %s: expected a number >= 0\n", opt, v);
+        exit(2);
+    }
+    return d;
+}
+
+/* setup - options, models, the log; exits on bad input */
+static void setup(struct fakespawn *f, int argc, char **argv)
+{
+    struct qd_env env;
+    char err[256];
+    if (qd_env_load(&env, err, sizeof err) < 0)
+        die(err, NULL);
+    const char *chan = "local";
+    int nchan = env.nchan;
+    f->limit = 120;
+    f->width = env.width;
+    f->scale = 1.0;
+    f->epoch = qd_now();
+    f->logfd = -1;
+    f->open_msg = 1;
+    uint64_t seed = 1;
+    /* model lines are applied after the channel count is known */
+    const char **lines = calloc((size_t)argc + 1, sizeof *lines);
+    char **files = calloc((size_t)argc + 1, sizeof *files);
+    int nlines = 0, nfiles = 0;
+    double latency = -1;
+    if (!lines || !files)
+        die("out of memory", NULL);
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            usage();
+            exit(0);
+        } else if (strcmp(o, "--channel") == 0) {
+            chan = opt_value(argc, argv, &i);
+        } else if (strcmp(o, "--channels") == 0) {
+            nchan = (int)opt_number(o, opt_value(argc, argv, &i));
+        } else if (strcmp(o, "--limit") == 0) {
+            f->limit = (unsigned)opt_number(o, opt_value(argc, argv, &i));
+        } else if (strcmp(o, "--width") == 0) {
+            const char *v = opt_value(argc, argv, &i);
+            if (strcmp(v, "1") && strcmp(v, "2")) {
+                fprintf(stderr, "fakespawn: --width %s: expected 1 or 2\n", v);
+                exit(2);
+            }
+            f->width = v[0] == '1' ? PROTO_WIDTH_CLASSIC : PROTO_WIDTH_BIG;
+        } else if (strcmp(o, "--model") == 0) {
+            files[nfiles++] = (char *)opt_value(argc, argv, &i);
+        } else if (strcmp(o, "--line") == 0) {
+            lines[nlines++] = opt_value(argc, argv, &i);
+        } else if (strcmp(o, "--latency") == 0) {
+            latency = opt_number(o, opt_value(argc, argv, &i));
+        } else if (strcmp(o, "--defer-domain") == 0 ||
+                   strcmp(o, "--fail-domain") == 0) {
+            const char *d = opt_value(argc, argv, &i);
+            char *l = malloc(strlen(d) + 40);
+            if (!l)
+                die("out of memory", NULL);
+            sprintf(l, "domain %s outcome %s 100", d,
+                    o[2] == 'd' ? "defer" : "fail");
+            lines[nlines++] = l;
+        } else if (strcmp(o, "--time-scale") == 0) {
+            f->scale = opt_number(o, opt_value(argc, argv, &i));
+            if (f->scale <= 0) {
+                fprintf(stderr, "fakespawn: --time-scale must be > 0\n");
+                exit(2);
+            }
+        } else if (strcmp(o, "--epoch") == 0) {
+            f->epoch = (qc_time)(opt_number(o, opt_value(argc, argv, &i)) *
+                                 QC_SEC);
+        } else if (strcmp(o, "--seed") == 0) {
+            seed = (uint64_t)opt_number(o, opt_value(argc, argv, &i));
+        } else if (strcmp(o, "--log") == 0) {
+            const char *p = opt_value(argc, argv, &i);
+            f->logfd = open(p, O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (f->logfd < 0)
+                die(p, strerror(errno));
+        } else if (strcmp(o, "--keep") == 0) {
+            f->keep = opt_value(argc, argv, &i);
+        } else if (strcmp(o, "--no-open") == 0) {
+            f->open_msg = 0;
+        } else {
+            fprintf(stderr, "fakespawn: unknown option '%s'\n", o);
+            usage();
+            exit(2);
+        }
+    }
+    if (nchan == 0) {
+        int c = qc_channel_parse(chan, QC_MAX_CHANNELS);
+        nchan = c + 1 > QC_MIN_CHANNELS ? c + 1 : QC_MIN_CHANNELS;
+    }
+    f->chan = qc_channel_parse(chan, nchan);
+    if (f->chan < 0) {
+        fprintf(stderr, "fakespawn: --channel %s: expected local, remote or "
+                "supplK below the %d channels\n", chan, nchan);
+        exit(2);
+    }
+    qc_channel_name(f->chan, f->chan_name);
+    if (f->limit < 1 || f->limit > proto_width_max(f->width)) {
+        fprintf(stderr, "fakespawn: --limit %u: expected 1 to %u for width "
+                "%d\n", f->limit, proto_width_max(f->width), (int)f->width);
+        exit(2);
+    }
+    f->model = fs_model_new(nchan, seed);
+    if (!f->model)
+        die("out of memory", NULL);
+    if (latency >= 0) {
+        char l[128];
+        snprintf(l, sizeof l, "spawner %s latency const %.9g", f->chan_name,
+                 latency);
+        if (model_line(f, l, "--latency", 1) < 0)
+            exit(2);
+    }
+    for (int i = 0; i < nfiles; i++)
+        if (model_file(f, files[i]) < 0)
+            exit(2);
+    for (int i = 0; i < nlines; i++)
+        if (model_line(f, lines[i], "--line", (unsigned)i + 1) < 0)
+            exit(2);
+    free(files);
+    free(lines);   /* the shorthand strings live until exit, like argv */
+
+    f->fl = calloc(f->limit, sizeof *f->fl);
+    f->heap = calloc(f->limit, sizeof *f->heap);
+    if (!f->fl || !f->heap)
+        die("out of memory", NULL);
+    if (f->open_msg) {
+        char dir[QD_HOME_MAX + 16];
+        snprintf(dir, sizeof dir, "%s/queue/mess", env.home);
+        if (chdir(dir) < 0)
+            die(dir, strerror(errno));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static struct fakespawn f;
+    signal(SIGPIPE, SIG_IGN);
+    setup(&f, argc, argv);
+
+    char hs[4];
+    size_t n = proto_limit_enc(hs, sizeof hs, f.width, f.limit);
+    if (qd_write_all(1, hs, n) < 0)
+        return 111;
+    (void)qd_nonblock(1);
+
+    struct proto_request_dec *dec = malloc(sizeof *dec);
+    if (!dec)
+        die("out of memory", NULL);
+    proto_request_dec_init(dec, f.width, f.limit);
+    int reading = 1, writing = 1;
+    char buf[65536];
+    while (reading || f.inflight || (writing && qd_buf_pending(&f.out))) {
+        qc_time now = qd_now();
+        while (f.nheap && f.fl[f.heap[0]].due <= now)
+            report(&f, heap_pop(&f), now);
+        if (writing && qd_buf_flush(&f.out, 1) < 0)
+            writing = 0;   /* qmail-send is gone; finish quietly */
+        if (!writing)
+            f.out.off = f.out.len = 0;
+
+        struct pollfd pf[2];
+        int np = 0;
+        if (reading)
+            pf[np++] = (struct pollfd){0, POLLIN, 0};
+        if (writing && qd_buf_pending(&f.out))
+            pf[np++] = (struct pollfd){1, POLLOUT, 0};
+        int timeout = -1;
+        if (f.nheap) {
+            qc_time wait = f.fl[f.heap[0]].due - now;
+            timeout = wait <= 0 ? 0 : (int)((wait + 999) / 1000);
+        }
+        if (np == 0 && timeout < 0)
+            break;
+        if (poll(pf, (nfds_t)np, timeout) < 0 && errno != EINTR)
+            die("poll", strerror(errno));
+        if (!reading || !(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        ssize_t r = qd_read_some(0, buf, sizeof buf);
+        if (r <= 0) {
+            reading = 0;
+            continue;
+        }
+        now = qd_now();
+        size_t off = 0;
+        while (off < (size_t)r) {
+            size_t used = 0;
+            struct proto_request q;
+            enum proto_error perr;
+            int res = proto_request_dec_feed(dec, buf + off, (size_t)r - off,
+                                             &used, &q, &perr);
+            off += used;
+            if (res == PROTO_MORE)
+                break;
+            if (res == PROTO_OK)
+                request(&f, &q, now);
+            else if (perr == PROTO_E_RANGE)
+                violation(&f, "out of range", q.slot);
+            else
+                violation(&f, proto_strerror(perr), q.slot);
+        }
+    }
+    free(dec);
+    qd_buf_free(&f.out);
+    free(f.fl);
+    free(f.heap);
+    free(f.att.key);
+    free(f.att.n);
+    fs_model_free(f.model);
+    return 0;
+}
