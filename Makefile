@@ -35,7 +35,7 @@ all: $(CORE_LIB) programs
 
 # Libraries first (each prepends itself to HOST_LIBS), programs last.
 -include $(wildcard fakespawn/module.mk sim/module.mk daemons/module.mk)
--include $(wildcard cli/module.mk)
+-include $(wildcard cli/module.mk bench/module.mk)
 
 programs: $(PROGRAMS)
 

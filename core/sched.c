@@ -51,7 +51,8 @@ struct job {
     int dying;         /* older than queuelifetime when the pass opened */
     qc_time retry;
     qc_time birth;
-    char *sender;
+    char *sender;      /* reused from job to job */
+    size_t sender_cap;
     size_t next_free;
 };
 
@@ -60,7 +61,8 @@ struct delivery {
     size_t job;
     uint64_t delid;
     uint64_t pos;
-    char *rcpt;
+    char *rcpt;        /* reused from delivery to delivery */
+    size_t rcpt_cap;
 };
 
 struct channel {
@@ -90,6 +92,8 @@ struct sched {
     struct msgtab msgs;
     struct prioq done;       /* messages with no list left */
     uint64_t next_delid;
+    char *text;              /* a report's text, NUL-terminated */
+    size_t text_cap;
     int started;
     int exiting;
 };
@@ -131,6 +135,31 @@ static void status(struct sched *s, qc_time now)
 }
 
 /* ---------------------------------------------------------------- tables */
+
+/* reserve - a grow-only buffer of at least need bytes; the buffers live
+ * as long as their slot or job, so the steady state does not allocate */
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = need < 64 ? 64 : 2 * need;
+    char *p = realloc(*buf, n);
+    if (!p)
+        return -1;
+    *buf = p;
+    *cap = n;
+    return 0;
+}
+
+/* copy_into - len bytes and a NUL into a grow-only buffer */
+static int copy_into(char **buf, size_t *cap, const char *src, size_t len)
+{
+    if (reserve(buf, cap, len + 1) == -1)
+        return -1;
+    memcpy(*buf, src, len);
+    (*buf)[len] = '\0';
+    return 0;
+}
 
 /* grow_slots - make chan's delivery table hold n slots */
 static int grow_slots(struct channel *ch, unsigned n)
@@ -232,6 +261,7 @@ void sched_free(struct sched *s)
     for (size_t j = 0; j < s->njobs; j++)
         free(s->jobs[j].sender);
     free(s->jobs);
+    free(s->text);
     prioq_free(&s->done);
     msgtab_free(&s->msgs);
     free(s);
@@ -347,8 +377,6 @@ static size_t job_open(struct sched *s, uint64_t id, int chan)
 static void job_release(struct sched *s, size_t j)
 {
     struct job *jb = &s->jobs[j];
-    free(jb->sender);
-    jb->sender = NULL;
     jb->next_free = s->job_free;
     s->job_free = j;
     s->jobs_used--;
@@ -413,16 +441,15 @@ static void delivery_start(struct sched *s, size_t j,
 {
     struct job *jb = &s->jobs[j];
     struct channel *ch = &s->chans[jb->chan];
-    char *rcpt = strdup(r->addr);
-    if (!rcpt)
-        return;   /* stays T: the next pass retries it */
-    unsigned slot = ch->free_slots[--ch->nfree];
+    unsigned slot = ch->free_slots[ch->nfree - 1];
     struct delivery *d = &ch->dels[slot];
+    if (copy_into(&d->rcpt, &d->rcpt_cap, r->addr, strlen(r->addr)) == -1)
+        return;   /* stays T: the next pass retries it */
+    ch->nfree--;
     d->used = 1;
     d->job = j;
     d->delid = s->next_delid++;
     d->pos = r->pos;
-    d->rcpt = rcpt;
     ch->used++;
     jb->refs++;
     jb->numtodo++;
@@ -432,7 +459,7 @@ static void delivery_start(struct sched *s, size_t j,
     ev.slot = slot;
     ev.delid = d->delid;
     ev.sender = jb->sender;
-    ev.rcpt = rcpt;
+    ev.rcpt = d->rcpt;
     ev.birth = jb->birth;
     emit(s, &ev);
     status(s, now);
@@ -477,15 +504,17 @@ static int pass_begin(struct sched *s, int c, qc_time now)
         (void)prioq_insert(&ch->queue, now + SCHED_SLEEP_SYSFAIL, e.id);
         return 1;
     }
-    char *copy = strdup(sender ? sender : "");
-    if (!copy) {
+    if (!sender)
+        sender = "";
+    struct job *free_job = &s->jobs[s->job_free];
+    if (copy_into(&free_job->sender, &free_job->sender_cap, sender,
+                  strlen(sender)) == -1) {
         s->store.pass_close(s->store.ctx, e.id, c);
         (void)prioq_insert(&ch->queue, now + SCHED_SLEEP_SYSFAIL, e.id);
         return 1;
     }
     size_t j = job_open(s, e.id, c);
     struct job *jb = &s->jobs[j];
-    jb->sender = copy;
     jb->birth = birth;
     jb->retry = retry_next(birth, now, retry_chanskip(c));
     jb->dying = now > birth + s->cfg.lifetime;
@@ -620,12 +649,12 @@ void sched_report(struct sched *s, int chan, unsigned slot, char status_byte,
      * deferral of a message too old becomes a failure */
     int dying = status_byte == 'Z' && jb->dying;
     size_t extra = dying ? sizeof LIFETIME_TEXT - 1 : 0;
-    char *msg = malloc(len + extra + 1);
-    if (!msg)
+    if (reserve(&s->text, &s->text_cap, len + extra + 1) == -1)
         return;   /* the report is lost; the delivery stays in flight */
-    memcpy(msg, text, len);
-    memcpy(msg + len, LIFETIME_TEXT, extra);
-    msg[len + extra] = '\0';
+    memcpy(s->text, text, len);
+    memcpy(s->text + len, LIFETIME_TEXT, extra);
+    s->text[len + extra] = '\0';
+    char *msg = s->text;
     if (dying)
         status_byte = 'D';
 
@@ -672,11 +701,8 @@ void sched_report(struct sched *s, int chan, unsigned slot, char status_byte,
             warn(s, SCHED_WARN_TROUBLE_MARKING, now, chan, jb->id);
         jb->numtodo--;
     }
-    free(msg);
 
     size_t j = d->job;
-    free(d->rcpt);
-    d->rcpt = NULL;
     d->used = 0;
     ch->free_slots[ch->nfree++] = slot;
     ch->used--;

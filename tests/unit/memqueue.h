@@ -18,7 +18,7 @@
 
 #define MQ_MSGS 512
 #define MQ_CHANS 8
-#define MQ_RCPTS 8
+#define MQ_RCPTS 32
 #define MQ_EVENTS 4096
 #define MQ_FLIGHT 1024
 
@@ -93,9 +93,9 @@ static inline struct mq_msg *mq_add(struct memqueue *q, uint64_t id,
     m->id = id;
     m->birth = birth;
     for (int c = 0; c < nchan && c < MQ_CHANS; c++) {
-        m->nrcpt[c] = nrcpt[c];
+        m->nrcpt[c] = nrcpt[c] < MQ_RCPTS ? nrcpt[c] : MQ_RCPTS;
         m->has_list[c] = nrcpt[c] > 0;
-        for (int r = 0; r < nrcpt[c]; r++)
+        for (int r = 0; r < m->nrcpt[c]; r++)
             snprintf(m->r[c][r].addr, sizeof m->r[c][r].addr,
                      "u%d@m%llu.c%d", r, (unsigned long long)id, c);
     }
