@@ -49,9 +49,9 @@ $(CORE_LIB): $(call obj,$(CORE_SRC))
 
 $(BUILD)/tests/%: tests/unit/%.c $(HOST_LIBS) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $< -o $@ $(LDFLAGS) $(HOST_LIBS) $(CORE_LIB) -lcunit $(LDLIBS)
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests/unit $< -o $@ $(LDFLAGS) $(HOST_LIBS) $(CORE_LIB) -lcunit $(LDLIBS)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- tests
 deps:
