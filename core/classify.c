@@ -10,7 +10,10 @@
  * Points where the real code decides what the summary leaves open:
  *	- the '@' that splits an address is its LAST '@';
  *	- percenthack cuts the domain off: "u%h@relay" becomes "u@h", and
- *	  the loop goes on with "h" as the domain;
+ *	  the loop goes on with "h" as the domain -- all that follows the
+ *	  '%', so "a%b@c@relay" asks percenthack about "b@c", and the result
+ *	  "a@b@c" then splits at its last '@' (domain "c");
+ *	- likewise an envnoathost holding an '@' is split at its last '@';
  *	- virtualdomains keys are tried on the address as percenthack left
  *	  it, and the prepend goes in front of that whole address;
  *	- a key in virtualdomains is the text before the line's first ':';
@@ -18,7 +21,8 @@
  *
  * No address is built while deciding: the address after steps 1 and 2 is
  * always a prefix of the original (or the original plus "@envnoathost")
- * with one '%' turned into '@', so every key is a piece of the input.
+ * with one '%' turned into '@', so every key is made of pieces of the
+ * input (struct rcpt).
  * Virtualdomains keys are hashed in one right-to-left pass over the
  * address (strmap's hash folds from the end), so the cost is linear in
  * the address and independent of the size of the lists.
@@ -125,15 +129,21 @@ int classify_nchan(const struct classify *cl)
 }
 
 /*
- * The address being classified, without copying it: local part
- * addr[0..at), an '@', then the domain dom[0..dlen).  The domain is either
- * a piece of addr or envnoathost.
+ * The address being classified, without copying it: a[0..alen) "@"
+ * b[0..blen).  That '@' is the one qmail's loop index points at: the last
+ * '@' of the input, the one added before envnoathost, or the '%' the
+ * percent hack turned last.  b is a piece of the input or envnoathost.
+ * qmail then splits the result at its LAST '@', which lies inside b when
+ * b holds one ("%@x@relay" leaves "@@x", split after "@@"); bat is that
+ * '@' in b, or blen when b has none.  The domain is what follows the
+ * split, the local part what precedes it.
  */
 struct rcpt {
-    const char *addr;
-    size_t at;
-    const char *dom;
-    size_t dlen;
+    const char *a;
+    size_t alen;
+    const char *b;
+    size_t blen;
+    size_t bat;
 };
 
 /* last_of - index of the last ch in s[0..n), n if none */
@@ -145,27 +155,37 @@ static size_t last_of(const char *s, size_t n, char ch)
     return n;
 }
 
+/* domain - the domain of r: after the last '@' */
+static const char *domain(const struct rcpt *r, size_t *len)
+{
+    size_t start = r->bat < r->blen ? r->bat + 1 : 0;
+    *len = r->blen - start;
+    return r->b + start;
+}
+
 /* split - steps 1 and 2: default domain, then the percent hack */
 static void split(const struct classify *cl, const char *addr, size_t len,
                   struct rcpt *r)
 {
-    r->addr = addr;
-    r->at = last_of(addr, len, '@');
-    if (r->at == len) {
-        r->dom = cl->envnoathost;
-        r->dlen = strlen(cl->envnoathost);
+    r->a = addr;
+    r->alen = last_of(addr, len, '@');
+    if (r->alen == len) {
+        r->b = cl->envnoathost;
+        r->blen = strlen(cl->envnoathost);
     } else {
-        r->dom = addr + r->at + 1;
-        r->dlen = len - r->at - 1;
+        r->b = addr + r->alen + 1;
+        r->blen = len - r->alen - 1;
     }
-    while (strmap_find(cl->percenthack, r->dom, r->dlen, NULL, NULL)) {
-        size_t pct = last_of(addr, r->at, '%');
-        if (pct == r->at)
+    /* the loop looks at everything after its '@', an '@' in it included */
+    while (strmap_find(cl->percenthack, r->b, r->blen, NULL, NULL)) {
+        size_t pct = last_of(addr, r->alen, '%');
+        if (pct == r->alen)
             break;
-        r->dom = addr + pct + 1;
-        r->dlen = r->at - pct - 1;
-        r->at = pct;
+        r->b = addr + pct + 1;
+        r->blen = r->alen - pct - 1;
+        r->alen = pct;
     }
+    r->bat = last_of(r->b, r->blen, '@');
 }
 
 /* vdom_lookup - step 4: the prepend of the first key that hits, NULL if
@@ -175,6 +195,8 @@ static const char *vdom_lookup(const struct classify *cl, const struct rcpt *r)
     const char *hit = NULL, *val;
     uint64_t h = strmap_hash_init();
     struct strmap_piece pc[3];
+    size_t dlen;
+    const char *dom = domain(r, &dlen);
 
     /* the empty key is tried last, the suffixes from the shortest up,
      * so a later hit in this pass is an earlier one in qmail's order */
@@ -182,38 +204,39 @@ static const char *vdom_lookup(const struct classify *cl, const struct rcpt *r)
     pc[0].len = 0;
     if (strmap_findv(cl->vdoms, h, pc, 1, &val, NULL))
         hit = val;
-    for (size_t i = r->dlen; i > 0; i--) {
-        h = strmap_hash_prepend(h, r->dom + i - 1, 1);
-        if (i - 1 == 0 || r->dom[i - 1] == '.') {
-            pc[0].s = r->dom + i - 1;
-            pc[0].len = r->dlen - (i - 1);
+    for (size_t i = dlen; i > 0; i--) {
+        h = strmap_hash_prepend(h, dom + i - 1, 1);
+        if (i - 1 == 0 || dom[i - 1] == '.') {
+            pc[0].s = dom + i - 1;
+            pc[0].len = dlen - (i - 1);
             if (strmap_findv(cl->vdoms, h, pc, 1, &val, NULL))
                 hit = val;
         }
     }
+    h = strmap_hash_prepend(h, r->b, r->blen - dlen);
     h = strmap_hash_prepend(h, "@", 1);
-    h = strmap_hash_prepend(h, r->addr, r->at);
-    pc[0].s = r->addr;
-    pc[0].len = r->at;
+    h = strmap_hash_prepend(h, r->a, r->alen);
+    pc[0].s = r->a;
+    pc[0].len = r->alen;
     pc[1].s = "@";
     pc[1].len = 1;
-    pc[2].s = r->dom;
-    pc[2].len = r->dlen;
+    pc[2].s = r->b;
+    pc[2].len = r->blen;
     if (strmap_findv(cl->vdoms, h, pc, 3, &val, NULL))
         hit = val;
     return hit;
 }
 
-/* emit - write [prepend "-"] local "@" domain into out, return its length */
+/* emit - write [prepend "-"] a "@" b into out, return its length */
 static size_t emit(const char *prepend, const struct rcpt *r, char *out,
                    size_t outcap)
 {
     const struct strmap_piece pc[5] = {
         {prepend ? prepend : "", prepend ? strlen(prepend) : 0},
         {"-", prepend ? 1 : 0},
-        {r->addr, r->at},
+        {r->a, r->alen},
         {"@", 1},
-        {r->dom, r->dlen},
+        {r->b, r->blen},
     };
     size_t n = 0;
 
@@ -233,10 +256,12 @@ size_t classify_rcpt(const struct classify *cl, const char *addr,
                      size_t len, char *out, size_t outcap, int *chan)
 {
     struct rcpt r;
+    size_t dlen;
     long k;
 
     split(cl, addr, len, &r);
-    if (strmap_find(cl->locals, r.dom, r.dlen, NULL, NULL)) {
+    const char *dom = domain(&r, &dlen);
+    if (strmap_find(cl->locals, dom, dlen, NULL, NULL)) {
         *chan = QC_CHAN_LOCAL;
         return emit(NULL, &r, out, outcap);
     }
@@ -245,7 +270,7 @@ size_t classify_rcpt(const struct classify *cl, const char *addr,
         *chan = QC_CHAN_LOCAL;
         return emit(prepend, &r, out, outcap);
     }
-    if (strmap_find(cl->suppls, r.dom, r.dlen, NULL, &k))
+    if (strmap_find(cl->suppls, dom, dlen, NULL, &k))
         *chan = (int)k + 2;
     else
         *chan = QC_CHAN_REMOTE;

@@ -1,0 +1,54 @@
+"""conftest.py - fixtures the end-to-end tests share.
+
+The tests run the programs a build made, as a user would.  Which build:
+$QCHAN_BUILD (a directory relative to the repository or absolute), by
+default "build"; the programs are in its bin/.
+
+    bindir                 fixture: Path of <build>/bin
+    write_control(d, f)    write control directory d from dict f
+    control_dir            fixture: f -> a fresh control dir in tmp_path
+"""
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build_dir():
+    """The build under test, as an absolute Path."""
+    build = Path(os.environ.get("QCHAN_BUILD", "build"))
+    return build if build.is_absolute() else ROOT / build
+
+
+@pytest.fixture
+def bindir():
+    """Path of the built programs; fails clearly if they are not built."""
+    path = build_dir() / "bin"
+    assert path.is_dir(), f"{path} missing: run make BUILD={build_dir()}"
+    return path
+
+
+def write_control(directory, files):
+    """Write a control directory: name -> str (written as is) or list of
+    lines (each ended with a newline).  Returns the directory."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        if isinstance(content, (list, tuple)):
+            content = "".join(f"{line}\n" for line in content)
+        (directory / name).write_text(content)
+    return directory
+
+
+@pytest.fixture
+def control_dir(tmp_path):
+    """A function: files dict (and optional name) -> control directory."""
+    count = [0]
+
+    def make(files, name=None):
+        count[0] += 1
+        return write_control(tmp_path / (name or f"control{count[0]}"), files)
+
+    return make
