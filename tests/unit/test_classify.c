@@ -429,7 +429,8 @@ static size_t rchr(const char *s, size_t n, char ch)
     return r;
 }
 
-/* ref_rcpt - the rules read literally, with a copy of the address */
+/* ref_rcpt - the rules read literally, with a copy of the address;
+ * out has room for 512 bytes */
 static void ref_rcpt(const struct control *c, const char *addr, char *out,
                      int *chan)
 {
@@ -465,7 +466,10 @@ static void ref_rcpt(const struct control *c, const char *addr, char *out,
                 continue;
             if (!*x)
                 break;
-            sprintf(out, "%s-%s", x, a);
+            size_t xl = strlen(x);
+            memcpy(out, x, xl);
+            out[xl] = '-';
+            memcpy(out + xl + 1, a, len + 1);
             return;
         }
     strcpy(out, a);
