@@ -11,6 +11,8 @@
  *	   search (not virtual); else local with "prepend-user@domain";
  *	5. domain in supplsK (first K wins): channel K+2;
  *	6. remote.
+ * The domain is what follows the address's last '@' (qmail's byte_rchr);
+ * classify.c lists the edge cases real qmail-todo decides.
  * Lookups are hash tables built once by classify_new(); a lookup costs
  * the same whatever the size of the lists.
  */
