@@ -60,7 +60,8 @@ static char answer(const struct qd_env *env, const char *req)
     int foop = strncmp(req, "foop/", 5) == 0;
     int todo = strncmp(req, "todo/", 5) == 0;
     uint64_t id;
-    if ((!foop && !todo) || qd_parse_id(req + 5, &id) < 0)
+    /* the number follows the last '/': "todo/5/28" under big-todo */
+    if ((!foop && !todo) || qd_parse_id(strrchr(req, '/') + 1, &id) < 0)
         return 'x';
     char a[QD_PATH_MAX], b[QD_PATH_MAX];
     if (qd_path(a, sizeof a, env, "intd", id) ||

@@ -15,8 +15,9 @@ int qd_split_dir(const struct qd_env *e, const char *dir)
 {
     if (strcmp(dir, "todo") == 0 || strcmp(dir, "intd") == 0)
         return e->bigtodo;
+    /* "foop" is not a directory: qmail-clean's name for "all of N" */
     return strcmp(dir, "bounce") != 0 && strcmp(dir, "pid") != 0 &&
-           strcmp(dir, "lock") != 0;
+           strcmp(dir, "lock") != 0 && strcmp(dir, "foop") != 0;
 }
 
 /* qd_path - the file of message id under dir */

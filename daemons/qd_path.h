@@ -8,7 +8,7 @@
  *	qd_split_dir(e, dir)			is dir split?
  *
  * mess/, info/ and the channel directories are split; todo/ and intd/
- * only under big-todo; bounce/, pid/ and lock/ never.  A result that does
+ * only under big-todo; bounce/, pid/, lock/ and qmail-clean's foop/ never.  A result that does
  * not fit cap returns -1 (callers' buffers are sized so it cannot).
  */
 #ifndef QD_PATH_H

@@ -1,0 +1,463 @@
+/*
+ * qchan_start.c - qchan-start: start a whole installation, wired as the
+ * CHANNELS qmail-start wires it.
+ *
+ *	qchan-start [options] [logger [args...]]
+ *	qchan-start --create [options]
+ *
+ * It starts the logger (given as the remaining arguments; without one the
+ * log goes to qchan-start's standard output), one spawner per channel,
+ * qmail-send's qmail-clean, qmail-todo and qmail-todo's qmail-clean, then
+ * becomes qmail-send (exec, as qmail-start does), so the process that was
+ * started is the one to signal.  Descriptors:
+ *	logger		0 from qmail-send's 0; 1 and 2 inherited
+ *	spawner of c	0 requests, 1 reports; 2 inherited
+ *	qmail-clean	0 requests, 1 answers; 2 inherited
+ *	qmail-todo	0 from send, 1 to send, 2 to its clean, 3 from it
+ *	qmail-send	0 log; 1/2 local; 3/4 remote; 5/6 clean; 7/8 todo;
+ *			11+2K/12+2K supplemental channel K
+ *
+ * Options:
+ *	--home DIR	the qmail home (QCHAN_HOME; default /var/qmail)
+ *	--split N	conf-split (QCHAN_SPLIT; default 23)
+ *	--bigtodo	todo/ and intd/ are split (QCHAN_BIGTODO=1)
+ *	--width 1|2	spawn protocol width (QCHAN_SPAWN_WIDTH; default 2)
+ *	--channels N	channel count (QCHAN_CHANNELS; default from control/)
+ *	--spawn CHAN=COMMAND
+ *			the spawner of CHAN: local, remote, supplK, "suppl"
+ *			(every supplemental channel) or "all"; later options
+ *			win; %c in COMMAND is the channel's name, %h the home.
+ *			Defaults: HOME/bin/qmail-lspawn ./Mailbox for local,
+ *			HOME/bin/qmail-rspawn for the others
+ *	--send CMD, --todo CMD, --clean CMD
+ *			the daemons (default: qmail-send, qmail-todo and
+ *			qchan-clean beside qchan-start)
+ *	--same-user	as root, do not switch to qmail's users
+ *	--create	create the queue (qmail's layout, supplK/ included)
+ *			and control/ if missing, then exit
+ * Every setting is exported to the programs it starts, so they agree;
+ * QMAILQUEUE (the injector qmail-send uses for bounces) defaults to the
+ * qchan-queue beside qchan-start.  Commands are split at white space.
+ *
+ * As root (without --same-user) the programs run as qmail's users: the
+ * logger as qmaill, remote and supplemental spawners as qmailr, the
+ * cleaners as qmailq, qmail-send and qmail-todo as qmails; the local
+ * spawner stays root.  Exit codes: 0 (--create), 2 bad usage, 111 a
+ * start-up failure (named on stderr).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "qd_env.h"
+#include "qd_mkqueue.h"
+
+#define MAX_ARGS 64
+
+struct start {
+    struct qd_env env;
+    char self_dir[PATH_MAX];
+    const char *spawn[QC_MAX_CHANNELS];
+    const char *send, *todo, *clean;
+    char **logger;
+    int same_user;
+    int create;
+};
+
+/* fail - a start-up failure */
+static void fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "qchan-start: %s%s%s\n", what, detail ? ": " : "",
+            detail ? detail : "");
+    exit(111);
+}
+
+/* usage - bad command line */
+static void usage(const char *why)
+{
+    if (why)
+        fprintf(stderr, "qchan-start: %s\n", why);
+    fprintf(stderr,
+            "usage: qchan-start [--home DIR] [--split N] [--bigtodo] "
+            "[--width 1|2]\n"
+            "         [--channels N] [--spawn CHAN=COMMAND]... [--send CMD] "
+            "[--todo CMD]\n"
+            "         [--clean CMD] [--same-user] [--create] "
+            "[logger [args...]]\n");
+    exit(2);
+}
+
+/* setenv_or_die - export a setting */
+static void export(const char *name, const char *value)
+{
+    if (setenv(name, value, 1) < 0)
+        fail("unable to set the environment", name);
+}
+
+/* self_dir - the directory qchan-start was run from */
+static void find_self(struct start *st, const char *argv0)
+{
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n > 0) {
+        path[n] = '\0';
+    } else if (!realpath(argv0, path)) {
+        snprintf(path, sizeof path, "%s", argv0);
+    }
+    char *slash = strrchr(path, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(path, ".");
+    snprintf(st->self_dir, sizeof st->self_dir, "%s", path);
+}
+
+/* sibling - a program beside qchan-start */
+static char *sibling(const struct start *st, const char *name)
+{
+    size_t n = strlen(st->self_dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (!p)
+        fail("out of memory", NULL);
+    snprintf(p, n, "%s/%s", st->self_dir, name);
+    return p;
+}
+
+/* set_spawn - --spawn CHAN=COMMAND */
+static void set_spawn(struct start *st, const char *arg, int *nchan_floor)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1])
+        usage("--spawn needs CHAN=COMMAND");
+    char chan[32];
+    size_t n = (size_t)(eq - arg);
+    if (n >= sizeof chan)
+        usage("--spawn: channel name too long");
+    memcpy(chan, arg, n);
+    chan[n] = '\0';
+    const char *cmd = eq + 1;
+    if (strcmp(chan, "all") == 0) {
+        for (int c = 0; c < QC_MAX_CHANNELS; c++)
+            st->spawn[c] = cmd;
+    } else if (strcmp(chan, "suppl") == 0) {
+        for (int c = 2; c < QC_MAX_CHANNELS; c++)
+            st->spawn[c] = cmd;
+    } else {
+        int c = qc_channel_parse(chan, QC_MAX_CHANNELS);
+        if (c < 0) {
+            fprintf(stderr, "qchan-start: --spawn %s: expected local, "
+                    "remote, supplK, suppl or all\n", chan);
+            exit(2);
+        }
+        st->spawn[c] = cmd;
+        if (c + 1 > *nchan_floor)
+            *nchan_floor = c + 1;
+    }
+}
+
+/* options - the command line into st and the environment */
+static void options(struct start *st, int argc, char **argv)
+{
+    int nchan_floor = 0;
+    int i;
+    for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+        const char *o = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = 1;
+        if (strcmp(o, "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(o, "--help") == 0) {
+            usage(NULL);
+        } else if (strcmp(o, "--home") == 0 && v) {
+            export("QCHAN_HOME", v);
+        } else if (strcmp(o, "--split") == 0 && v) {
+            export("QCHAN_SPLIT", v);
+        } else if (strcmp(o, "--width") == 0 && v) {
+            export("QCHAN_SPAWN_WIDTH", v);
+        } else if (strcmp(o, "--channels") == 0 && v) {
+            export("QCHAN_CHANNELS", v);
+        } else if (strcmp(o, "--spawn") == 0 && v) {
+            set_spawn(st, v, &nchan_floor);
+        } else if (strcmp(o, "--send") == 0 && v) {
+            st->send = v;
+        } else if (strcmp(o, "--todo") == 0 && v) {
+            st->todo = v;
+        } else if (strcmp(o, "--clean") == 0 && v) {
+            st->clean = v;
+        } else if (strcmp(o, "--bigtodo") == 0) {
+            export("QCHAN_BIGTODO", "1");
+            takes = 0;
+        } else if (strcmp(o, "--same-user") == 0) {
+            st->same_user = 1;
+            takes = 0;
+        } else if (strcmp(o, "--create") == 0) {
+            st->create = 1;
+            takes = 0;
+        } else {
+            fprintf(stderr, "qchan-start: unknown option or missing value: "
+                    "%s\n", o);
+            usage(NULL);
+        }
+        i += takes;
+    }
+    st->logger = i < argc ? argv + i : NULL;
+    char err[256];
+    if (qd_env_load(&st->env, err, sizeof err) < 0)
+        usage(err);
+}
+
+/* channel_count - the one number every program must agree on */
+static int channel_count(struct start *st)
+{
+    if (st->env.nchan)
+        return st->env.nchan;
+    char dir[QD_HOME_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/control", st->env.home);
+    struct control c;
+    struct control_error err;
+    if (control_load(&c, dir, 0, &err) < 0) {
+        char msg[1200];
+        if (err.line)
+            snprintf(msg, sizeof msg, "%s line %u: %s", err.file, err.line,
+                     err.msg);
+        else
+            snprintf(msg, sizeof msg, "%s: %s", err.file, err.msg);
+        fail("unable to read controls", msg);
+    }
+    int n = c.nchan;
+    control_free(&c);
+    return n;
+}
+
+/* split_command - COMMAND at white space, %c and %h replaced */
+static char **split_command(const struct start *st, const char *cmd,
+                            const char *chan)
+{
+    char **argv = calloc(MAX_ARGS + 1, sizeof *argv);
+    char *copy = strdup(cmd);
+    if (!argv || !copy)
+        fail("out of memory", NULL);
+    int n = 0;
+    for (char *w = strtok(copy, " \t"); w; w = strtok(NULL, " \t")) {
+        if (n == MAX_ARGS)
+            fail("command has too many words", cmd);
+        size_t cap = strlen(w) * (QD_HOME_MAX + 16) + 1;
+        char *out = malloc(cap), *o = out;
+        if (!out)
+            fail("out of memory", NULL);
+        for (const char *p = w; *p; p++) {
+            if (p[0] == '%' && (p[1] == 'c' || p[1] == 'h')) {
+                const char *s = p[1] == 'c' ? chan : st->env.home;
+                o += sprintf(o, "%s", s);
+                p++;
+            } else {
+                *o++ = *p;
+            }
+        }
+        *o = '\0';
+        argv[n++] = out;
+    }
+    if (n == 0)
+        fail("empty command", NULL);
+    return argv;
+}
+
+/* become - as root, switch to qmail's user name */
+static void become(const struct start *st, const char *user)
+{
+    if (st->same_user || getuid() != 0 || !user)
+        return;
+    struct passwd *pw = getpwnam(user);
+    if (!pw) {
+        fprintf(stderr, "qchan-start: no user %s (use --same-user to run "
+                "everything as root)\n", user);
+        _exit(111);
+    }
+    if (setgroups(1, &pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+        setuid(pw->pw_uid) < 0) {
+        fprintf(stderr, "qchan-start: unable to switch to user %s\n", user);
+        _exit(111);
+    }
+}
+
+/* wire - make descriptor dst[i] a copy of src[i], close all others
+ * except stderr when keep_stderr; the copies go above every target
+ * (targets are below 140) first, so no target is overwritten early */
+static void wire(int n, const int *src, const int *dst, int keep_stderr)
+{
+    int tmp[2 * QC_MAX_CHANNELS + 8];
+    for (int i = 0; i < n; i++) {
+        tmp[i] = fcntl(src[i], F_DUPFD, 200);
+        if (tmp[i] < 0)
+            _exit(111);
+    }
+    for (int i = 0; i < n; i++)
+        if (dup2(tmp[i], dst[i]) < 0)
+            _exit(111);
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536)
+        max = 65536;
+    for (int fd = 0; fd < max; fd++) {
+        int wanted = keep_stderr && fd == 2;
+        for (int i = 0; i < n && !wanted; i++)
+            wanted = dst[i] == fd;
+        if (!wanted)
+            close(fd);
+    }
+}
+
+/* run - fork a child with its descriptors wired, as user */
+static void run(const struct start *st, char **argv, int n, const int *src,
+                const int *dst, int keep_stderr, const char *user)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        fail("unable to fork", strerror(errno));
+    if (pid > 0)
+        return;
+    signal(SIGPIPE, SIG_DFL);
+    become(st, user);
+    wire(n, src, dst, keep_stderr);
+    execvp(argv[0], argv);
+    fprintf(stderr, "qchan-start: unable to run %s: %s\n", argv[0],
+            strerror(errno));
+    _exit(111);
+}
+
+/* make_pipe - a pipe or die */
+static void make_pipe(int p[2])
+{
+    if (pipe(p) < 0)
+        fail("unable to create a pipe", strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+    static struct start st;
+    find_self(&st, argv[0]);
+    options(&st, argc, argv);
+    if (st.create) {
+        /* the channel count may come from a control/ still to be made */
+        char dir[QD_HOME_MAX + 16];
+        snprintf(dir, sizeof dir, "%s/control", st.env.home);
+        (void)mkdir(st.env.home, 0755);
+        (void)mkdir(dir, 0755);
+    }
+    int nchan = channel_count(&st);
+    char num[16];
+    snprintf(num, sizeof num, "%d", nchan);
+    export("QCHAN_CHANNELS", num);
+    export("QCHAN_HOME", st.env.home);
+
+    if (st.create) {
+        char err[512];
+        if (qd_mkqueue(&st.env, nchan, err, sizeof err) < 0)
+            fail(err, NULL);
+        return 0;
+    }
+    if (!getenv("QMAILQUEUE"))
+        export("QMAILQUEUE", sibling(&st, "qchan-queue"));
+    if (!st.send)
+        st.send = sibling(&st, "qmail-send");
+    if (!st.todo)
+        st.todo = sibling(&st, "qmail-todo");
+    if (!st.clean)
+        st.clean = sibling(&st, "qchan-clean");
+    char lspawn[QD_HOME_MAX + 64], rspawn[QD_HOME_MAX + 64];
+    snprintf(lspawn, sizeof lspawn, "%s/bin/qmail-lspawn ./Mailbox",
+             st.env.home);
+    snprintf(rspawn, sizeof rspawn, "%s/bin/qmail-rspawn", st.env.home);
+
+    /* send's descriptor -> the pipe end it gets */
+    int send_src[2 * QC_MAX_CHANNELS + 8], send_dst[2 * QC_MAX_CHANNELS + 8];
+    int ns = 0;
+    int logp[2];
+    if (st.logger) {
+        make_pipe(logp);
+        int src[1] = {logp[0]}, dst[1] = {0};
+        run(&st, st.logger, 1, src, dst, 1, "qmaill");
+        close(logp[0]);
+        send_src[ns] = logp[1];
+    } else {
+        send_src[ns] = 1;
+    }
+    send_dst[ns++] = 0;
+
+    for (int c = 0; c < nchan; c++) {
+        int to[2], from[2];
+        make_pipe(to);
+        make_pipe(from);
+        char name[QC_CHAN_NAME_MAX];
+        qc_channel_name(c, name);
+        const char *cmd = st.spawn[c] ? st.spawn[c] : c == 0 ? lspawn : rspawn;
+        int src[2] = {to[0], from[1]}, dst[2] = {0, 1};
+        run(&st, split_command(&st, cmd, name), 2, src, dst, 1,
+            c == 0 ? NULL : "qmailr");
+        close(to[0]);
+        close(from[1]);
+        int out = c < 2 ? 1 + 2 * c : 11 + 2 * (c - 2);
+        send_src[ns] = to[1];
+        send_dst[ns++] = out;
+        send_src[ns] = from[0];
+        send_dst[ns++] = out + 1;
+    }
+
+    int cto[2], cfrom[2];
+    make_pipe(cto);
+    make_pipe(cfrom);
+    {
+        int src[2] = {cto[0], cfrom[1]}, dst[2] = {0, 1};
+        run(&st, split_command(&st, st.clean, "clean"), 2, src, dst, 1,
+            "qmailq");
+        close(cto[0]);
+        close(cfrom[1]);
+        send_src[ns] = cto[1];
+        send_dst[ns++] = 5;
+        send_src[ns] = cfrom[0];
+        send_dst[ns++] = 6;
+    }
+
+    int tin[2], tout[2], tcto[2], tcfrom[2];
+    make_pipe(tin);
+    make_pipe(tout);
+    make_pipe(tcto);
+    make_pipe(tcfrom);
+    {
+        int src[2] = {tcto[0], tcfrom[1]}, dst[2] = {0, 1};
+        run(&st, split_command(&st, st.clean, "clean"), 2, src, dst, 1,
+            "qmailq");
+        int tsrc[4] = {tin[0], tout[1], tcto[1], tcfrom[0]};
+        int tdst[4] = {0, 1, 2, 3};
+        run(&st, split_command(&st, st.todo, "todo"), 4, tsrc, tdst, 0,
+            "qmails");
+        close(tin[0]);
+        close(tout[1]);
+        close(tcto[0]);
+        close(tcto[1]);
+        close(tcfrom[0]);
+        close(tcfrom[1]);
+        send_src[ns] = tin[1];
+        send_dst[ns++] = 7;
+        send_src[ns] = tout[0];
+        send_dst[ns++] = 8;
+    }
+
+    char **send_argv = split_command(&st, st.send, "send");
+    signal(SIGPIPE, SIG_DFL);
+    become(&st, "qmails");
+    wire(ns, send_src, send_dst, 0);
+    execvp(send_argv[0], send_argv);
+    /* stderr is gone: the log is the only place left to complain */
+    dprintf(0, "alert: cannot start: unable to run %s\n", send_argv[0]);
+    return 111;
+}

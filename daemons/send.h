@@ -1,0 +1,100 @@
+/*
+ * send.h - qmail-send's state, shared by its files.
+ *
+ *	send_main.c	start-up, the poll() loop, signals, qmail-todo
+ *	send_store.c	struct sched_store on the queue directory
+ *	send_sink.c	struct sched_sink: spawn requests and log lines
+ *	send_bounce.c	bounce messages injected through qmail-queue
+ *	send_scan.c	the queue scan at start-up, retry times at exit
+ *
+ * Descriptors (CHANNELS qmail-start): 0 the logger; 1/2 to/from the local
+ * spawner; 3/4 to/from the remote spawner; 5/6 to/from qmail-clean; 7/8
+ * to/from qmail-todo; supplemental channel K: 11+2K to and 12+2K from its
+ * spawner.  Nothing is written to stdout or stderr: they are spawner pipes.
+ */
+#ifndef SEND_H
+#define SEND_H
+
+#include "control.h"
+#include "proto.h"
+#include "qd_env.h"
+#include "qd_io.h"
+#include "sched.h"
+
+#define SEND_FD_LOG 0
+#define SEND_FD_TO_CLEAN 5
+#define SEND_FD_FROM_CLEAN 6
+#define SEND_FD_TO_TODO 7
+#define SEND_FD_FROM_TODO 8
+
+/* bytes of requests queued for one spawner before it counts as busy */
+#define SEND_SPAWN_BUF_MAX (32 * 1024)
+
+struct send_pass {
+    int fd;                 /* the channel list being read, -1 if none */
+    uint64_t id;
+    char buf[4096];
+    size_t blen, boff;
+    uint64_t pos;           /* file offset of the next record */
+    char *rec;
+    size_t reccap;
+    char *sender;           /* from info/N */
+};
+
+struct send {
+    struct qd_env env;
+    struct control ctl;
+    struct sched *s;
+    int nchan;
+    int fdout[QC_MAX_CHANNELS];
+    int fdin[QC_MAX_CHANNELS];
+    int spawn_alive[QC_MAX_CHANNELS];
+    unsigned spawn_limit[QC_MAX_CHANNELS];
+    struct qd_buf req[QC_MAX_CHANNELS];
+    struct proto_report_dec *rdec[QC_MAX_CHANNELS];
+    struct proto_todo_dec *tdec;
+    int todo_alive;
+    int todo_x_sent;
+    int clean_alive;
+    struct qd_buf log;
+    struct send_pass pass[QC_MAX_CHANNELS];
+    uint64_t quiet_done;    /* a false alarm: no "end msg" for this id */
+    int quiet;
+    struct send_rescan {    /* ids whose scan failed: qmail's pqfail */
+        uint64_t id;
+        qc_time due;
+    } *rescan;
+    size_t nrescan, caprescan;
+};
+
+/* send_log - a line (with its newline) for the logger */
+void send_log(struct send *sv, const char *line);
+void send_logf(struct send *sv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* send_log_flush - write the log out (blocking, as qmail does) */
+void send_log_flush(struct send *sv);
+
+void send_store_init(struct send *sv, struct sched_store *store);
+void send_store_free(struct send *sv);
+void send_sink_init(struct send *sv, struct sched_sink *sink);
+
+/* send_getinfo - sender and birth (seconds) of message id from info/N;
+ * 0 ok, -1 missing or unreadable; *sender is malloc'ed */
+int send_getinfo(struct send *sv, uint64_t id, char **sender,
+                 qc_time *birth);
+/* send_bounce - inject bounce/N if there is one, then remove it; 0 ok, -1
+ * failed (logged), try again later */
+int send_bounce(struct send *sv, uint64_t id);
+/* send_clean - ask qmail-clean for path; 0 done, -1 failed (logged) */
+int send_clean(struct send *sv, const char *path);
+
+/* send_scan - tell the scheduler what the queue holds */
+void send_scan(struct send *sv, qc_time now);
+/* send_scan_one - one message (also the retry of a failed scan) */
+void send_scan_one(struct send *sv, uint64_t id, qc_time now);
+/* send_rescan_due - retry failed scans whose time has come */
+void send_rescan_due(struct send *sv, qc_time now);
+/* send_keep_retry_times - qmail's pqfinish: mtimes of pending lists */
+void send_keep_retry_times(struct send *sv);
+
+#endif

@@ -1,0 +1,393 @@
+/*
+ * send_main.c - qmail-send: deliver what qmail-todo has preprocessed.
+ *
+ *	qmail-send	(started by qchan-start; descriptors as in send.h)
+ *
+ * A thin host around the scheduler (core/sched.h): it reads the controls,
+ * takes each spawner's limit from its handshake, scans the queue, tells
+ * qmail-todo 'S', and then loops on poll(): reports from the spawners go
+ * to sched_report(), "D" records from qmail-todo to sched_todo_report(),
+ * "L" records to the log, and sched_run() decides everything else, its
+ * events turning into spawn requests and log lines (send_sink.c) and its
+ * queue operations into file operations (send_store.c).
+ *
+ * Signals, as qmail-send: SIGALRM makes everything queued due now; SIGHUP
+ * rereads the controls, tells qmail-todo 'H' and hands the new
+ * concurrencies to the scheduler, which curbs them to the spawners' limits
+ * with a warning; SIGTERM stops starting deliveries, tells qmail-todo 'X',
+ * waits for the deliveries in flight and for qmail-todo to finish, keeps
+ * each pending list's retry time in its mtime, logs "status: exiting" and
+ * exits 0.  A spawner, qmail-todo or qmail-clean that goes away is logged
+ * with qmail's alert and qmail-send exits the same way.
+ *
+ * Only one qmail-send runs on a queue: lock/sendmutex is locked
+ * exclusively, without waiting.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "qd_sig.h"
+#include "send.h"
+
+#define SLEEP_FOREVER (86400 * QC_SEC)
+
+/* cannot_start - qmail's start-up alert, then exit 111 */
+static void cannot_start(struct send *sv, const char *why)
+{
+    send_logf(sv, "alert: cannot start: %s\n", why);
+    send_log_flush(sv);
+    _exit(111);
+}
+
+/* read_controls - control/ with the channel count fixed once known */
+static int read_controls(struct send *sv, struct control *c, int nchan,
+                         char *why, size_t cap)
+{
+    struct control_error err;
+    if (control_load(c, "control", nchan, &err) < 0) {
+        if (err.line)
+            snprintf(why, cap, "%s line %u: %s", err.file, err.line, err.msg);
+        else
+            snprintf(why, cap, "%s: %s", err.file, err.msg);
+        return -1;
+    }
+    (void)sv;
+    return 0;
+}
+
+/* channel_fds - the CHANNELS descriptor layout */
+static void channel_fds(struct send *sv)
+{
+    for (int c = 0; c < sv->nchan; c++) {
+        if (c < 2) {
+            sv->fdout[c] = 1 + 2 * c;
+            sv->fdin[c] = 2 + 2 * c;
+        } else {
+            sv->fdout[c] = 11 + 2 * (c - 2);
+            sv->fdin[c] = 12 + 2 * (c - 2);
+        }
+    }
+}
+
+/* handshake - each spawner's limit, as qmail-send reads it at start */
+static void handshake(struct send *sv)
+{
+    for (int c = 0; c < sv->nchan; c++) {
+        struct proto_limit_dec d;
+        proto_limit_dec_init(&d, sv->env.width);
+        unsigned limit = 0;
+        int r = PROTO_MORE;
+        while (r == PROTO_MORE) {
+            char ch;
+            size_t used;
+            if (qd_read_some(sv->fdin[c], &ch, 1) != 1)
+                cannot_start(sv, "hath the daemon spawn no fire?");
+            r = proto_limit_dec_feed(&d, &ch, 1, &used, &limit);
+        }
+        sv->spawn_limit[c] = limit;
+        sv->spawn_alive[c] = 1;
+    }
+}
+
+/* setup - everything before the loop */
+static void setup(struct send *sv, struct sched_store *store,
+                  struct sched_sink *sink)
+{
+    char why[1200];
+    if (qd_env_load(&sv->env, why, sizeof why) < 0)
+        cannot_start(sv, why);
+    if (chdir(sv->env.home) < 0)
+        cannot_start(sv, "unable to switch to home directory");
+    if (read_controls(sv, &sv->ctl, sv->env.nchan, why, sizeof why) < 0) {
+        char line[1300];
+        snprintf(line, sizeof line, "unable to read controls: %s", why);
+        cannot_start(sv, line);
+    }
+    sv->nchan = sv->ctl.nchan;
+    if (chdir("queue") < 0)
+        cannot_start(sv, "unable to switch to queue directory");
+    umask(077);
+    int fd = open("lock/sendmutex", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        cannot_start(sv, "unable to open mutex");
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+        cannot_start(sv, "qmail-send is already running");
+
+    channel_fds(sv);
+    handshake(sv);
+    struct sched_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.nchan = sv->nchan;
+    for (int c = 0; c < sv->nchan; c++)
+        cfg.concurrency[c] = sv->ctl.concurrency[c];
+    cfg.lifetime = (qc_time)sv->ctl.queuelifetime * QC_SEC;
+    cfg.profile = SCHED_PROFILE_QCHAN;
+    send_store_init(sv, store);
+    send_sink_init(sv, sink);
+    sv->s = sched_new(&cfg, store, sink);
+    sv->tdec = malloc(sizeof *sv->tdec);
+    if (!sv->s || !sv->tdec)
+        cannot_start(sv, "out of memory");
+    proto_todo_dec_init(sv->tdec, sv->nchan);
+    qc_time now = qd_now();
+    for (int c = 0; c < sv->nchan; c++) {
+        sv->rdec[c] = malloc(sizeof *sv->rdec[c]);
+        if (!sv->rdec[c])
+            cannot_start(sv, "out of memory");
+        proto_report_dec_init(sv->rdec[c], sv->env.width, sv->spawn_limit[c]);
+        if (qd_nonblock(sv->fdout[c]) < 0)
+            sv->spawn_alive[c] = 0;
+        sched_spawner_limit(sv->s, c, sv->spawn_limit[c], now);
+    }
+    if (sched_start(sv->s, now) < 0)
+        cannot_start(sv, "out of memory");
+    for (int c = 0; c < sv->nchan; c++)
+        if (!sv->spawn_alive[c])
+            sched_spawner_dead(sv->s, c, now);
+    sv->clean_alive = 1;
+    send_scan(sv, now);
+    sv->todo_alive = 1;
+    if (qd_write_all(SEND_FD_TO_TODO, "S", 1) < 0) {
+        send_log(sv, "alert: oh no! lost qmail-todo connection! dying...\n");
+        sv->todo_alive = 0;
+        sched_exit_asap(sv->s);
+    }
+}
+
+/* reread - SIGHUP */
+static void reread(struct send *sv, qc_time now)
+{
+    char why[1200];
+    struct control c;
+    if (chdir(sv->env.home) < 0) {
+        send_log(sv, "alert: unable to reread controls: unable to switch to "
+                     "home directory\n");
+        return;
+    }
+    if (sv->todo_alive)
+        (void)qd_write_all(SEND_FD_TO_TODO, "H", 1);
+    if (read_controls(sv, &c, sv->nchan, why, sizeof why) < 0) {
+        send_logf(sv, "alert: unable to reread controls: %s\n", why);
+    } else {
+        control_free(&sv->ctl);
+        sv->ctl = c;
+        sched_set_lifetime(sv->s, (qc_time)c.queuelifetime * QC_SEC);
+        sched_reconfigure(sv->s, c.concurrency, now);
+    }
+    while (chdir("queue") < 0) {
+        send_log(sv, "alert: unable to switch back to queue directory; HELP! "
+                     "sleeping...\n");
+        send_log_flush(sv);
+        sleep(10);
+    }
+}
+
+/* spawner_gone - chan's spawner closed its pipe */
+static void spawner_gone(struct send *sv, int c, qc_time now)
+{
+    if (!sv->spawn_alive[c])
+        return;
+    sv->spawn_alive[c] = 0;
+    sched_spawner_dead(sv->s, c, now);
+}
+
+/* reports - whatever chan's spawner wrote */
+static void reports(struct send *sv, int c, qc_time now)
+{
+    char buf[65536];
+    ssize_t r = qd_read_some(sv->fdin[c], buf, sizeof buf);
+    if (r < 0)
+        return;
+    if (r == 0) {
+        spawner_gone(sv, c, now);
+        return;
+    }
+    size_t off = 0;
+    while (off < (size_t)r) {
+        size_t used = 0;
+        struct proto_report rep;
+        enum proto_error err;
+        int res = proto_report_dec_feed(sv->rdec[c], buf + off,
+                                        (size_t)r - off, &used, &rep, &err);
+        off += used;
+        if (res == PROTO_MORE)
+            break;
+        if (res == PROTO_OK || err == PROTO_E_STATUS ||
+            err == PROTO_E_TOOLONG)
+            sched_report(sv->s, c, rep.slot, rep.status, rep.text, rep.len,
+                         now);
+        else if (err == PROTO_E_RANGE)
+            send_log(sv, "warning: internal error: delivery report out of "
+                         "range\n");
+        else
+            send_logf(sv, "warning: spawner report unreadable: %s\n",
+                      proto_strerror(err));
+    }
+}
+
+/* todo_records - whatever qmail-todo wrote */
+static void todo_records(struct send *sv, qc_time now)
+{
+    char buf[65536];
+    ssize_t r = qd_read_some(SEND_FD_FROM_TODO, buf, sizeof buf);
+    if (r < 0)
+        return;
+    if (r == 0) {
+        if (!sched_exiting(sv->s))
+            send_log(sv, "alert: oh no! lost qmail-todo connection! "
+                         "dying...\n");
+        sv->todo_alive = 0;
+        sched_exit_asap(sv->s);
+        return;
+    }
+    size_t off = 0;
+    while (off < (size_t)r) {
+        size_t used = 0;
+        struct proto_todo_rec rec;
+        enum proto_error err;
+        int res = proto_todo_dec_feed(sv->tdec, buf + off, (size_t)r - off,
+                                      &used, &rec, &err);
+        off += used;
+        if (res == PROTO_MORE)
+            break;
+        if (res == PROTO_OK && rec.type == 'D') {
+            if (!sched_exiting(sv->s))
+                sched_todo_report(sv->s, rec.id, rec.chanmask, now);
+        } else if (rec.type == 'L' &&
+                   (res == PROTO_OK || err == PROTO_E_TOOLONG)) {
+            (void)qd_buf_add(&sv->log, rec.text, rec.len);
+        } else if (res == PROTO_ERR && err == PROTO_E_TYPE &&
+                   rec.type == 'X') {
+            /* qmail-todo's answer to 'X': it has stopped */
+            if (!sched_exiting(sv->s))
+                send_log(sv, "alert: oh no! lost qmail-todo connection! "
+                             "dying...\n");
+            sv->todo_alive = 0;
+            sched_exit_asap(sv->s);
+        } else {
+            send_logf(sv, "warning: qmail-send unable to understand "
+                      "qmail-todo: %s\n", proto_strerror(err));
+        }
+    }
+}
+
+/* poll_timeout - milliseconds until the scheduler next has work */
+static int poll_timeout(struct send *sv, qc_time now)
+{
+    qc_time at = sched_next_wakeup(sv->s, now);
+    for (size_t i = 0; i < sv->nrescan; i++)
+        if (sv->rescan[i].due < at)
+            at = sv->rescan[i].due;
+    if (at <= now)
+        return 0;
+    qc_time wait = at - now;
+    if (wait > SLEEP_FOREVER)
+        wait = SLEEP_FOREVER;
+    return (int)((wait + 999) / 1000);
+}
+
+/* loop - until told to stop and everything in flight is back */
+static void loop(struct send *sv, int sigfd)
+{
+    struct pollfd pf[2 * QC_MAX_CHANNELS + 4];
+    int idx_in[QC_MAX_CHANNELS], idx_out[QC_MAX_CHANNELS];
+    while (!sched_exiting(sv->s) || !sched_can_exit(sv->s) ||
+           sv->todo_alive) {
+        qc_time now = qd_now();
+        if (qd_sig_take(SIGTERM) && !sched_exiting(sv->s))
+            sched_exit_asap(sv->s);
+        if (qd_sig_take(SIGHUP))
+            reread(sv, now);
+        if (qd_sig_take(SIGALRM))
+            sched_alarm(sv->s, now);
+        if (sched_exiting(sv->s) && sv->todo_alive && !sv->todo_x_sent) {
+            if (qd_write_all(SEND_FD_TO_TODO, "X", 1) < 0)
+                sv->todo_alive = 0;
+            sv->todo_x_sent = 1;
+        }
+        send_rescan_due(sv, now);
+        sched_run(sv->s, now);
+
+        int np = 0;
+        pf[np++] = (struct pollfd){sigfd, POLLIN, 0};
+        int itodo = -1;
+        if (sv->todo_alive) {
+            itodo = np;
+            pf[np++] = (struct pollfd){SEND_FD_FROM_TODO, POLLIN, 0};
+        }
+        for (int c = 0; c < sv->nchan; c++) {
+            idx_in[c] = idx_out[c] = -1;
+            if (!sv->spawn_alive[c])
+                continue;
+            if (qd_buf_pending(&sv->req[c]) &&
+                qd_buf_flush(&sv->req[c], sv->fdout[c]) < 0) {
+                spawner_gone(sv, c, now);
+                continue;
+            }
+            idx_in[c] = np;
+            pf[np++] = (struct pollfd){sv->fdin[c], POLLIN, 0};
+            if (qd_buf_pending(&sv->req[c])) {
+                idx_out[c] = np;
+                pf[np++] = (struct pollfd){sv->fdout[c], POLLOUT, 0};
+            }
+        }
+        send_log_flush(sv);
+        int timeout = poll_timeout(sv, now);
+        if (poll(pf, (nfds_t)np, timeout) < 0) {
+            if (errno != EINTR)
+                send_log(sv, "warning: trouble in poll\n");
+            continue;
+        }
+        now = qd_now();
+        if (pf[0].revents)
+            qd_sig_drain();
+        for (int c = 0; c < sv->nchan; c++) {
+            if (idx_out[c] >= 0 && pf[idx_out[c]].revents &&
+                qd_buf_flush(&sv->req[c], sv->fdout[c]) < 0)
+                spawner_gone(sv, c, now);
+            if (idx_in[c] >= 0 && pf[idx_in[c]].revents)
+                reports(sv, c, now);
+        }
+        if (itodo >= 0 && pf[itodo].revents)
+            todo_records(sv, now);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    (void)argv;
+    static struct send sv;
+    static struct sched_store store;
+    static struct sched_sink sink;
+    if (argc > 1) {
+        fprintf(stderr, "usage: qmail-send (started by qchan-start)\n");
+        return 100;
+    }
+    int sigfd = qd_sig_init();
+    if (sigfd < 0)
+        cannot_start(&sv, "unable to create the signal pipe");
+    setup(&sv, &store, &sink);
+    loop(&sv, sigfd);
+    send_keep_retry_times(&sv);
+    send_log(&sv, "status: exiting\n");
+    send_log_flush(&sv);
+    sched_free(sv.s);
+    send_store_free(&sv);
+    control_free(&sv.ctl);
+    for (int c = 0; c < sv.nchan; c++) {
+        free(sv.rdec[c]);
+        qd_buf_free(&sv.req[c]);
+    }
+    free(sv.tdec);
+    free(sv.rescan);
+    qd_buf_free(&sv.log);
+    return 0;
+}

@@ -1,0 +1,134 @@
+/*
+ * send_sink.c - what qmail-send does with the scheduler's decisions.
+ *
+ *	send_sink_init(sv, &sink)
+ *	send_log(sv, line), send_logf(sv, fmt, ...), send_log_flush(sv)
+ *
+ * A DELIVERY_START event becomes a spawn request queued for the channel's
+ * spawner (written as poll() allows); every event that qmail logs becomes
+ * its line (core/qlog.h) on fd 0.  A spawner counts as ready while less
+ * than SEND_SPAWN_BUF_MAX bytes of requests wait for it: qmail-send keeps
+ * one request in flight on the pipe, which caps it at one delivery start
+ * per turn of its loop; a few kilobytes keep the pipe full instead.
+ *
+ * The request's sender gets qmail's VERP rewriting ("owner-@host-@[]"
+ * becomes "owner-box=rcpthost@host"), as qmail-send's senderadd().
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qd_path.h"
+#include "qlog.h"
+#include "send.h"
+
+/* send_log - queue a log line */
+void send_log(struct send *sv, const char *line)
+{
+    (void)qd_buf_add(&sv->log, line, strlen(line));
+}
+
+/* send_logf - queue a formatted log line */
+void send_logf(struct send *sv, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    send_log(sv, line);
+}
+
+/* send_log_flush - out to the logger, waiting for it if need be */
+void send_log_flush(struct send *sv)
+{
+    if (qd_buf_pending(&sv->log))
+        (void)qd_buf_flush_all(&sv->log, SEND_FD_LOG);
+}
+
+/* verp_sender - senderadd(): the sender a spawner sees for rcpt */
+static char *verp_sender(const char *sender, const char *rcpt)
+{
+    size_t i = strlen(sender);
+    if (i >= 4 && strcmp(sender + i - 4, "-@[]") == 0) {
+        const char *j = NULL;
+        for (const char *p = sender; p < sender + i - 4; p++)
+            if (*p == '@')
+                j = p;
+        const char *k = strrchr(rcpt, '@');
+        size_t jl = j ? (size_t)(j - sender) : i - 4;
+        if (k && jl + 5 <= i) {
+            size_t n = jl + strlen(rcpt) + i + 4;
+            char *out = malloc(n);
+            if (!out)
+                return NULL;
+            snprintf(out, n, "%.*s%.*s=%s@%.*s", (int)jl, sender,
+                     (int)(k - rcpt), rcpt, k + 1,
+                     (int)(i - 5 - jl), sender + jl + 1);
+            return out;
+        }
+    }
+    return strdup(sender);
+}
+
+/* request - queue the spawn request for a delivery start */
+static void request(struct send *sv, const struct sched_event *ev)
+{
+    char path[QD_PATH_MAX];
+    snprintf(path, sizeof path, "%llu/%llu",
+             (unsigned long long)(ev->msg % sv->env.split),
+             (unsigned long long)ev->msg);
+    char *sender = verp_sender(ev->sender ? ev->sender : "", ev->rcpt);
+    if (!sender) {
+        send_log(sv, "alert: out of memory, sleeping...\n");
+        return;
+    }
+    size_t need = proto_request_enc(NULL, 0, sv->env.width, ev->slot, path,
+                                    sender, ev->rcpt);
+    char *at = need ? qd_buf_reserve(&sv->req[ev->chan], need) : NULL;
+    if (at && proto_request_enc(at, need, sv->env.width, ev->slot, path,
+                                sender, ev->rcpt) == need)
+        sv->req[ev->chan].len += need;
+    else
+        send_logf(sv, "warning: unable to send delivery %llu to its "
+                  "spawner\n", (unsigned long long)ev->delid);
+    free(sender);
+}
+
+/* event - one decision of the scheduler */
+static void event(void *ctx, const struct sched_event *ev)
+{
+    struct send *sv = ctx;
+    if (ev->type == SCHED_EV_DELIVERY_START)
+        request(sv, ev);
+    if (ev->type == SCHED_EV_MESSAGE_DONE && sv->quiet &&
+        sv->quiet_done == ev->msg) {
+        sv->quiet = 0;
+        return;
+    }
+    char line[4096];
+    size_t n = qlog_event(ev, sv->s, line, sizeof line);
+    if (n >= sizeof line) {
+        n = sizeof line - 1;
+        line[n - 1] = '\n';
+    }
+    if (n)
+        (void)qd_buf_add(&sv->log, line, n);
+}
+
+/* spawner_ready - room for another request to chan's spawner */
+static int spawner_ready(void *ctx, int chan)
+{
+    struct send *sv = ctx;
+    return sv->spawn_alive[chan] &&
+           qd_buf_pending(&sv->req[chan]) < SEND_SPAWN_BUF_MAX;
+}
+
+/* send_sink_init - the sink's functions */
+void send_sink_init(struct send *sv, struct sched_sink *sink)
+{
+    sink->ctx = sv;
+    sink->event = event;
+    sink->spawner_ready = spawner_ready;
+}

@@ -1,0 +1,379 @@
+/*
+ * send_store.c - the scheduler's view of the queue directory.
+ *
+ *	send_store_init(sv, &store)	fill struct sched_store
+ *	send_getinfo(sv, id, &sender, &birth)
+ *
+ * The calls do what qmail-send does with the same files:
+ *	pass_open	open local/N (or remote/, supplK/) and read info/N:
+ *			the "F" record is the sender, its mtime the birth
+ *	pass_next	the next record up to its NUL: T (to do), D (done)
+ *	mark_done	overwrite the record's first byte with 'D' in place
+ *	add_bounce	append "<rcpt>:\n" text "\n" to bounce/N
+ *	chan_finish	remove the list
+ *	message_finish	no list and no todo/N left: inject the bounce, remove
+ *			info/N, then ask qmail-clean to remove mess/N ("foop")
+ * A failure returns -1 after logging qmail's warning; the scheduler tries
+ * again later.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "qd_path.h"
+#include "send.h"
+
+#define RECORD_MAX (1 << 20)   /* a list record longer is unreadable */
+
+/* send_getinfo - the sender and birth of message id */
+int send_getinfo(struct send *sv, uint64_t id, char **sender,
+                 qc_time *birth)
+{
+    char fn[QD_PATH_MAX];
+    qd_path(fn, sizeof fn, &sv->env, "info", id);
+    int fd = open(fn, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    size_t cap = 256, len = 0;
+    char *buf = malloc(cap);
+    if (!buf || fstat(fd, &st) < 0)
+        goto fail;
+    for (;;) {
+        if (len == cap) {
+            if (cap >= RECORD_MAX)
+                goto fail;
+            char *p = realloc(buf, cap * 2);
+            if (!p)
+                goto fail;
+            buf = p;
+            cap *= 2;
+        }
+        ssize_t r = qd_read_some(fd, buf + len, cap - len);
+        if (r <= 0)
+            goto fail;   /* no complete F record */
+        size_t was = len;
+        len += (size_t)r;
+        if (memchr(buf + was, '\0', len - was))
+            break;
+    }
+    close(fd);
+    if (buf[0] != 'F') {
+        free(buf);
+        return -1;
+    }
+    memmove(buf, buf + 1, strlen(buf + 1) + 1);
+    *sender = buf;
+    *birth = (qc_time)st.st_mtime * QC_SEC;
+    return 0;
+fail:
+    free(buf);
+    close(fd);
+    return -1;
+}
+
+/* pass_open - start reading a channel list */
+static int pass_open(void *ctx, uint64_t id, int chan, const char **sender,
+                     qc_time *birth)
+{
+    struct send *sv = ctx;
+    struct send_pass *p = &sv->pass[chan];
+    char fn[QD_PATH_MAX];
+    if (p->fd >= 0)
+        close(p->fd);
+    free(p->sender);
+    p->sender = NULL;
+    qd_chan_path(fn, sizeof fn, &sv->env, chan, id);
+    p->fd = open(fn, O_RDONLY);
+    if (p->fd < 0)
+        return -1;
+    if (send_getinfo(sv, id, &p->sender, birth) < 0) {
+        close(p->fd);
+        p->fd = -1;
+        return -1;
+    }
+    p->id = id;
+    p->blen = p->boff = 0;
+    p->pos = 0;
+    *sender = p->sender;
+    return 0;
+}
+
+/* pass_fill - more bytes of the list; 1 some, 0 end, -1 error */
+static int pass_fill(struct send_pass *p)
+{
+    ssize_t r = qd_read_some(p->fd, p->buf, sizeof p->buf);
+    if (r < 0)
+        return -1;
+    p->blen = (size_t)r;
+    p->boff = 0;
+    return r > 0;
+}
+
+/* pass_next - the next record */
+static enum sched_record pass_next(void *ctx, uint64_t id, int chan,
+                                   struct sched_rcpt *rcpt)
+{
+    struct send *sv = ctx;
+    struct send_pass *p = &sv->pass[chan];
+    if (p->fd < 0 || p->id != id)
+        return SCHED_REC_ERROR;
+    size_t len = 0;
+    for (;;) {
+        if (p->boff == p->blen) {
+            int r = pass_fill(p);
+            if (r < 0)
+                return SCHED_REC_ERROR;
+            if (r == 0)
+                return SCHED_REC_END;   /* a cut record is no record */
+        }
+        char *start = p->buf + p->boff;
+        size_t avail = p->blen - p->boff;
+        char *nul = memchr(start, '\0', avail);
+        size_t take = nul ? (size_t)(nul - start) + 1 : avail;
+        if (len + take > p->reccap) {
+            size_t cap = p->reccap ? p->reccap : 256;
+            while (cap < len + take)
+                cap *= 2;
+            if (cap > RECORD_MAX)
+                return SCHED_REC_ERROR;
+            char *n = realloc(p->rec, cap);
+            if (!n)
+                return SCHED_REC_ERROR;
+            p->rec = n;
+            p->reccap = cap;
+        }
+        memcpy(p->rec + len, start, take);
+        len += take;
+        p->boff += take;
+        if (nul)
+            break;
+    }
+    rcpt->pos = p->pos;
+    rcpt->addr = p->rec + 1;
+    p->pos += len;
+    if (len < 2 && p->rec[0] == '\0')
+        return SCHED_REC_BAD;
+    switch (p->rec[0]) {
+    case 'T':
+        return SCHED_REC_TODO;
+    case 'D':
+        return SCHED_REC_DONE;
+    default:
+        return SCHED_REC_BAD;
+    }
+}
+
+/* pass_close - done with the list */
+static void pass_close(void *ctx, uint64_t id, int chan)
+{
+    struct send *sv = ctx;
+    struct send_pass *p = &sv->pass[chan];
+    (void)id;
+    if (p->fd >= 0)
+        close(p->fd);
+    p->fd = -1;
+    free(p->sender);
+    p->sender = NULL;
+}
+
+/* mark_done - the recipient at pos is done */
+static int mark_done(void *ctx, uint64_t id, int chan, uint64_t pos)
+{
+    struct send *sv = ctx;
+    char fn[QD_PATH_MAX];
+    qd_chan_path(fn, sizeof fn, &sv->env, chan, id);
+    int fd = open(fn, O_WRONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t w = pwrite(fd, "D", 1, (off_t)pos);
+    close(fd);
+    return w == 1 ? 0 : -1;
+}
+
+/* vdom_prepend - the prepend virtualdomains gives the domain, if any */
+static const char *vdom_prepend(struct send *sv, const char *key,
+                                size_t *plen)
+{
+    const char *hit = NULL;
+    size_t klen = strlen(key);
+    /* a key listed twice: the later line wins */
+    for (size_t i = 0; i < sv->ctl.virtualdomains.n; i++) {
+        const char *line = sv->ctl.virtualdomains.items[i];
+        const char *colon = strchr(line, ':');
+        if (colon && (size_t)(colon - line) == klen &&
+            strncasecmp(line, key, klen) == 0)
+            hit = colon + 1;
+    }
+    if (hit)
+        *plen = strlen(hit);
+    return hit;
+}
+
+/* strip_vdom - qmail's stripvdomprepend: bounce the address the sender
+ * wrote, not "prepend-user@domain" */
+static const char *strip_vdom(struct send *sv, const char *rcpt)
+{
+    const char *at = strrchr(rcpt, '@');
+    if (!at)
+        return rcpt;
+    const char *domain = at + 1;
+    size_t dlen = strlen(domain);
+    for (size_t i = 0; i <= dlen; i++) {
+        if (i != 0 && i != dlen && domain[i] != '.')
+            continue;
+        size_t plen;
+        const char *prep = vdom_prepend(sv, domain + i, &plen);
+        if (!prep)
+            continue;
+        if (plen == 0 || strncmp(rcpt, prep, plen) != 0 || rcpt[plen] != '-')
+            return rcpt;
+        return rcpt + plen + 1;
+    }
+    return rcpt;
+}
+
+/* add_bounce - one failed recipient for the bounce message */
+static int add_bounce(void *ctx, uint64_t id, const char *rcpt,
+                      const char *text)
+{
+    struct send *sv = ctx;
+    struct qd_buf b = {0};
+    const char *addr = strip_vdom(sv, rcpt);
+    size_t tlen = strlen(text);
+    if (!qd_buf_reserve(&b, strlen(addr) + tlen + 8))
+        return -1;
+    qd_buf_add(&b, "<", 1);
+    for (const char *p = addr; *p; p++)
+        qd_buf_add(&b, *p == '\n' ? "_" : p, 1);
+    qd_buf_add(&b, ">:\n", 3);
+    size_t start = b.len;
+    qd_buf_add(&b, text, tlen);
+    if (tlen && text[tlen - 1] != '\n')
+        qd_buf_add(&b, "\n", 1);
+    /* a blank line would end the record: qmail turns it into '/' */
+    for (size_t i = b.len - 1; i > start; i--)
+        if (b.data[i] == '\n' && b.data[i - 1] == '\n')
+            b.data[i] = '/';
+    qd_buf_add(&b, "\n", 1);
+
+    char fn[QD_PATH_MAX];
+    qd_path(fn, sizeof fn, &sv->env, "bounce", id);
+    int fd = open(fn, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    int r = fd >= 0 ? qd_write_all(fd, b.data, b.len) : -1;
+    if (fd >= 0)
+        close(fd);
+    qd_buf_free(&b);
+    return r;
+}
+
+/* chan_finish - every recipient of the list is done */
+static int chan_finish(void *ctx, uint64_t id, int chan)
+{
+    struct send *sv = ctx;
+    char fn[QD_PATH_MAX];
+    qd_chan_path(fn, sizeof fn, &sv->env, chan, id);
+    return unlink(fn) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* exists - 1 present, 0 absent, -1 cannot tell (logged) */
+static int exists(struct send *sv, const char *fn)
+{
+    struct stat st;
+    if (stat(fn, &st) == 0)
+        return 1;
+    if (errno == ENOENT)
+        return 0;
+    send_logf(sv, "warning: unable to stat %s; will try again later\n", fn);
+    return -1;
+}
+
+/* message_finish - the end of a message */
+static int message_finish(void *ctx, uint64_t id)
+{
+    struct send *sv = ctx;
+    char fn[QD_PATH_MAX];
+    int e;
+    /* a list or todo/N still there: qmail-todo is (re)doing the message
+     * and will report it again; like qmail, say nothing now */
+    for (int c = 0; c < sv->nchan; c++) {
+        qd_chan_path(fn, sizeof fn, &sv->env, c, id);
+        if ((e = exists(sv, fn)) != 0)
+            goto quiet;
+    }
+    qd_path(fn, sizeof fn, &sv->env, "todo", id);
+    if ((e = exists(sv, fn)) != 0)
+        goto quiet;
+    qd_path(fn, sizeof fn, &sv->env, "info", id);
+    if ((e = exists(sv, fn)) <= 0) {
+        e = e == 0 ? 1 : -1;
+        goto quiet;
+    }
+    if (send_bounce(sv, id) < 0)
+        return -1;
+    if (unlink(fn) < 0) {
+        send_logf(sv, "warning: unable to unlink %s; will try again later\n",
+                  fn);
+        return -1;
+    }
+    char foop[QD_PATH_MAX];
+    qd_path(foop, sizeof foop, &sv->env, "foop", id);
+    (void)send_clean(sv, foop);
+    return 0;
+quiet:
+    if (e < 0)
+        return -1;
+    sv->quiet = 1;
+    sv->quiet_done = id;
+    return 0;
+}
+
+/* send_clean - one request to qmail-clean */
+int send_clean(struct send *sv, const char *path)
+{
+    if (!sv->clean_alive)
+        return -1;
+    char ch;
+    if (qd_write_all(SEND_FD_TO_CLEAN, path, strlen(path) + 1) < 0 ||
+        qd_read_some(SEND_FD_FROM_CLEAN, &ch, 1) != 1) {
+        send_log(sv, "alert: oh no! lost qmail-clean connection! dying...\n");
+        sv->clean_alive = 0;
+        sched_exit_asap(sv->s);
+        return -1;
+    }
+    if (ch != '+') {
+        send_logf(sv, "warning: qmail-clean unable to clean up %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* send_store_init - the store's functions */
+void send_store_init(struct send *sv, struct sched_store *store)
+{
+    for (int c = 0; c < QC_MAX_CHANNELS; c++)
+        sv->pass[c].fd = -1;
+    store->ctx = sv;
+    store->pass_open = pass_open;
+    store->pass_next = pass_next;
+    store->pass_close = pass_close;
+    store->mark_done = mark_done;
+    store->add_bounce = add_bounce;
+    store->chan_finish = chan_finish;
+    store->message_finish = message_finish;
+}
+
+/* send_store_free - what the passes hold */
+void send_store_free(struct send *sv)
+{
+    for (int c = 0; c < QC_MAX_CHANNELS; c++) {
+        if (sv->pass[c].fd >= 0)
+            close(sv->pass[c].fd);
+        free(sv->pass[c].rec);
+        free(sv->pass[c].sender);
+    }
+}

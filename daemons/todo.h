@@ -1,0 +1,57 @@
+/*
+ * todo.h - qmail-todo's state, shared by its files.
+ *
+ *	todo_main.c	start-up, the poll() loop, the talk with qmail-send
+ *	todo_dir.c	walking todo/ (flat, or split under big-todo)
+ *	todo_msg.c	preprocessing one message
+ *
+ * Descriptors (CHANNELS qmail-start): 0 from qmail-send, 1 to qmail-send,
+ * 2 to qmail-todo's own qmail-clean, 3 from it.  Nothing is ever written to
+ * stderr: fd 2 is the cleaner's input.
+ */
+#ifndef TODO_H
+#define TODO_H
+
+#include <dirent.h>
+
+#include "classify.h"
+#include "control.h"
+#include "qd_env.h"
+#include "qd_io.h"
+
+#define TODO_FD_FROM_SEND 0
+#define TODO_FD_TO_SEND 1
+#define TODO_FD_TO_CLEAN 2
+#define TODO_FD_FROM_CLEAN 3
+
+struct todo {
+    struct qd_env env;
+    struct control ctl;
+    struct classify *cl;
+    int nchan;
+    struct qd_buf out;       /* records for qmail-send */
+    int send_alive;
+    int stop;                /* X, SIGTERM or a lost cleaner: stop working */
+    int x_queued;
+    int trigger;             /* lock/trigger read end, -1 if unavailable */
+    qc_time next_run;        /* scan todo/ at the latest then */
+    int scanning;
+    DIR *dir;
+    unsigned subdir;
+};
+
+/* todo_log - an L record: a line for qmail-send's log */
+void todo_log(struct todo *t, const char *line);
+/* todo_logf - the same, printf style */
+void todo_logf(struct todo *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* todo_scan_start - begin a pass over todo/; 0 ok, -1 (logged) */
+int todo_scan_start(struct todo *t);
+/* todo_scan_next - 1 with the next message number, 0 at the end */
+int todo_scan_next(struct todo *t, uint64_t *id);
+
+/* todo_msg - preprocess message id; the D record when it worked */
+void todo_msg(struct todo *t, uint64_t id);
+
+#endif

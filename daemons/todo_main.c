@@ -1,0 +1,285 @@
+/*
+ * todo_main.c - qmail-todo: preprocess queued messages for qmail-send.
+ *
+ *	qmail-todo	(started by qchan-start; fds as in todo.h)
+ *
+ * It waits for qmail-send's 'S', then walks todo/ whenever lock/trigger is
+ * pulled (qmail-queue does that for every new message) and at least every
+ * 25 minutes, preprocessing each message (todo_msg.c) and reporting it to
+ * qmail-send with a "D" record; its log lines travel to qmail-send as "L"
+ * records.  From qmail-send it obeys 'H' (reread the controls: locals,
+ * virtualdomains, percenthack, envnoathost, supplsK) and 'X' (stop, answer
+ * "X", exit when qmail-send closes the pipe).  SIGTERM stops it as 'X'
+ * does.  If qmail-send goes away without 'X' it exits 1: nobody is left
+ * to log to.
+ *
+ * Settings come from the environment (qd_env.h); the controls from
+ * $QCHAN_HOME/control with qmail's rules (core/control.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proto.h"
+#include "qd_sig.h"
+#include "todo.h"
+
+#define SLEEP_TODO (1500 * QC_SEC)   /* check todo/ every 25 minutes */
+#define TURN_MESSAGES 64             /* messages per turn of the loop */
+#define OUT_HIGH (256 * 1024)        /* stop preprocessing above this */
+
+/* todo_log - an L record */
+void todo_log(struct todo *t, const char *line)
+{
+    size_t len = strlen(line);
+    char *at = qd_buf_reserve(&t->out, len + 2);
+    if (!at)
+        return;   /* all or nothing, as qmail-todo's log1 */
+    size_t n = proto_todo_enc_log(at, len + 2, line, len);
+    if (n <= len + 2)
+        t->out.len += n;
+}
+
+/* todo_logf - an L record, formatted */
+void todo_logf(struct todo *t, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    todo_log(t, line);
+}
+
+/* start_alert - log through qmail-send's pipe and give up */
+static void start_alert(struct todo *t, const char *line)
+{
+    todo_log(t, line);
+    (void)qd_buf_flush_all(&t->out, TODO_FD_TO_SEND);
+    _exit(111);
+}
+
+/* load_controls - control/ into t (home is the working directory) */
+static int load_controls(struct todo *t, struct control *c, char *why,
+                         size_t cap)
+{
+    struct control_error err;
+    if (control_load(c, "control", t->env.nchan, &err) < 0) {
+        if (err.line)
+            snprintf(why, cap, "%s line %u: %s", err.file, err.line, err.msg);
+        else
+            snprintf(why, cap, "%s: %s", err.file, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* reread - 'H': new controls, keeping the channel count */
+static void reread(struct todo *t)
+{
+    char why[1024];
+    if (chdir(t->env.home) < 0) {
+        todo_log(t, "alert: qmail-todo: unable to reread controls: unable "
+                    "to switch to home directory\n");
+        return;
+    }
+    struct control c;
+    struct classify *cl = NULL;
+    if (load_controls(t, &c, why, sizeof why) < 0)
+        todo_logf(t, "alert: qmail-todo: unable to reread controls: %s\n",
+                  why);
+    else if (c.nchan != t->nchan)
+        todo_logf(t, "alert: qmail-todo: unable to reread controls: they "
+                  "define %d channels, not %d; restart to change that\n",
+                  c.nchan, t->nchan);
+    else if (!(cl = classify_new(&c)))
+        todo_log(t, "alert: out of memory, sleeping...\n");
+    if (cl) {
+        control_free(&t->ctl);
+        classify_free(t->cl);
+        t->ctl = c;
+        t->cl = cl;
+    } else {
+        control_free(&c);
+    }
+    while (chdir("queue") < 0) {
+        todo_log(t, "alert: qmail-todo: unable to switch back to queue "
+                    "directory; HELP! sleeping...\n");
+        (void)qd_buf_flush_all(&t->out, TODO_FD_TO_SEND);
+        sleep(10);
+    }
+}
+
+/* trigger_set - (re)open lock/trigger so the next pull is seen */
+static void trigger_set(struct todo *t)
+{
+    if (t->trigger >= 0)
+        close(t->trigger);
+    t->trigger = open("lock/trigger", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+/* command - one byte from qmail-send */
+static void command(struct todo *t, char ch)
+{
+    enum proto_error err;
+    switch (proto_cmd_decode(ch, &err)) {
+    case 'H':
+        reread(t);
+        break;
+    case 'X':
+        if (!t->stop)
+            todo_log(t, "status: qmail-todo stop processing asap\n");
+        t->stop = 1;
+        break;
+    case 'S':
+        break;
+    default:
+        todo_log(t, "warning: qmail-todo: qmail-send speaks an obscure "
+                    "dialect\n");
+    }
+}
+
+/* work - preprocess what is due, a bounded number per turn */
+static void work(struct todo *t, int pulled, qc_time now)
+{
+    if (t->stop)
+        return;
+    if (!t->scanning) {
+        if (!pulled && now < t->next_run)
+            return;
+        trigger_set(t);
+        t->next_run = now + SLEEP_TODO;
+        if (todo_scan_start(t) < 0)
+            return;
+    }
+    uint64_t id;
+    for (int i = 0; i < TURN_MESSAGES && !t->stop; i++) {
+        if (qd_buf_pending(&t->out) > OUT_HIGH)
+            return;
+        if (!todo_scan_next(t, &id))
+            return;
+        todo_msg(t, id);
+    }
+}
+
+/* setup - settings, controls, the queue directory */
+static void setup(struct todo *t)
+{
+    char err[1024];
+    t->trigger = -1;
+    t->send_alive = 1;
+    if (qd_env_load(&t->env, err, sizeof err) < 0) {
+        char line[1200];
+        snprintf(line, sizeof line, "alert: qmail-todo: cannot start: %s\n",
+                 err);
+        start_alert(t, line);
+    }
+    if (chdir(t->env.home) < 0)
+        start_alert(t, "alert: qmail-todo: cannot start: unable to switch "
+                       "to home directory\n");
+    if (load_controls(t, &t->ctl, err, sizeof err) < 0) {
+        char line[1200];
+        snprintf(line, sizeof line, "alert: qmail-todo: cannot start: "
+                 "unable to read controls: %s\n", err);
+        start_alert(t, line);
+    }
+    t->nchan = t->ctl.nchan;
+    t->cl = classify_new(&t->ctl);
+    if (!t->cl)
+        start_alert(t, "alert: qmail-todo: cannot start: out of memory\n");
+    if (chdir("queue") < 0)
+        start_alert(t, "alert: qmail-todo: cannot start: unable to switch "
+                       "to queue directory\n");
+    umask(077);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argv;
+    static struct todo t;
+    if (argc > 1) {
+        fprintf(stderr, "usage: qmail-todo (started by qchan-start: fd 0/1 "
+                        "from/to qmail-send, 2/3 to/from qmail-clean)\n");
+        return 100;
+    }
+    int sigfd = qd_sig_init();
+    setup(&t);
+
+    char ch;
+    ssize_t r;
+    while ((r = qd_read_some(TODO_FD_FROM_SEND, &ch, 1)) != 1)
+        if (r == 0 || errno != EAGAIN)
+            _exit(100);   /* qmail-send died before it started us */
+    (void)qd_nonblock(TODO_FD_TO_SEND);
+    trigger_set(&t);
+    t.next_run = qd_now();
+
+    int pulled = 0;
+    for (;;) {
+        if (!t.send_alive)
+            _exit(t.stop ? 0 : 1);
+        if (qd_sig_take(SIGTERM))
+            command(&t, 'X');
+        if (qd_sig_take(SIGHUP))
+            reread(&t);
+        if (qd_sig_take(SIGALRM))
+            pulled = 1;
+        qc_time now = qd_now();
+        work(&t, pulled, now);
+        pulled = 0;
+        if (t.stop && !t.x_queued && qd_buf_pending(&t.out) == 0) {
+            (void)qd_buf_add(&t.out, "X", 2);
+            t.x_queued = 1;
+        }
+
+        struct pollfd pf[4];
+        int np = 0;
+        pf[np++] = (struct pollfd){TODO_FD_FROM_SEND, POLLIN, 0};
+        pf[np++] = (struct pollfd){sigfd, POLLIN, 0};
+        int iout = -1, itrig = -1;
+        if (qd_buf_pending(&t.out)) {
+            iout = np;
+            pf[np++] = (struct pollfd){TODO_FD_TO_SEND, POLLOUT, 0};
+        }
+        if (!t.stop && t.trigger >= 0) {
+            itrig = np;
+            pf[np++] = (struct pollfd){t.trigger, POLLIN, 0};
+        }
+        int timeout;
+        if (t.stop)
+            timeout = -1;
+        else if (t.scanning && qd_buf_pending(&t.out) <= OUT_HIGH)
+            timeout = 0;
+        else {
+            qc_time wait = t.next_run - now;
+            timeout = wait <= 0 ? 0 : (int)(wait / 1000 + 1000);
+        }
+        if (poll(pf, (nfds_t)np, timeout) < 0) {
+            if (errno != EINTR)
+                todo_log(&t, "warning: qmail-todo: trouble in poll\n");
+            continue;
+        }
+        if (pf[1].revents)
+            qd_sig_drain();
+        if (itrig >= 0 && pf[itrig].revents)
+            pulled = 1;
+        if (iout >= 0 && pf[iout].revents &&
+            qd_buf_flush(&t.out, TODO_FD_TO_SEND) < 0)
+            t.send_alive = 0;
+        if (pf[0].revents) {
+            char cmds[64];
+            r = qd_read_some(TODO_FD_FROM_SEND, cmds, sizeof cmds);
+            if (r <= 0 && !(r < 0 && errno == EAGAIN))
+                t.send_alive = 0;
+            for (ssize_t i = 0; i < r; i++)
+                command(&t, cmds[i]);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+/*
+ * todo_msg.c - qmail-todo's preprocessing of one queued message.
+ *
+ *	todo_msg(t, id)
+ *
+ * The steps and their order are qmail-todo's (ext_todo), and each leaves a
+ * state a restart can finish:
+ *	1. read todo/N (the envelope qmail-queue wrote);
+ *	2. remove any channel list and info/N a crashed earlier run left;
+ *	3. create info/N ("F" sender) and one list per channel that has
+ *	   recipients ("T" address for each, rewritten by the classifier);
+ *	4. fsync info/N and every list;
+ *	5. ask qmail-clean to remove intd/N and then todo/N;
+ *	6. tell qmail-send "D" with the channels that have lists.
+ * Until step 5 completes todo/N exists, so a crash anywhere before it
+ * means the whole message is preprocessed again from step 1 (qmail-send's
+ * queue scan skips a message whose todo/N exists).  After step 5 the
+ * message is complete in info/ and the lists: a crash before step 6 is
+ * repaired by qmail-send's queue scan at its next start.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proto.h"
+#include "qd_path.h"
+#include "qlog.h"
+#include "todo.h"
+
+struct todo_job {
+    int fd;                            /* todo/N */
+    int fdinfo;
+    int fdchan[QC_MAX_CHANNELS];
+    struct qd_buf chan[QC_MAX_CHANNELS];
+    char *env;                         /* todo/N's bytes */
+    size_t envlen;
+};
+
+/* read_all - the whole envelope; 0 ok, -1 read error */
+static int read_all(struct todo_job *j)
+{
+    size_t cap = 4096;
+    j->env = malloc(cap);
+    if (!j->env)
+        return -1;
+    for (;;) {
+        if (j->envlen == cap) {
+            char *p = realloc(j->env, cap * 2);
+            if (!p)
+                return -1;
+            j->env = p;
+            cap *= 2;
+        }
+        ssize_t r = qd_read_some(j->fd, j->env + j->envlen, cap - j->envlen);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return 0;
+        j->envlen += (size_t)r;
+    }
+}
+
+/* unlink_stale - step 2 */
+static int unlink_stale(struct todo *t, uint64_t id)
+{
+    char fn[QD_PATH_MAX];
+    for (int c = 0; c <= t->nchan; c++) {
+        if (c < t->nchan)
+            qd_chan_path(fn, sizeof fn, &t->env, c, id);
+        else
+            qd_path(fn, sizeof fn, &t->env, "info", id);
+        if (unlink(fn) < 0 && errno != ENOENT) {
+            todo_logf(t, "warning: qmail-todo: unable to unlink %s\n", fn);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* add_rcpt - one T record to its channel's list */
+static int add_rcpt(struct todo *t, struct todo_job *j, uint64_t id,
+                    const char *addr, size_t len)
+{
+    char small[1024];
+    char *out = small;
+    int chan = 0;
+    size_t n = classify_rcpt(t->cl, addr, len, out, sizeof small, &chan);
+    if (n >= sizeof small) {
+        out = malloc(n + 1);
+        if (!out) {
+            todo_log(t, "alert: out of memory, sleeping...\n");
+            return -1;
+        }
+        classify_rcpt(t->cl, addr, len, out, n + 1, &chan);
+    }
+    int r = -1;
+    char fn[QD_PATH_MAX];
+    if (chan < 0 || chan >= t->nchan)
+        goto done;
+    qd_chan_path(fn, sizeof fn, &t->env, chan, id);
+    if (j->fdchan[chan] < 0) {
+        j->fdchan[chan] = open(fn, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        if (j->fdchan[chan] < 0) {
+            todo_logf(t, "warning: qmail-todo: unable to create %s\n", fn);
+            goto done;
+        }
+    }
+    if (qd_buf_add(&j->chan[chan], "T", 1) < 0 ||
+        qd_buf_add(&j->chan[chan], out, n + 1) < 0) {
+        todo_log(t, "alert: out of memory, sleeping...\n");
+        goto done;
+    }
+    r = 0;
+done:
+    if (out != small)
+        free(out);
+    return r;
+}
+
+/* records - step 3: walk the envelope's records */
+static int records(struct todo *t, struct todo_job *j, uint64_t id,
+                   uint64_t bytes)
+{
+    char fn[QD_PATH_MAX];
+    unsigned long uid = 0, pid = 0;
+    size_t pos = 0;
+    while (pos < j->envlen) {
+        const char *rec = j->env + pos;
+        const char *nul = memchr(rec, '\0', j->envlen - pos);
+        if (!nul)
+            break;   /* a cut last record: qmail's getln drops it too */
+        size_t len = (size_t)(nul - rec);
+        pos += len + 1;
+        switch (rec[0]) {
+        case 'u':
+            uid = strtoul(rec + 1, NULL, 10);
+            break;
+        case 'p':
+            pid = strtoul(rec + 1, NULL, 10);
+            break;
+        case 'F': {
+            if (qd_write_all(j->fdinfo, rec, len + 1) < 0) {
+                qd_path(fn, sizeof fn, &t->env, "info", id);
+                todo_logf(t, "warning: qmail-todo: trouble writing to %s\n",
+                          fn);
+                return -1;
+            }
+            char line[2048];
+            size_t n = qlog_info_msg(id, bytes, rec + 1, pid, uid, line,
+                                     sizeof line);
+            if (n >= sizeof line)
+                line[sizeof line - 2] = '\n';
+            todo_log(t, line);
+            break;
+        }
+        case 'T':
+            if (add_rcpt(t, j, id, rec + 1, len - 1) < 0)
+                return -1;
+            break;
+        default:
+            qd_path(fn, sizeof fn, &t->env, "todo", id);
+            todo_logf(t, "warning: qmail-todo: unknown record type in %s\n",
+                      fn);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* sync_files - step 4 */
+static int sync_files(struct todo *t, struct todo_job *j, uint64_t id)
+{
+    char fn[QD_PATH_MAX];
+    qd_path(fn, sizeof fn, &t->env, "info", id);
+    if (fsync(j->fdinfo) < 0) {
+        todo_logf(t, "warning: qmail-todo: trouble fsyncing %s\n", fn);
+        return -1;
+    }
+    for (int c = 0; c < t->nchan; c++) {
+        if (j->fdchan[c] < 0)
+            continue;
+        qd_chan_path(fn, sizeof fn, &t->env, c, id);
+        if (qd_buf_flush_all(&j->chan[c], j->fdchan[c]) < 0) {
+            todo_logf(t, "warning: qmail-todo: trouble writing to %s\n", fn);
+            return -1;
+        }
+        if (fsync(j->fdchan[c]) < 0) {
+            todo_logf(t, "warning: qmail-todo: trouble fsyncing %s\n", fn);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* clean_todo - step 5; 0 ok, -1 not cleaned (logged) */
+static int clean_todo(struct todo *t, uint64_t id)
+{
+    char fn[QD_PATH_MAX];
+    qd_path(fn, sizeof fn, &t->env, "todo", id);
+    char ch;
+    if (qd_write_all(TODO_FD_TO_CLEAN, fn, strlen(fn) + 1) < 0 ||
+        qd_read_some(TODO_FD_FROM_CLEAN, &ch, 1) != 1) {
+        todo_log(t, "alert: qmail-todo: oh no! lost qmail-clean connection! "
+                    "dying...\n");
+        t->stop = 1;
+        return -1;
+    }
+    if (ch != '+') {
+        todo_logf(t, "warning: qmail-clean unable to clean up %s\n", fn);
+        return -1;
+    }
+    return 0;
+}
+
+/* job_close - release whatever the job holds */
+static void job_close(struct todo *t, struct todo_job *j)
+{
+    if (j->fd >= 0)
+        close(j->fd);
+    if (j->fdinfo >= 0)
+        close(j->fdinfo);
+    for (int c = 0; c < t->nchan; c++) {
+        if (j->fdchan[c] >= 0)
+            close(j->fdchan[c]);
+        qd_buf_free(&j->chan[c]);
+    }
+    free(j->env);
+}
+
+/* todo_msg - preprocess message id */
+void todo_msg(struct todo *t, uint64_t id)
+{
+    struct todo_job j;
+    memset(&j, 0, sizeof j);
+    j.fdinfo = -1;
+    for (int c = 0; c < QC_MAX_CHANNELS; c++)
+        j.fdchan[c] = -1;
+
+    char fn[QD_PATH_MAX];
+    qd_path(fn, sizeof fn, &t->env, "todo", id);
+    j.fd = open(fn, O_RDONLY);
+    if (j.fd < 0) {
+        todo_logf(t, "warning: qmail-todo: unable to open %s\n", fn);
+        return;
+    }
+    struct stat st;
+    qd_path(fn, sizeof fn, &t->env, "mess", id);
+    if (stat(fn, &st) < 0) {
+        todo_logf(t, "warning: qmail-todo: unable to stat %s\n", fn);
+        goto out;
+    }
+    if (read_all(&j) < 0) {
+        qd_path(fn, sizeof fn, &t->env, "todo", id);
+        todo_logf(t, "warning: qmail-todo: trouble reading %s\n", fn);
+        goto out;
+    }
+    if (unlink_stale(t, id) < 0)
+        goto out;
+    qd_path(fn, sizeof fn, &t->env, "info", id);
+    j.fdinfo = open(fn, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (j.fdinfo < 0) {
+        todo_logf(t, "warning: qmail-todo: unable to create %s\n", fn);
+        goto out;
+    }
+    char line[64];
+    qlog_new_msg(id, line, sizeof line);
+    todo_log(t, line);
+    if (records(t, &j, id, (uint64_t)st.st_size) < 0 ||
+        sync_files(t, &j, id) < 0 || clean_todo(t, id) < 0)
+        goto out;
+
+    uint64_t mask = 0;
+    for (int c = 0; c < t->nchan; c++)
+        if (j.fdchan[c] >= 0)
+            mask |= (uint64_t)1 << c;
+    char rec[QC_MAX_CHANNELS + 32];
+    size_t n = proto_todo_enc_delivery(rec, sizeof rec, t->nchan, mask, id);
+    if (n == 0 || n > sizeof rec || qd_buf_add(&t->out, rec, n) < 0)
+        todo_log(t, "alert: out of memory, sleeping...\n");
+out:
+    job_close(t, &j);
+}
