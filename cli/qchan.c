@@ -14,6 +14,7 @@ static const struct cli_command commands[] = {
     {"classify", "print the channel and rewritten address of recipients",
      cmd_classify},
     {"limits", "descriptors and processes a configuration needs", cmd_limits},
+    {"run", "run a scenario in simulated time (docs/scenarios.md)", cmd_run},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,246 @@
+/*
+ * cmd_run.c - `qchan run`: run a scenario in simulated time.
+ *
+ *	qchan run SCENARIO [--out DIR] [--seed N] [--set NAME=VALUE]...
+ *		[--log] [--no-plots]
+ *
+ * Prints the summary; with --out writes summary.json, series.csv,
+ * fds.csv, qmail.log (--log) and the pictures into DIR.  Exit 0 when
+ * every expect holds, 1 when one fails, 2 for bad input, 3 when an
+ * invariant broke (a bug in qchan).  Wall-clock time and memory go to
+ * standard error only, so standard output and DIR are the same on
+ * every run of the same scenario and seed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "sim.h"
+
+/* usage - the options */
+static int usage(FILE *out, int rc)
+{
+    fprintf(out,
+            "usage: qchan run SCENARIO [--out DIR] [--seed N] "
+            "[--set NAME=VALUE]... [--log] [--no-plots]\n\n"
+            "Runs the scenario file against qmail-send's scheduler and "
+            "qmail-todo's\nclassifier with fake spawners, in simulated time "
+            "(docs/scenarios.md).\n\n"
+            "  --out DIR         write summary.json, series.csv, fds.csv and "
+            "pictures\n"
+            "  --seed N          override the scenario's seed\n"
+            "  --set NAME=VALUE  a control (concurrencyremote=60, "
+            "suppls0=x.org),\n"
+            "                    a limit (conf-spawn, fd-setsize, nofile, "
+            "nproc,\n"
+            "                    file-max), profile=channels-compat, "
+            "todo-delay=S\n"
+            "  --log             also write DIR/qmail.log (qmail-send's log, "
+            "TAI64N)\n"
+            "  --no-plots        no pictures\n\n"
+            "exit: 0 every expect holds, 1 an expect failed, 2 bad input, "
+            "3 a broken invariant\n");
+    return rc;
+}
+
+/* mkdirs - mkdir -p */
+static int mkdirs(const char *path)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return -1;
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* open_out - DIR/name for writing, with a big buffer */
+static FILE *open_out(const char *dir, const char *name)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "qchan run: cannot write %s: %s\n", path,
+                strerror(errno));
+    else
+        setvbuf(f, NULL, _IOFBF, 1 << 16);
+    return f;
+}
+
+/* close_out - close, reporting a write error */
+static int close_out(FILE *f, const char *name)
+{
+    if (!f)
+        return 0;
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "qchan run: error writing %s\n", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* cmd_run - the subcommand */
+int cmd_run(int argc, char **argv)
+{
+    const char *scn = NULL, *out = NULL;
+    const char *seed = NULL;
+    int log = 0, plots = 1;
+    char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t nsets = 0;
+    if (!sets)
+        return 2;
+    if (cli_wants_help(argc, argv)) {
+        free(sets);
+        return usage(stdout, 0);
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--out") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(a, "--seed") == 0 && i + 1 < argc)
+            seed = argv[++i];
+        else if (strcmp(a, "--set") == 0 && i + 1 < argc)
+            sets[nsets++] = argv[++i];
+        else if (strcmp(a, "--log") == 0)
+            log = 1;
+        else if (strcmp(a, "--no-plots") == 0)
+            plots = 0;
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "qchan run: unknown option or missing value: "
+                    "%s\n", a);
+            free(sets);
+            return usage(stderr, 2);
+        } else if (!scn)
+            scn = a;
+        else {
+            fprintf(stderr, "qchan run: one scenario only ('%s')\n", a);
+            free(sets);
+            return usage(stderr, 2);
+        }
+    }
+    if (!scn) {
+        free(sets);
+        return usage(stderr, 2);
+    }
+    if (log && !out) {
+        fprintf(stderr, "qchan run: --log needs --out DIR\n");
+        free(sets);
+        return 2;
+    }
+
+    struct sim_scn sc;
+    struct sim_err err;
+    int rc = 2;
+    if (sim_scn_load(&sc, scn, &err) < 0) {
+        fprintf(stderr, "qchan run: %s\n", err.msg);
+        goto done;
+    }
+    if (seed) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(seed, &end, 10);
+        if (!*seed || *end || errno || seed[0] == '-') {
+            fprintf(stderr, "qchan run: --seed %s: expected a whole number\n",
+                    seed);
+            goto done;
+        }
+        sim_scn_set_seed(&sc, v);
+    }
+    for (size_t i = 0; i < nsets; i++) {
+        char *eq = strchr(sets[i], '=');
+        if (!eq || eq == sets[i]) {
+            fprintf(stderr, "qchan run: --set %s: expected NAME=VALUE\n",
+                    sets[i]);
+            goto done;
+        }
+        *eq = '\0';
+        int bad = sim_scn_set(&sc, sets[i], eq + 1, &err) < 0;
+        *eq = '=';
+        if (bad) {
+            fprintf(stderr, "qchan run: %s\n", err.msg);
+            goto done;
+        }
+    }
+
+    struct sim_opts opts = {NULL, NULL, NULL};
+    if (out) {
+        if (mkdirs(out) < 0) {
+            fprintf(stderr, "qchan run: cannot create %s: %s\n", out,
+                    strerror(errno));
+            goto done;
+        }
+        opts.series = open_out(out, "series.csv");
+        opts.fds = open_out(out, "fds.csv");
+        if (log)
+            opts.log = open_out(out, "qmail.log");
+        if (!opts.series || !opts.fds || (log && !opts.log)) {
+            if (opts.series)
+                fclose(opts.series);
+            if (opts.fds)
+                fclose(opts.fds);
+            if (opts.log)
+                fclose(opts.log);
+            goto done;
+        }
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct sim_result r;
+    int ran = sim_run(&sc, &opts, &r, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int werr = close_out(opts.series, "series.csv") |
+               close_out(opts.fds, "fds.csv") |
+               close_out(opts.log, "qmail.log");
+    if (ran < 0) {
+        fprintf(stderr, "qchan run: %s\n", err.msg);
+        goto done;
+    }
+    sim_report_text(stdout, &sc, &r);
+    if (out) {
+        FILE *j = open_out(out, "summary.json");
+        if (j) {
+            sim_report_json(j, &sc, &r);
+            werr |= close_out(j, "summary.json");
+        } else {
+            werr = -1;
+        }
+        if (plots) {
+            char note[4400];
+            fflush(stdout);
+            sim_plot(out, &sc, &r, note, sizeof note);
+            printf("\n%s\n", note);
+        }
+        printf("outputs: %s/summary.json, series.csv, fds.csv%s\n", out,
+               log ? ", qmail.log" : "");
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double wall = (double)(t1.tv_sec - t0.tv_sec) +
+                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    fprintf(stderr, "qchan run: %llu events in %.2f s of wall-clock time "
+            "(%.0f events/s), peak memory %ld MB\n", r.events, wall,
+            wall > 0 ? (double)r.events / wall : 0.0, ru.ru_maxrss / 1024);
+    rc = r.nviolations ? 3 : r.expects_failed ? 1 : 0;
+    if (rc == 0 && werr)
+        rc = 2;
+    sim_result_free(&r);
+done:
+    if (sc.path)
+        sim_scn_free(&sc);
+    free(sets);
+    return rc;
+}

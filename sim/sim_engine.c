@@ -1,0 +1,672 @@
+/*
+ * sim_engine.c - the run: virtual clock, event loop, fake spawners.
+ *
+ *	sim_run(sc, opts, result, err)	run sc to its end
+ *
+ * The loop is qmail-send's, with time made up: take the earliest event
+ * (an arrival, qmail-todo finishing a message, a spawner's report, a
+ * scripted HUP/ALRM/kill, the scheduler's own wakeup, a sample), feed
+ * it to the core, then let the scheduler do all that is due
+ * (sched_run) and note when it next wants to run (sched_next_wakeup).
+ * Only one wakeup is kept pending; a stale one is skipped when it comes
+ * out of the heap.
+ *
+ * The fake spawner of a channel answers a request as the real one does:
+ * it opens the message and makes a pipe (descriptors from its own table,
+ * sim_fds.c) and forks (a process of qmailr for the remote channels).
+ * When one of these fails it reports Z at once with qmail's words; when
+ * its newest descriptor reaches FD_SETSIZE its select() is broken and it
+ * dies (glibc aborts on such an FD_SET), which qmail-send sees as a lost
+ * spawn connection.  Otherwise the model (fs_model.h) says when the
+ * report comes and what it says.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs_rand.h"
+#include "qlog.h"
+#include "sim_int.h"
+
+/* 2026-01-01 00:00:00 UTC: simulated time 0 in the log's TAI64N labels */
+#define SIM_EPOCH ((qc_time)1767225600 * QC_SEC)
+
+#define MAX_VIOLATIONS 50
+
+/* sim_violation - a broken invariant: a bug in qchan */
+void sim_violation(struct sim *s, const char *fmt, ...)
+{
+    struct sim_result *r = s->r;
+    if (r->nviolations >= MAX_VIOLATIONS) {
+        r->nviolations++;
+        return;
+    }
+    char text[512], line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "at %.6f s: %s", (double)s->now / QC_SEC,
+             text);
+    char **v = realloc(r->violations, (r->nviolations + 1) * sizeof *v);
+    if (!v) {
+        s->oom = 1;
+        return;
+    }
+    r->violations = v;
+    v[r->nviolations] = strdup(line);
+    if (!v[r->nviolations])
+        s->oom = 1;
+    else
+        r->nviolations++;
+}
+
+/* sim_finding - something an administrator must hear about */
+void sim_finding(struct sim *s, const char *fmt, ...)
+{
+    struct sim_result *r = s->r;
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    struct sim_finding *f = realloc(r->findings,
+                                    (r->nfindings + 1) * sizeof *f);
+    if (!f) {
+        s->oom = 1;
+        return;
+    }
+    r->findings = f;
+    f[r->nfindings].t = s->now;
+    f[r->nfindings].text = strdup(text);
+    if (!f[r->nfindings].text)
+        s->oom = 1;
+    else
+        r->nfindings++;
+}
+
+/* sim_log_line - one qmail.log line with its TAI64N label */
+void sim_log_line(struct sim *s, const char *line, size_t len)
+{
+    if (!s->opts->log || len == 0)
+        return;
+    char label[26];
+    qlog_tai64n(SIM_EPOCH + s->now, label);
+    fputs(label, s->opts->log);
+    fputc(' ', s->opts->log);
+    fwrite(line, 1, len, s->opts->log);
+    if (line[len - 1] != '\n')
+        fputc('\n', s->opts->log);
+}
+
+/* chan_name - a channel's name (static buffer per call site is enough) */
+static const char *chan_name(int c, char buf[QC_CHAN_NAME_MAX])
+{
+    return qc_channel_name(c, buf);
+}
+
+/* limit_findings - report limits a process hit for the first time */
+static void limit_findings(struct sim *s, struct sim_proc *p,
+                           unsigned *seen, const char *what)
+{
+    unsigned fresh = p->hit & ~*seen;
+    if (!fresh)
+        return;
+    *seen |= fresh;
+    if (fresh & (1u << LIMITS_NOFILE))
+        sim_finding(s, "%s: descriptors reached nofile %llu: %s", p->name,
+                    s->fds.lim.nofile, what);
+    if (fresh & (1u << LIMITS_FILE_MAX))
+        sim_finding(s, "%s: the system reached file-max %llu: %s", p->name,
+                    s->fds.lim.file_max, what);
+    if (fresh & (1u << LIMITS_NPROC))
+        sim_finding(s, "%s: processes of qmailr reached nproc %llu: fork "
+                    "fails, deliveries deferred (\"unable to fork\")",
+                    p->name, s->fds.lim.nproc);
+    if (fresh & (1u << LIMITS_FD_SETSIZE))
+        sim_finding(s, "%s: descriptor %llu reached FD_SETSIZE %llu: "
+                    "select() is broken%s", p->name, p->highest_peak,
+                    s->fds.lim.fd_setsize,
+                    strncmp(p->name, "spawn-", 6) == 0
+                        ? "; the spawner dies" : "");
+}
+
+/* ------------------------------------------------------------ spawner */
+
+/* slot_get - chan's slot table entry, grown as needed */
+static struct sim_slot *slot_get(struct sim *s, int c, unsigned slot)
+{
+    struct sim_chan *ch = &s->chans[c];
+    if (slot >= ch->nslots) {
+        unsigned n = ch->nslots ? ch->nslots : 16;
+        while (n <= slot)
+            n *= 2;
+        struct sim_slot *t = realloc(ch->slots, n * sizeof *t);
+        if (!t) {
+            s->oom = 1;
+            return NULL;
+        }
+        memset(t + ch->nslots, 0, (n - ch->nslots) * sizeof *t);
+        ch->slots = t;
+        ch->nslots = n;
+    }
+    return &ch->slots[slot];
+}
+
+/* spawner_error - the spawner answers Z itself, at once */
+static void spawner_error(struct sim *s, int c, unsigned slot,
+                          struct sim_slot *sl, const char *text)
+{
+    sl->status = 'Z';
+    sl->text = text;
+    sl->spawned = 0;
+    s->r->chans[c].spawn_errors++;
+    (void)sim_heap_push(&s->heap, s->now, EV_DONE, (uint32_t)c,
+                        slot | ((uint64_t)sl->gen << 32));
+}
+
+/* delivery_start - a spawn request reached chan's fake spawner */
+static void delivery_start(struct sim *s, const struct sched_event *ev)
+{
+    int c = ev->chan;
+    struct sim_chan *ch = &s->chans[c];
+    char cn[QC_CHAN_NAME_MAX];
+    size_t m = ev->msg - 1;
+    uint32_t ri = ch->pass_last;
+    if (ev->msg == 0 || ev->msg > s->nmsgs || ri == SIM_NONE ||
+        ch->pass_msg != m) {
+        sim_violation(s, "delivery %llu on %s for a record the pass did not "
+                      "just read", (unsigned long long)ev->delid,
+                      chan_name(c, cn));
+        return;
+    }
+    struct sim_rcpt *r = &s->rcpts[ri];
+    struct sim_chan_result *cr = &s->r->chans[c];
+    unsigned limit = sched_limit(s->sched, c);
+    ch->inflight++;
+    cr->attempts++;
+    if (ch->inflight > cr->max_inflight)
+        cr->max_inflight = ch->inflight;
+    if (ch->inflight > limit)
+        sim_violation(s, "%s: delivery started with %u in flight, limit %u",
+                      chan_name(c, cn), ch->inflight, limit);
+    if (r->state & (RS_OK | RS_FAIL | RS_DONE))
+        sim_violation(s, "%s: delivery of message %llu recipient %s, which "
+                      "already has its final outcome", chan_name(c, cn),
+                      (unsigned long long)ev->msg, ev->rcpt);
+    if (r->state & RS_INFLIGHT)
+        sim_violation(s, "%s: second delivery of message %llu recipient %s "
+                      "while one runs", chan_name(c, cn),
+                      (unsigned long long)ev->msg, ev->rcpt);
+    r->state |= RS_INFLIGHT;
+    if (r->attempts < UINT16_MAX)
+        r->attempts++;
+
+    struct sim_slot *sl = slot_get(s, c, ev->slot);
+    if (!sl)
+        return;
+    if (sl->active)
+        sim_violation(s, "%s: delivery number %u handed out while in use",
+                      chan_name(c, cn), ev->slot);
+    sl->active = 1;
+    sl->gen++;
+    sl->msg = (uint32_t)m;
+    sl->rcpt = ri;
+    sl->nfds = 0;
+    if (!ch->alive)
+        return;   /* nobody reads the request */
+
+    if (ev->slot >= s->sc->lim.conf_spawn) {
+        spawner_error(s, c, ev->slot, sl,
+                      "Internal error: delnum too big. (#4.3.5)\n");
+        return;
+    }
+    unsigned nfds = fs_model_fds(s->sc->model, c);
+    unsigned long long highest = 0;
+    s->fds.now = s->now;
+    enum sim_spawn_result sr = sim_fds_spawn(&s->fds, c, nfds, sl->fds,
+                                             &highest);
+    if (sr != SIM_SPAWN_OK) {
+        limit_findings(s, &s->fds.spawn[c], &s->spawn_hit_seen[c],
+                       sr == SIM_SPAWN_OPEN
+                           ? "deliveries deferred (\"unable to open "
+                             "message\")"
+                           : "deliveries deferred (\"unable to create "
+                             "pipe\")");
+        spawner_error(s, c, ev->slot, sl,
+                      sr == SIM_SPAWN_OPEN
+                          ? "qmail-spawn unable to open message. (#4.3.0)\n"
+                      : sr == SIM_SPAWN_PIPE
+                          ? "qmail-spawn unable to create pipe. (#4.3.0)\n"
+                          : "qmail-spawn unable to fork. (#4.3.0)\n");
+        return;
+    }
+    sl->spawned = 1;
+    sl->nfds = (uint8_t)nfds;
+    if (highest >= s->sc->lim.fd_setsize) {
+        limit_findings(s, &s->fds.spawn[c], &s->spawn_hit_seen[c], "");
+        ch->alive = 0;   /* reports from it never come */
+        (void)sim_heap_push(&s->heap, s->now, EV_KILL, (uint32_t)c, 1);
+        return;
+    }
+    char dom[300];
+    const char *addr = ev->rcpt ? ev->rcpt : "";
+    const char *at = strrchr(addr, '@');
+    snprintf(dom, sizeof dom, "%s", at ? at + 1 : "");
+    uint64_t key = fs_rand_mix(s->msgs[m].key) ^ (ri - s->msgs[m].first);
+    struct fs_result fr;
+    fs_model_decide(s->sc->model, c, dom, key, r->attempts, s->now, &fr);
+    sl->status = fr.status;
+    sl->text = fr.text;
+    (void)sim_heap_push(&s->heap, s->now + fr.latency, EV_DONE, (uint32_t)c,
+                        ev->slot | ((uint64_t)sl->gen << 32));
+}
+
+/* delivery_result - the scheduler applied a report */
+static void delivery_result(struct sim *s, const struct sched_event *ev)
+{
+    int c = ev->chan;
+    char cn[QC_CHAN_NAME_MAX];
+    struct sim_chan *ch = &s->chans[c];
+    if (ev->slot >= ch->nslots || !ch->slots[ev->slot].active) {
+        sim_violation(s, "%s: result for delivery number %u not in flight",
+                      chan_name(c, cn), ev->slot);
+        return;
+    }
+    struct sim_slot *sl = &ch->slots[ev->slot];
+    struct sim_rcpt *r = &s->rcpts[sl->rcpt];
+    struct sim_chan_result *cr = &s->r->chans[c];
+    r->state &= (uint8_t)~RS_INFLIGHT;
+    sl->active = 0;
+    ch->inflight--;
+    int final = 0;
+    if (ev->outcome == SCHED_OUT_SUCCESS) {
+        if (r->state & (RS_OK | RS_FAIL))
+            sim_violation(s, "%s: message %llu recipient %s delivered twice",
+                          chan_name(c, cn), (unsigned long long)ev->msg,
+                          ev->rcpt);
+        r->state |= RS_OK;
+        cr->delivered++;
+        ch->iv_ok++;
+        final = 1;
+    } else if (ev->outcome == SCHED_OUT_FAILURE) {
+        if (r->state & (RS_OK | RS_FAIL))
+            sim_violation(s, "%s: message %llu recipient %s has a second "
+                          "final outcome", chan_name(c, cn),
+                          (unsigned long long)ev->msg, ev->rcpt);
+        r->state |= RS_FAIL;
+        cr->failed++;
+        ch->iv_fail++;
+        final = 1;
+    } else {
+        cr->deferred++;
+        ch->iv_defer++;
+    }
+    if (final) {
+        if (ch->nlat == ch->latcap) {
+            size_t cap = ch->latcap ? 2 * ch->latcap : 1024;
+            int64_t *l = realloc(ch->lat, cap * sizeof *l);
+            if (!l) {
+                s->oom = 1;
+                return;
+            }
+            ch->lat = l;
+            ch->latcap = cap;
+        }
+        ch->lat[ch->nlat++] = s->now - s->msgs[sl->msg].arrival;
+    }
+}
+
+/* sink_event - every decision of the scheduler */
+static void sink_event(void *ctx, const struct sched_event *ev)
+{
+    struct sim *s = ctx;
+    char cn[QC_CHAN_NAME_MAX];
+    switch (ev->type) {
+    case SCHED_EV_DELIVERY_START:
+        delivery_start(s, ev);
+        break;
+    case SCHED_EV_DELIVERY_RESULT:
+        delivery_result(s, ev);
+        break;
+    case SCHED_EV_CURB:
+        sim_finding(s, "%s: concurrency %u curbed to the spawner's limit %u",
+                    chan_name(ev->chan, cn), ev->wanted, ev->limit);
+        break;
+    case SCHED_EV_OVERRUN:
+        sim_finding(s, "%s: concurrency raised to %u by HUP: a CHANNELS "
+                    "qmail-send would overrun its delivery table of %u "
+                    "entries (channels-compat keeps %u)",
+                    chan_name(ev->chan, cn), ev->wanted, ev->limit,
+                    ev->limit);
+        break;
+    case SCHED_EV_SPAWNER_DEAD:
+        sim_finding(s, "%s: spawner lost: qmail-send stops starting "
+                    "deliveries and exits (\"alert: oh no! lost spawn "
+                    "connection! dying...\")", chan_name(ev->chan, cn));
+        break;
+    case SCHED_EV_WARNING:
+        if (ev->warning == SCHED_WARN_TROUBLE_OPENING) {
+            limit_findings(s, &s->fds.send, &s->send_hit_seen,
+                           "qmail-send cannot open channel files (\"trouble "
+                           "opening\")");
+            break;
+        }
+        if (ev->warning == SCHED_WARN_FINISH_FAILED) {
+            limit_findings(s, &s->fds.send, &s->send_hit_seen,
+                           "qmail-send cannot inject bounces");
+            break;
+        }
+        sim_violation(s, "scheduler warning %d on channel %d message %llu "
+                      "with a store that cannot fail", (int)ev->warning,
+                      ev->chan, (unsigned long long)ev->msg);
+        break;
+    default:
+        break;
+    }
+    if (s->opts->log) {
+        char line[2048];
+        size_t n = qlog_event(ev, s->sched, line, sizeof line);
+        if (n)
+            sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
+    }
+}
+
+/* ------------------------------------------------------------ actions */
+
+/* do_action - a scripted HUP, ALRM or kill */
+static int do_action(struct sim *s, const struct sim_action *a)
+{
+    char cn[QC_CHAN_NAME_MAX];
+    if (a->kind == SIM_ACT_ALARM) {
+        sched_alarm(s->sched, s->now);
+        return 0;
+    }
+    if (a->kind == SIM_ACT_KILL) {
+        if (s->chans[a->chan].alive) {
+            s->chans[a->chan].alive = 0;
+            sched_spawner_dead(s->sched, a->chan, s->now);
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        struct control_error ce;
+        if (control_set(&s->control, a->names[i], a->values[i], &ce) < 0) {
+            sim_finding(s, "hup at line %u: %s", a->line, ce.msg);
+            return 0;
+        }
+    }
+    /* qmail-todo rereads locals, virtualdomains and the suppls lists */
+    struct classify *cl = classify_new(&s->control);
+    if (!cl)
+        return -1;
+    classify_free(s->cl);
+    s->cl = cl;
+    sched_reconfigure(s->sched, s->control.concurrency, s->now);
+    sched_set_lifetime(s->sched, (qc_time)s->control.queuelifetime * QC_SEC);
+    for (int c = 0; c < s->nchan; c++) {
+        unsigned l = sched_limit(s->sched, c);
+        if (l > s->r->chans[c].max_limit)
+            s->r->chans[c].max_limit = l;
+    }
+    (void)cn;
+    return 0;
+}
+
+/* ------------------------------------------------------------ samples */
+
+/* sample - one row per channel and per process */
+static void sample(struct sim *s)
+{
+    qc_time dt = s->now - s->last_sample;
+    s->last_sample = s->now;
+    double t = (double)s->now / QC_SEC;
+    char cn[QC_CHAN_NAME_MAX];
+    for (int c = 0; c < s->nchan; c++) {
+        struct sim_chan *ch = &s->chans[c];
+        if (s->opts->series)
+            fprintf(s->opts->series,
+                    "%.3f,%s,%llu,%llu,%llu,%u,%u,%zu,%llu,%lld,%.3f\n", t,
+                    chan_name(c, cn), ch->iv_ok, ch->iv_defer, ch->iv_fail,
+                    ch->inflight, sched_limit(s->sched, c),
+                    sched_queued(s->sched, c), s->fds.spawn[c].count,
+                    sim_proc_highest_now(&s->fds.spawn[c]),
+                    (double)dt / QC_SEC);
+        ch->iv_ok = ch->iv_defer = ch->iv_fail = 0;
+    }
+    if (s->opts->fds) {
+        FILE *f = s->opts->fds;
+        struct sim_proc *p[2] = {&s->fds.send, &s->fds.todo};
+        for (int i = 0; i < 2; i++)
+            fprintf(f, "%.3f,%s,%llu,%lld,%llu\n", t, p[i]->name, p[i]->count,
+                    sim_proc_highest_now(p[i]),
+                    sim_proc_fd_limit(&s->fds, p[i]));
+        for (int c = 0; c < s->nchan; c++)
+            fprintf(f, "%.3f,%s,%llu,%lld,%llu\n", t, s->fds.spawn[c].name,
+                    s->fds.spawn[c].count,
+                    sim_proc_highest_now(&s->fds.spawn[c]),
+                    sim_proc_fd_limit(&s->fds, &s->fds.spawn[c]));
+        fprintf(f, "%.3f,qmailr,%llu,-1,%llu\n", t, s->fds.qmailr,
+                s->fds.lim.nproc);
+        fprintf(f, "%.3f,system,%llu,-1,%llu\n", t, s->fds.system,
+                s->fds.lim.file_max);
+    }
+}
+
+/* ------------------------------------------------------------ the loop */
+
+/* drained - nothing left to come and nothing left in the queue */
+static int drained(const struct sim *s)
+{
+    return s->gens_active == 0 && s->finished == s->nmsgs &&
+           s->todo_next == s->nmsgs;
+}
+
+/* handle - one event */
+static int handle(struct sim *s, const struct sim_ev *ev)
+{
+    switch (ev->type) {
+    case EV_ARRIVE:
+        return sim_traffic_arrive(s, ev->a, ev->b);
+    case EV_TODO:
+        s->todo_busy = 0;
+        /* with no delay qmail-todo keeps up with anything: all at once */
+        do {
+            if (s->todo_next >= s->nmsgs)
+                break;
+            if (sim_todo_message(s, s->todo_next++) < 0 && s->oom)
+                return -1;
+        } while (s->sc->todo_delay == 0);
+        if (s->todo_next < s->nmsgs) {
+            s->todo_busy = 1;
+            return sim_heap_push(&s->heap, s->now + s->sc->todo_delay,
+                                 EV_TODO, 0, 0);
+        }
+        return 0;
+    case EV_DONE: {
+        int c = (int)ev->a;
+        unsigned slot = (unsigned)(ev->b & 0xffffffffu);
+        uint32_t gen = (uint32_t)(ev->b >> 32);
+        struct sim_chan *ch = &s->chans[c];
+        if (!ch->alive || slot >= ch->nslots)
+            return 0;
+        struct sim_slot *sl = &ch->slots[slot];
+        if (!sl->active || sl->gen != gen)
+            return 0;
+        if (sl->spawned) {
+            sim_fds_reap(&s->fds, c, sl->nfds, sl->fds);
+            sl->spawned = 0;
+        }
+        const char *text = sl->text ? sl->text : "";
+        sched_report(s->sched, c, slot, sl->status, text, strlen(text),
+                     s->now);
+        return 0;
+    }
+    case EV_WAKE:
+        if (ev->t == s->wake_at)
+            s->wake_at = QC_TIME_NEVER;
+        return 0;
+    case EV_SAMPLE:
+        sample(s);
+        return sim_heap_push(&s->heap, s->now + s->sc->sample, EV_SAMPLE, 0,
+                             0);
+    case EV_ACTION:
+        return do_action(s, &s->sc->actions[ev->a]);
+    case EV_KILL:
+        s->chans[ev->a].alive = 0;
+        sched_spawner_dead(s->sched, (int)ev->a, s->now);
+        return 0;
+    }
+    return 0;
+}
+
+/* after - let the scheduler work, and note its next wakeup */
+static int after(struct sim *s)
+{
+    sched_run(s->sched, s->now);
+    qc_time w = sched_next_wakeup(s->sched, s->now);
+    if (w != QC_TIME_NEVER && w <= s->now)
+        w = s->now + 1;   /* it still has work now: a turn later */
+    if (w != QC_TIME_NEVER && w < s->wake_at) {
+        s->wake_at = w;
+        if (sim_heap_push(&s->heap, w, EV_WAKE, 0, 0) < 0)
+            return -1;
+    }
+    for (int c = 0; c < s->nchan; c++) {
+        size_t q = sched_queued(s->sched, c);
+        if (q > s->r->chans[c].max_queue)
+            s->r->chans[c].max_queue = q;
+    }
+    return 0;
+}
+
+/* setup - everything before the first event */
+static int setup(struct sim *s)
+{
+    const struct sim_scn *sc = s->sc;
+    s->nchan = sc->nchan;
+    s->wake_at = QC_TIME_NEVER;
+    if (control_copy(&s->control, &sc->control) < 0)
+        return -1;
+    if (!(s->cl = classify_new(&s->control)))
+        return -1;
+    if (sim_fds_init(&s->fds, s->nchan, &sc->lim) < 0)
+        return -1;
+    sim_heap_init(&s->heap);
+    struct sched_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.nchan = s->nchan;
+    for (int c = 0; c < s->nchan; c++)
+        cfg.concurrency[c] = s->control.concurrency[c];
+    cfg.lifetime = (qc_time)s->control.queuelifetime * QC_SEC;
+    cfg.profile = sc->profile;
+    struct sched_store st;
+    struct sched_sink sink = {s, sink_event, NULL};
+    sim_store_bind(s, &st);
+    if (!(s->sched = sched_new(&cfg, &st, &sink)))
+        return -1;
+    for (int c = 0; c < s->nchan; c++) {
+        s->chans[c].alive = 1;
+        s->chans[c].pass_fd = -1;
+        s->chans[c].pass_last = SIM_NONE;
+        qc_channel_name(c, s->r->chans[c].name);
+        sched_spawner_limit(s->sched, c, (unsigned)sc->lim.conf_spawn, 0);
+    }
+    if (sched_start(s->sched, 0) < 0)
+        return -1;
+    for (int c = 0; c < s->nchan; c++)
+        s->r->chans[c].max_limit = sched_limit(s->sched, c);
+    limit_findings(s, &s->fds.send, &s->send_hit_seen, "");
+    if (sim_traffic_start(s) < 0)
+        return -1;
+    for (size_t i = 0; i < sc->nactions; i++)
+        if (sim_heap_push(&s->heap, sc->actions[i].at, EV_ACTION,
+                          (uint32_t)i, 0) < 0)
+            return -1;
+    if (sim_heap_push(&s->heap, 0, EV_SAMPLE, 0, 0) < 0)
+        return -1;
+    return 0;
+}
+
+/* teardown - release the run's state (the result stays) */
+static void teardown(struct sim *s)
+{
+    sched_free(s->sched);
+    classify_free(s->cl);
+    control_free(&s->control);
+    sim_fds_free(&s->fds);
+    sim_heap_free(&s->heap);
+    for (int c = 0; c < s->nchan; c++) {
+        free(s->chans[c].slots);
+        free(s->chans[c].lat);
+    }
+    free(s->msgs);
+    free(s->rcpts);
+    free(s->arena);
+    free(s->gen_sender);
+    free(s->gen_dom_base);
+    free(s->pool_base);
+    free(s->dom_names);
+}
+
+/* sim_run - the whole run */
+int sim_run(const struct sim_scn *sc, const struct sim_opts *opts,
+            struct sim_result *r, struct sim_err *err)
+{
+    static const struct sim_opts none = {NULL, NULL, NULL};
+    struct sim *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return -1;
+    }
+    memset(r, 0, sizeof *r);
+    s->sc = sc;
+    s->opts = opts ? opts : &none;
+    s->r = r;
+    r->nchan = sc->nchan;
+    if (s->opts->series)
+        fputs("time,channel,delivered,deferred,failed,inflight,limit,queued,"
+              "spawner_fds,spawner_fd_highest,interval\n", s->opts->series);
+    if (s->opts->fds)
+        fputs("time,process,fds,fd_highest,limit\n", s->opts->fds);
+    int rc = setup(s);
+    struct sim_ev ev;
+    while (rc == 0 && !s->oom) {
+        const struct sim_ev *top = sim_heap_peek(&s->heap);
+        if (!top)
+            break;
+        if (top->t > sc->run_max) {
+            s->now = sc->run_max;
+            break;
+        }
+        if (top->type == EV_SAMPLE && s->heap.n == 1 && sc->until_drained &&
+            s->gens_active == 0 && s->finished == s->nmsgs) {
+            break;   /* unreachable in practice: drained() stops first */
+        }
+        sim_heap_pop(&s->heap, &ev);
+        s->now = ev.t;
+        r->events++;
+        if (handle(s, &ev) < 0 || after(s) < 0) {
+            rc = -1;
+            break;
+        }
+        if (sc->until_drained && drained(s))
+            break;
+        if (sched_exiting(s->sched) && sched_can_exit(s->sched))
+            break;
+    }
+    if (rc == 0 && !s->oom) {
+        if (s->last_sample != s->now || r->events == 0)
+            sample(s);
+        r->end_time = s->now;
+        sim_result_build(s);
+    }
+    if (s->oom || rc < 0) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        rc = -1;
+    }
+    teardown(s);
+    free(s);
+    return rc;
+}

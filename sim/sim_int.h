@@ -1,0 +1,153 @@
+/*
+ * sim_int.h - the simulator's state, shared by its files (not an
+ * interface: sim.h is).
+ *
+ * Memory is what bounds a big run, so a recipient is a 12-byte record in
+ * one array for the whole run, a message a small record in another, and
+ * addresses are made on demand from the message number and the domain
+ * unless they had to be stored (replayed addresses, rewritten ones) in
+ * one growing text arena.
+ */
+#ifndef SIM_INT_H
+#define SIM_INT_H
+
+#include <stdint.h>
+
+#include "classify.h"
+#include "fs_model.h"
+#include "sched.h"
+#include "sim.h"
+#include "sim_fds.h"
+#include "sim_heap.h"
+
+#define SIM_NONE UINT32_MAX
+
+/* recipient state bits */
+#define RS_OK 1        /* final: delivered */
+#define RS_FAIL 2      /* final: failed (bounced) */
+#define RS_DONE 4      /* its record is marked done */
+#define RS_INFLIGHT 8  /* a delivery is running */
+
+struct sim_rcpt {
+    uint32_t dom;      /* domain index (sim_domain_name), or SIM_NONE */
+    uint32_t addr;     /* arena offset of a stored address, or SIM_NONE */
+    uint16_t attempts;
+    uint8_t chan;
+    uint8_t state;
+};
+
+/* message flags */
+#define MF_TODO 1      /* classified and reported to the scheduler */
+#define MF_BOUNCE 2    /* has a failed recipient */
+#define MF_DONE 4      /* finished */
+
+struct sim_msg {
+    qc_time arrival;
+    uint64_t key;      /* random-stream key: generator and index */
+    uint32_t first;    /* first recipient */
+    uint32_t sender;   /* arena offset */
+    uint16_t nrcpt;
+    uint8_t flags;
+    uint8_t gen;
+};
+
+struct sim_slot {
+    uint32_t msg;      /* message index */
+    uint32_t rcpt;     /* recipient index */
+    uint32_t gen;      /* completion events carry it: stale ones differ */
+    uint8_t active;
+    uint8_t spawned;   /* holds descriptors and a process */
+    uint8_t nfds;
+    char status;
+    const char *text;
+    int fds[FS_FDS_MAX];
+};
+
+struct sim_chan {
+    struct sim_slot *slots;
+    unsigned nslots;
+    unsigned inflight;
+    int alive;         /* its spawner runs */
+    int pass_fd;       /* qmail-send's descriptor of the open pass */
+    uint32_t pass_msg, pass_next, pass_last;  /* the pass cursor */
+    char addr[1024];   /* pass_next's address buffer */
+    int64_t *lat;      /* final-outcome latencies, microseconds */
+    size_t nlat, latcap;
+    unsigned long long iv_ok, iv_defer, iv_fail;  /* since the last sample */
+};
+
+enum sim_ev_type {
+    EV_ARRIVE = 1,  /* a: generator, b: index */
+    EV_TODO,        /* qmail-todo finishes the next message */
+    EV_DONE,        /* a: channel, b: slot | generation << 32 */
+    EV_WAKE,        /* the scheduler's wakeup */
+    EV_SAMPLE,
+    EV_ACTION,      /* a: action index */
+    EV_KILL,        /* a: channel; b: 1 when select() broke */
+};
+
+struct sim {
+    const struct sim_scn *sc;
+    const struct sim_opts *opts;
+    struct sim_result *r;
+    struct control control;        /* as in force (HUP changes it) */
+    struct classify *cl;
+    struct sched *sched;
+    struct sim_fds fds;
+    struct sim_heap heap;
+    qc_time now;
+    qc_time wake_at;
+    qc_time last_sample;
+    int nchan;
+    struct sim_chan chans[QC_MAX_CHANNELS];
+    struct sim_msg *msgs;
+    size_t nmsgs, msgcap;
+    struct sim_rcpt *rcpts;
+    size_t nrcpts, rcptcap;
+    char *arena;
+    size_t arenalen, arenacap;
+    uint32_t *gen_sender;          /* arena offset per generator */
+    uint32_t *pool_base;           /* first domain index of each pool */
+    uint32_t *gen_dom_base;        /* first domain index of a generator's
+                                      targets */
+    uint32_t ndomains;             /* explicit + pool domains */
+    char **dom_names;              /* explicit target domains */
+    uint32_t nexplicit;
+    size_t todo_next;              /* next message for qmail-todo */
+    int todo_busy;                 /* an EV_TODO is pending */
+    size_t gens_active;            /* generators with arrivals to come */
+    unsigned long long finished;
+    qc_time last_finish;           /* when the last message finished */
+    int oom;
+    int stop;
+    unsigned spawn_hit_seen[QC_MAX_CHANNELS];
+    unsigned send_hit_seen, todo_hit_seen;
+};
+
+/* sim_store.c */
+void sim_store_bind(struct sim *s, struct sched_store *st);
+uint32_t sim_arena_add(struct sim *s, const char *str);
+const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
+                          size_t cap);
+void sim_domain_name(const struct sim *s, uint32_t dom, char *buf,
+                     size_t cap);
+int sim_new_message(struct sim *s, size_t gen, uint64_t index,
+                    const char *sender, unsigned nrcpt);
+int sim_add_rcpt(struct sim *s, uint32_t dom, const char *addr);
+int sim_todo_message(struct sim *s, size_t m);
+
+/* sim_engine.c */
+void sim_violation(struct sim *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sim_finding(struct sim *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sim_log_line(struct sim *s, const char *line, size_t len);
+
+/* sim_traffic.c */
+int sim_traffic_start(struct sim *s);
+int sim_traffic_arrive(struct sim *s, uint32_t gen, uint64_t index);
+
+/* sim_result.c */
+void sim_result_build(struct sim *s);
+
+#endif

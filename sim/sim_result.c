@@ -1,0 +1,314 @@
+/*
+ * sim_result.c - the numbers of a finished run, and the expects.
+ *
+ *	sim_result_build(s)	fill s->r from the run's state: per channel
+ *				counts and latency quantiles, per process
+ *				descriptor peaks, the end-of-run checks, the
+ *				verdict of every expect line
+ *	sim_result_free(r)
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_int.h"
+
+/* cmp_i64 - qsort order */
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* quantile - nearest rank of sorted v, in seconds; -1 if empty */
+static double quantile(const int64_t *v, size_t n, double p)
+{
+    if (n == 0)
+        return -1;
+    size_t k = (size_t)(p * (double)n + 0.999999999);
+    if (k < 1)
+        k = 1;
+    if (k > n)
+        k = n;
+    return (double)v[k - 1] / QC_SEC;
+}
+
+/* kind_name - the limit's word, as core/limits_model.h names it */
+static const char *kind_name(enum limits_kind k)
+{
+    switch (k) {
+    case LIMITS_FD_SETSIZE:
+        return "fd-setsize";
+    case LIMITS_NOFILE:
+        return "nofile";
+    case LIMITS_NPROC:
+        return "nproc";
+    case LIMITS_FILE_MAX:
+        return "file-max";
+    default:
+        return "none";
+    }
+}
+
+/* set_exhausted - the first limit a process hit */
+static void set_exhausted(struct sim_proc_result *pr, unsigned hit,
+                          const qc_time *at)
+{
+    static const enum limits_kind order[] = {LIMITS_FD_SETSIZE, LIMITS_NOFILE,
+                                             LIMITS_FILE_MAX, LIMITS_NPROC};
+    qc_time best = QC_TIME_NEVER;
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if ((hit & (1u << order[i])) && at[order[i]] < best) {
+            best = at[order[i]];
+            snprintf(pr->exhausted_by, sizeof pr->exhausted_by, "%s",
+                     kind_name(order[i]));
+        }
+    pr->exhausted = hit != 0;
+    pr->exhausted_at = hit ? best : 0;
+}
+
+/* add_proc - one process's line */
+static void add_proc(struct sim *s, const struct sim_proc *p)
+{
+    struct sim_proc_result *pr = &s->r->procs[s->r->nprocs++];
+    memset(pr, 0, sizeof *pr);
+    snprintf(pr->name, sizeof pr->name, "%s", p->name);
+    pr->fd_peak = p->peak;
+    pr->fd_highest = p->highest_peak;
+    pr->fd_limit = sim_proc_fd_limit(&s->fds, p);
+    set_exhausted(pr, p->hit, p->hit_at);
+}
+
+/* find_proc - a process line by name */
+static const struct sim_proc_result *find_proc(const struct sim_result *r,
+                                               const char *name)
+{
+    for (size_t i = 0; i < r->nprocs; i++)
+        if (strcmp(r->procs[i].name, name) == 0)
+            return &r->procs[i];
+    return NULL;
+}
+
+/* chan_sum - a counter of one channel, or of all with chan -1 */
+static double chan_sum(const struct sim_result *r, int chan, size_t off)
+{
+    double v = 0;
+    for (int c = 0; c < r->nchan; c++)
+        if (chan < 0 || chan == c)
+            v += (double)*(const unsigned long long *)
+                     ((const char *)&r->chans[c] + off);
+    return v;
+}
+
+/* all_quantile - a quantile over every channel's latencies */
+static double all_quantile(struct sim *s, double p)
+{
+    size_t n = 0;
+    for (int c = 0; c < s->nchan; c++)
+        n += s->chans[c].nlat;
+    if (n == 0)
+        return -1;
+    int64_t *v = malloc(n * sizeof *v);
+    if (!v) {
+        s->oom = 1;
+        return -1;
+    }
+    size_t k = 0;
+    for (int c = 0; c < s->nchan; c++) {
+        memcpy(v + k, s->chans[c].lat, s->chans[c].nlat * sizeof *v);
+        k += s->chans[c].nlat;
+    }
+    qsort(v, n, sizeof *v, cmp_i64);
+    double q = quantile(v, n, p);
+    free(v);
+    return q;
+}
+
+/* fd_exhausted - a descriptor limit (not nproc) was hit */
+static int fd_exhausted(const struct sim_proc_result *p)
+{
+    return p->exhausted && strcmp(p->exhausted_by, "nproc") != 0;
+}
+
+/* evaluate - one expect */
+static void evaluate(struct sim *s, const struct sim_expect *e,
+                     struct sim_expect_result *x)
+{
+    struct sim_result *r = s->r;
+    x->line = e->line;
+    x->text = e->text;
+    x->has_value = 1;
+    double v = 0;
+    switch (e->kind) {
+    case SIM_EXP_MAX_INFLIGHT:
+        v = r->chans[e->chan].max_inflight;
+        break;
+    case SIM_EXP_MAX_QUEUE:
+        v = (double)r->chans[e->chan].max_queue;
+        break;
+#define SUM(field) chan_sum(r, e->chan, offsetof(struct sim_chan_result, field))
+    case SIM_EXP_DELIVERED:
+        v = SUM(delivered);
+        break;
+    case SIM_EXP_ATTEMPTS:
+        v = SUM(attempts);
+        break;
+    case SIM_EXP_DEFERRED:
+        v = SUM(deferred);
+        break;
+    case SIM_EXP_FAILED:
+        v = SUM(failed);
+        break;
+    case SIM_EXP_PENDING:
+        v = SUM(pending);
+        break;
+#undef SUM
+    case SIM_EXP_P50:
+    case SIM_EXP_P95:
+    case SIM_EXP_P99: {
+        double p = e->kind == SIM_EXP_P50 ? 0.5
+                   : e->kind == SIM_EXP_P95 ? 0.95 : 0.99;
+        if (e->chan >= 0)
+            v = e->kind == SIM_EXP_P50 ? r->chans[e->chan].p50
+                : e->kind == SIM_EXP_P95 ? r->chans[e->chan].p95
+                                         : r->chans[e->chan].p99;
+        else
+            v = all_quantile(s, p);
+        if (v < 0) {
+            x->has_value = 0;
+            x->ok = 0;
+            return;
+        }
+        break;
+    }
+    case SIM_EXP_DRAINED_BY:
+        x->value = (double)(r->drained ? r->drain_time : r->end_time) /
+                   QC_SEC;
+        x->ok = r->drained && x->value <= e->value + 1e-9;
+        return;
+    case SIM_EXP_DRAINED:
+    case SIM_EXP_NOT_DRAINED:
+        x->value = r->drained;
+        x->ok = e->kind == SIM_EXP_DRAINED ? r->drained : !r->drained;
+        return;
+    case SIM_EXP_NO_FD_EXHAUSTION:
+        for (size_t i = 0; i < r->nprocs; i++)
+            v += fd_exhausted(&r->procs[i]);
+        x->value = v;
+        x->ok = v == 0;
+        return;
+    case SIM_EXP_FD_EXHAUSTION: {
+        const struct sim_proc_result *p = find_proc(r, e->name);
+        x->value = p && p->exhausted;
+        x->ok = x->value != 0;
+        return;
+    }
+    case SIM_EXP_FD_PEAK: {
+        const struct sim_proc_result *p = find_proc(r, e->name);
+        v = p ? (double)(strcmp(p->name, "qmailr") == 0 ? p->proc_peak
+                                                       : p->fd_peak)
+              : 0;
+        break;
+    }
+    case SIM_EXP_FINDING:
+    case SIM_EXP_NO_FINDING:
+        for (size_t i = 0; i < r->nfindings; i++)
+            v += strstr(r->findings[i].text, e->name) != NULL;
+        x->value = v;
+        x->ok = e->kind == SIM_EXP_FINDING ? v > 0 : v == 0;
+        return;
+    }
+    x->value = v;
+    x->ok = sim_op_holds(e->op, v, e->value);
+}
+
+/* sim_result_build - the numbers of the run */
+void sim_result_build(struct sim *s)
+{
+    struct sim_result *r = s->r;
+    r->messages = s->nmsgs;
+    r->recipients = s->nrcpts;
+    r->drained = s->gens_active == 0 && s->finished == s->nmsgs &&
+                 s->todo_next == s->nmsgs;
+    r->drain_time = r->drained ? s->last_finish : 0;
+    for (size_t m = 0; m < s->nmsgs; m++) {
+        const struct sim_msg *msg = &s->msgs[m];
+        if (!(msg->flags & MF_TODO)) {
+            r->todo_pending++;
+            continue;
+        }
+        for (uint32_t i = msg->first; i < msg->first + msg->nrcpt; i++) {
+            uint8_t st = s->rcpts[i].state;
+            int final = (st & (RS_OK | RS_FAIL)) != 0;
+            if (!final)
+                r->chans[s->rcpts[i].chan].pending++;
+            if (final != ((st & RS_DONE) != 0))
+                s->now = r->end_time,
+                sim_violation(s, "message %zu recipient %u: outcome and "
+                              "done mark disagree", m + 1, i - msg->first);
+            if ((msg->flags & MF_DONE) && !final)
+                sim_violation(s, "message %zu finished but recipient %u "
+                              "has no outcome (lost)", m + 1,
+                              i - msg->first);
+        }
+    }
+    for (int c = 0; c < s->nchan; c++) {
+        struct sim_chan *ch = &s->chans[c];
+        struct sim_chan_result *cr = &r->chans[c];
+        qsort(ch->lat, ch->nlat, sizeof *ch->lat, cmp_i64);
+        cr->p50 = quantile(ch->lat, ch->nlat, 0.50);
+        cr->p95 = quantile(ch->lat, ch->nlat, 0.95);
+        cr->p99 = quantile(ch->lat, ch->nlat, 0.99);
+        cr->concurrency = sched_limit(s->sched, c);
+    }
+    r->nprocs = 0;
+    add_proc(s, &s->fds.send);
+    add_proc(s, &s->fds.todo);
+    for (int c = 0; c < s->nchan; c++)
+        add_proc(s, &s->fds.spawn[c]);
+    struct sim_proc_result *q = &r->procs[r->nprocs++];
+    memset(q, 0, sizeof *q);
+    snprintf(q->name, sizeof q->name, "qmailr");
+    q->proc_peak = q->fd_peak = s->fds.qmailr_peak;
+    q->proc_limit = q->fd_limit = s->fds.lim.nproc;
+    if (s->fds.qmailr_hit) {
+        q->exhausted = 1;
+        snprintf(q->exhausted_by, sizeof q->exhausted_by, "nproc");
+        q->exhausted_at = s->fds.qmailr_hit_at;
+    }
+    q = &r->procs[r->nprocs++];
+    memset(q, 0, sizeof *q);
+    snprintf(q->name, sizeof q->name, "system");
+    q->fd_peak = s->fds.system_peak;
+    q->fd_limit = s->fds.lim.file_max;
+    if (s->fds.system_hit) {
+        q->exhausted = 1;
+        snprintf(q->exhausted_by, sizeof q->exhausted_by, "file-max");
+        q->exhausted_at = s->fds.system_hit_at;
+    }
+    r->nexpects = s->sc->nexpects;
+    r->expects = calloc(r->nexpects ? r->nexpects : 1, sizeof *r->expects);
+    if (!r->expects) {
+        s->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < r->nexpects; i++) {
+        evaluate(s, &s->sc->expects[i], &r->expects[i]);
+        if (!r->expects[i].ok)
+            r->expects_failed++;
+    }
+}
+
+/* sim_result_free - release what the run allocated */
+void sim_result_free(struct sim_result *r)
+{
+    for (size_t i = 0; i < r->nfindings; i++)
+        free(r->findings[i].text);
+    free(r->findings);
+    free(r->expects);
+    for (size_t i = 0; i < r->nviolations && i < 50; i++)
+        free(r->violations[i]);
+    free(r->violations);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,351 @@
+/*
+ * sim_store.c - the in-memory queue behind the scheduler's store
+ * interface (struct sched_store), and qmail-todo's step.
+ *
+ *	sim_store_bind(s, st)		the callbacks, bound to s
+ *	sim_new_message(s, gen, i, sender, n) / sim_add_rcpt(s, dom, addr)
+ *					a message enters the queue (todo/)
+ *	sim_todo_message(s, m)		qmail-todo classifies message m with
+ *					the core classifier, writes its lists
+ *					and sends the D record
+ *
+ * A channel "file" is the message's recipient array filtered by channel;
+ * a record's position is its index in the message, so mark_done finds it
+ * in O(1) as qmail's seek does.  The scheduler opens at most one pass
+ * per channel, so the read cursor lives in the channel, not the message.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qlog.h"
+#include "sim_int.h"
+
+/* sim_arena_add - store a string; its offset, SIM_NONE if out of memory */
+uint32_t sim_arena_add(struct sim *s, const char *str)
+{
+    size_t len = strlen(str) + 1;
+    if (s->arenalen + len > UINT32_MAX - 1) {
+        s->oom = 1;
+        return SIM_NONE;
+    }
+    if (s->arenalen + len > s->arenacap) {
+        size_t cap = s->arenacap ? 2 * s->arenacap : 65536;
+        while (cap < s->arenalen + len)
+            cap *= 2;
+        char *a = realloc(s->arena, cap);
+        if (!a) {
+            s->oom = 1;
+            return SIM_NONE;
+        }
+        s->arena = a;
+        s->arenacap = cap;
+    }
+    memcpy(s->arena + s->arenalen, str, len);
+    uint32_t off = (uint32_t)s->arenalen;
+    s->arenalen += len;
+    return off;
+}
+
+/* sim_domain_name - the name of domain index dom */
+void sim_domain_name(const struct sim *s, uint32_t dom, char *buf,
+                     size_t cap)
+{
+    if (dom < s->nexplicit) {
+        snprintf(buf, cap, "%s", s->dom_names[dom]);
+        return;
+    }
+    for (size_t p = s->sc->npools; p-- > 0;)
+        if (dom >= s->pool_base[p]) {
+            snprintf(buf, cap, "d%u.%s.test",
+                     (unsigned)(dom - s->pool_base[p]), s->sc->pools[p].name);
+            return;
+        }
+    snprintf(buf, cap, "unknown.test");
+}
+
+/* sim_rcpt_addr - the address of recipient rcpt of message msg */
+const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
+                          size_t cap)
+{
+    const struct sim_rcpt *r = &s->rcpts[rcpt];
+    if (r->addr != SIM_NONE)
+        return s->arena + r->addr;
+    char dom[300];
+    sim_domain_name(s, r->dom, dom, sizeof dom);
+    snprintf(buf, cap, "u%zu.%zu@%s", msg + 1, rcpt - s->msgs[msg].first,
+             dom);
+    return buf;
+}
+
+/* sim_new_message - a message with no recipients yet */
+int sim_new_message(struct sim *s, size_t gen, uint64_t index,
+                    const char *sender, unsigned nrcpt)
+{
+    (void)nrcpt;
+    if (s->nmsgs == s->msgcap) {
+        size_t cap = s->msgcap ? 2 * s->msgcap : 4096;
+        struct sim_msg *m = realloc(s->msgs, cap * sizeof *m);
+        if (!m) {
+            s->oom = 1;
+            return -1;
+        }
+        s->msgs = m;
+        s->msgcap = cap;
+    }
+    struct sim_msg *m = &s->msgs[s->nmsgs++];
+    memset(m, 0, sizeof *m);
+    m->arrival = s->now;
+    m->key = ((uint64_t)(gen + 1) << 40) | index;
+    m->first = (uint32_t)s->nrcpts;
+    m->gen = (uint8_t)gen;
+    m->sender = sender ? sim_arena_add(s, sender) : s->gen_sender[gen];
+    return s->oom ? -1 : 0;
+}
+
+/* sim_add_rcpt - a recipient of the newest message */
+int sim_add_rcpt(struct sim *s, uint32_t dom, const char *addr)
+{
+    if (s->nrcpts == s->rcptcap) {
+        size_t cap = s->rcptcap ? 2 * s->rcptcap : 4096;
+        struct sim_rcpt *r = realloc(s->rcpts, cap * sizeof *r);
+        if (!r) {
+            s->oom = 1;
+            return -1;
+        }
+        s->rcpts = r;
+        s->rcptcap = cap;
+    }
+    struct sim_rcpt *r = &s->rcpts[s->nrcpts++];
+    memset(r, 0, sizeof *r);
+    r->dom = dom;
+    r->addr = addr ? sim_arena_add(s, addr) : SIM_NONE;
+    s->msgs[s->nmsgs - 1].nrcpt++;
+    return s->oom ? -1 : 0;
+}
+
+/* log_fmt - write one of qlog's host lines */
+static void log_host(struct sim *s, size_t (*fn)(uint64_t, char *, size_t),
+                     uint64_t id)
+{
+    char line[512];
+    size_t n = fn(id, line, sizeof line);
+    sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
+}
+
+/* sim_todo_message - qmail-todo's work on message m */
+int sim_todo_message(struct sim *s, size_t m)
+{
+    struct sim_msg *msg = &s->msgs[m];
+    uint64_t mask = 0;
+    char buf[1024], out[2048];
+    for (uint32_t i = msg->first; i < msg->first + msg->nrcpt; i++) {
+        const char *addr = sim_rcpt_addr(s, m, i, buf, sizeof buf);
+        int chan = QC_CHAN_REMOTE;
+        size_t len = classify_rcpt(s->cl, addr, strlen(addr), out,
+                                   sizeof out, &chan);
+        if (len >= sizeof out || chan < 0 || chan >= s->nchan) {
+            sim_violation(s, "classifier gave channel %d, length %zu for %s",
+                          chan, len, addr);
+            chan = QC_CHAN_REMOTE;
+        } else if (strcmp(out, addr) != 0) {
+            uint32_t off = sim_arena_add(s, out);
+            if (off == SIM_NONE)
+                return -1;
+            s->rcpts[i].addr = off;
+        }
+        s->rcpts[i].chan = (uint8_t)chan;
+        mask |= (uint64_t)1 << chan;
+    }
+    msg->flags |= MF_TODO;
+    int nfiles = __builtin_popcountll(mask);
+    (void)sim_fds_todo_message(&s->fds, nfiles);
+    if (s->opts->log) {
+        char line[1200];
+        log_host(s, qlog_new_msg, m + 1);
+        size_t n = qlog_info_msg(m + 1, s->sc->gens[msg->gen].bytes,
+                                 s->arena + msg->sender, 10000 + m, 89, line,
+                                 sizeof line);
+        sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
+    }
+    if (sched_todo_report(s->sched, m + 1, mask, s->now) < 0) {
+        sim_violation(s, "scheduler refused the D record of message %zu",
+                      m + 1);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- store */
+
+/* msg_of - message index of id, or SIZE_MAX */
+static size_t msg_of(struct sim *s, uint64_t id)
+{
+    if (id == 0 || id > s->nmsgs)
+        return SIZE_MAX;
+    return (size_t)(id - 1);
+}
+
+/* st_pass_open - qmail-send opens local/N, remote/N or supplK/N */
+static int st_pass_open(void *ctx, uint64_t id, int chan, const char **sender,
+                        qc_time *birth)
+{
+    struct sim *s = ctx;
+    size_t m = msg_of(s, id);
+    if (m == SIZE_MAX || chan < 0 || chan >= s->nchan) {
+        sim_violation(s, "pass opened for unknown message %llu channel %d",
+                      (unsigned long long)id, chan);
+        return -1;
+    }
+    s->fds.now = s->now;
+    int fd = sim_fds_send_open(&s->fds);
+    if (fd < 0)
+        return -1;   /* as open() failing: "trouble opening" */
+    struct sim_chan *ch = &s->chans[chan];
+    ch->pass_fd = fd;
+    ch->pass_msg = (uint32_t)m;
+    ch->pass_next = s->msgs[m].first;
+    ch->pass_last = SIM_NONE;
+    *sender = s->arena + s->msgs[m].sender;
+    *birth = s->msgs[m].arrival;
+    return 0;
+}
+
+/* st_pass_next - the next record of chan's list */
+static enum sched_record st_pass_next(void *ctx, uint64_t id, int chan,
+                                      struct sched_rcpt *rcpt)
+{
+    struct sim *s = ctx;
+    struct sim_chan *ch = &s->chans[chan];
+    size_t m = msg_of(s, id);
+    if (m != ch->pass_msg)
+        return SCHED_REC_ERROR;
+    const struct sim_msg *msg = &s->msgs[m];
+    for (uint32_t i = ch->pass_next; i < msg->first + msg->nrcpt; i++) {
+        if (s->rcpts[i].chan != chan)
+            continue;
+        ch->pass_next = i + 1;
+        ch->pass_last = i;
+        rcpt->pos = i - msg->first;
+        rcpt->addr = sim_rcpt_addr(s, m, i, ch->addr, sizeof ch->addr);
+        return (s->rcpts[i].state & RS_DONE) ? SCHED_REC_DONE
+                                             : SCHED_REC_TODO;
+    }
+    ch->pass_next = msg->first + msg->nrcpt;
+    ch->pass_last = SIM_NONE;
+    return SCHED_REC_END;
+}
+
+/* st_pass_close - the channel file is closed */
+static void st_pass_close(void *ctx, uint64_t id, int chan)
+{
+    struct sim *s = ctx;
+    (void)id;
+    sim_fds_send_close(&s->fds, s->chans[chan].pass_fd);
+    s->chans[chan].pass_fd = -1;
+}
+
+/* st_mark_done - the record's T becomes D */
+static int st_mark_done(void *ctx, uint64_t id, int chan, uint64_t pos)
+{
+    struct sim *s = ctx;
+    size_t m = msg_of(s, id);
+    if (m == SIZE_MAX || pos >= s->msgs[m].nrcpt) {
+        sim_violation(s, "mark_done of a record that does not exist "
+                      "(message %llu position %llu)", (unsigned long long)id,
+                      (unsigned long long)pos);
+        return -1;
+    }
+    struct sim_rcpt *r = &s->rcpts[s->msgs[m].first + pos];
+    if (r->chan != chan)
+        sim_violation(s, "message %llu record %llu marked done on channel %d"
+                      " but it is on channel %d", (unsigned long long)id,
+                      (unsigned long long)pos, chan, r->chan);
+    if (r->state & RS_DONE)
+        sim_violation(s, "message %llu record %llu marked done twice",
+                      (unsigned long long)id, (unsigned long long)pos);
+    if (!(r->state & (RS_OK | RS_FAIL)))
+        sim_violation(s, "message %llu record %llu marked done without a "
+                      "final outcome", (unsigned long long)id,
+                      (unsigned long long)pos);
+    r->state |= RS_DONE;
+    return 0;
+}
+
+/* st_add_bounce - a failed recipient goes into bounce/N */
+static int st_add_bounce(void *ctx, uint64_t id, const char *rcpt,
+                         const char *text)
+{
+    struct sim *s = ctx;
+    (void)rcpt;
+    (void)text;
+    size_t m = msg_of(s, id);
+    if (m == SIZE_MAX)
+        return -1;
+    s->msgs[m].flags |= MF_BOUNCE;
+    return 0;
+}
+
+/* all_done - every record of message m on chan (-1: all) is done */
+static int all_done(const struct sim *s, size_t m, int chan)
+{
+    const struct sim_msg *msg = &s->msgs[m];
+    for (uint32_t i = msg->first; i < msg->first + msg->nrcpt; i++)
+        if ((chan < 0 || s->rcpts[i].chan == chan) &&
+            !(s->rcpts[i].state & RS_DONE))
+            return 0;
+    return 1;
+}
+
+/* st_chan_finish - the list is all D: remove it */
+static int st_chan_finish(void *ctx, uint64_t id, int chan)
+{
+    struct sim *s = ctx;
+    size_t m = msg_of(s, id);
+    if (m == SIZE_MAX || !all_done(s, m, chan))
+        sim_violation(s, "channel %d list of message %llu removed with "
+                      "recipients not done", chan, (unsigned long long)id);
+    return 0;
+}
+
+/* st_message_finish - bounce if needed, then the message is gone */
+static int st_message_finish(void *ctx, uint64_t id)
+{
+    struct sim *s = ctx;
+    size_t m = msg_of(s, id);
+    if (m == SIZE_MAX || (s->msgs[m].flags & MF_DONE)) {
+        sim_violation(s, "message %llu finished twice or unknown",
+                      (unsigned long long)id);
+        return 0;
+    }
+    if (!all_done(s, m, -1))
+        sim_violation(s, "message %llu finished with recipients not done",
+                      (unsigned long long)id);
+    if (s->msgs[m].flags & MF_BOUNCE) {
+        s->fds.now = s->now;
+        if (sim_fds_send_bounce(&s->fds) < 0)
+            return -1;   /* qmail-send tries again later */
+        if (s->opts->log) {
+            char line[128];
+            size_t n = qlog_bounce_msg(id, 10000 + m, line, sizeof line);
+            sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
+        }
+    }
+    s->msgs[m].flags |= MF_DONE;
+    s->finished++;
+    s->last_finish = s->now;
+    return 0;
+}
+
+/* sim_store_bind - the callbacks */
+void sim_store_bind(struct sim *s, struct sched_store *st)
+{
+    st->ctx = s;
+    st->pass_open = st_pass_open;
+    st->pass_next = st_pass_next;
+    st->pass_close = st_pass_close;
+    st->mark_done = st_mark_done;
+    st->add_bounce = st_add_bounce;
+    st->chan_finish = st_chan_finish;
+    st->message_finish = st_message_finish;
+}
