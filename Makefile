@@ -34,7 +34,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 all: $(CORE_LIB) programs
 
 # Libraries first (each prepends itself to HOST_LIBS), programs last.
--include $(wildcard fakespawn/module.mk sim/module.mk daemons/module.mk)
+-include $(wildcard fakespawn/module.mk sim/module.mk daemons/module.mk fit/module.mk)
 -include $(wildcard cli/module.mk bench/module.mk)
 
 programs: $(PROGRAMS)
@@ -115,3 +115,15 @@ fuzz: $(FUZZ_BIN)
 
 clean:
 	rm -rf build
+
+# ---------------------------------------------------------------- simulator
+# make sim SCENARIO=burst [SEED=N] [OUT=DIR]: run scenarios/SCENARIO.scn,
+# print the summary, leave data, qmail.log and pictures in OUT.
+SCENARIO ?= burst
+OUT ?= $(BUILD)/sim/$(SCENARIO)
+sim: $(BUILD)/bin/qchan
+	@test -f scenarios/$(SCENARIO).scn || { echo "no scenario scenarios/$(SCENARIO).scn; there are:"; \
+	  ls scenarios/*.scn | sed 's|scenarios/||; s|\.scn$$||; s|^|  |'; exit 2; }
+	@$(BUILD)/bin/qchan run scenarios/$(SCENARIO).scn --out $(OUT) --log \
+	  $(if $(SEED),--seed $(SEED)); rc=$$?; \
+	  echo "data, qmail.log and pictures are in $(OUT)/"; exit $$rc
