@@ -37,7 +37,8 @@
  *			and control/ if missing, then exit
  * Every setting is exported to the programs it starts, so they agree;
  * QMAILQUEUE (the injector qmail-send uses for bounces) defaults to the
- * qchan-queue beside qchan-start.  Commands are split at white space.
+ * qchan-queue beside qchan-start.  Commands are split at white space;
+ * '...' and "..." group words (no other shell syntax).
  *
  * As root (without --same-user) the programs run as qmail's users: the
  * logger as qmaill, remote and supplemental spawners as qmailr, the
@@ -239,36 +240,47 @@ static int channel_count(struct start *st)
     return n;
 }
 
-/* split_command - COMMAND at white space, %c and %h replaced */
+/* split_command - COMMAND into words at white space, '...' and "..."
+ * grouping (no other shell syntax), %c and %h replaced */
 static char **split_command(const struct start *st, const char *cmd,
                             const char *chan)
 {
     char **argv = calloc(MAX_ARGS + 1, sizeof *argv);
-    char *copy = strdup(cmd);
-    if (!argv || !copy)
+    size_t cap = strlen(cmd) * (QD_HOME_MAX + 16) + 1;
+    if (!argv)
         fail("out of memory", NULL);
     int n = 0;
-    for (char *w = strtok(copy, " \t"); w; w = strtok(NULL, " \t")) {
+    const char *p = cmd;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
         if (n == MAX_ARGS)
             fail("command has too many words", cmd);
-        size_t cap = strlen(w) * (QD_HOME_MAX + 16) + 1;
         char *out = malloc(cap), *o = out;
         if (!out)
             fail("out of memory", NULL);
-        for (const char *p = w; *p; p++) {
-            if (p[0] == '%' && (p[1] == 'c' || p[1] == 'h')) {
-                const char *s = p[1] == 'c' ? chan : st->env.home;
-                o += sprintf(o, "%s", s);
+        char quote = 0;
+        for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
+            if (!quote && (*p == '\'' || *p == '"')) {
+                quote = *p;
+            } else if (quote && *p == quote) {
+                quote = 0;
+            } else if (p[0] == '%' && (p[1] == 'c' || p[1] == 'h')) {
+                o += sprintf(o, "%s", p[1] == 'c' ? chan : st->env.home);
                 p++;
             } else {
                 *o++ = *p;
             }
         }
+        if (quote)
+            fail("unbalanced quote in command", cmd);
         *o = '\0';
         argv[n++] = out;
     }
     if (n == 0)
-        fail("empty command", NULL);
+        fail("empty command", cmd);
     return argv;
 }
 

@@ -31,7 +31,8 @@
  *	--log FILE	one line per delivery, appended:
  *			start end channel slot msg sender rcpt status attempt
  *			inflight (tab-separated, times in seconds)
- *	--keep DIR	copy each message it reports K for into DIR
+ *	--keep DIR	copy each message it is asked to deliver into DIR
+ *			as MSG.N (N counts the copies)
  *	--no-open	do not open the message file (by default it is opened
  *			under $QCHAN_HOME/queue/mess, as a spawner must, and a
  *			missing one is a deferral)
