@@ -20,6 +20,7 @@ int cli_wants_help(int argc, char **argv);
 
 int cmd_classify(int argc, char **argv);
 int cmd_limits(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 #endif

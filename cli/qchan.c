@@ -14,6 +14,8 @@ static const struct cli_command commands[] = {
     {"classify", "print the channel and rewritten address of recipients",
      cmd_classify},
     {"limits", "descriptors and processes a configuration needs", cmd_limits},
+    {"fit", "turn qmail-send's log into observed numbers and a replay "
+            "scenario", cmd_fit},
     {"run", "run a scenario in simulated time (docs/scenarios.md)", cmd_run},
 };
 

@@ -1,0 +1,192 @@
+/*
+ * fit_json.c - observed.json and observed.csv; see fit_out.h.
+ *
+ * Numbers that have no value (no attempt finished, no status line) are
+ * written as null, so a reader never mistakes "unknown" for zero.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fit_out.h"
+
+/* jstr - a JSON string */
+static void jstr(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 32 || *p > 126)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* jnum - a number, or null when negative (no value) */
+static void jnum(FILE *f, double v)
+{
+    if (v < 0)
+        fputs("null", f);
+    else
+        fprintf(f, "%.6g", v);
+}
+
+/* iso - the UTC time of a log time, "2024-01-02T03:04:05Z" */
+static void iso(int64_t t, char *buf, size_t cap)
+{
+    time_t sec = (time_t)(t / QC_SEC);
+    struct tm tm;
+    if (!gmtime_r(&sec, &tm) || !strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ",
+                                          &tm))
+        snprintf(buf, cap, "?");
+}
+
+/* chan_json - one channel object */
+static void chan_json(FILE *f, const struct fit_sum *s, int c)
+{
+    const struct fit_chan_sum *cs = &s->chans[c];
+    char name[QC_CHAN_NAME_MAX];
+    fprintf(f, "    {\"name\": ");
+    jstr(f, qc_channel_name(c, name));
+    fprintf(f, ", \"limit\": %u, \"limit_max\": %u, \"max_inflight\": %u,\n"
+               "     \"attempts\": %llu, \"delivered\": %llu, \"deferred\": "
+               "%llu, \"failed\": %llu, \"lost\": %llu, \"in_flight_at_end\": "
+               "%llu,\n     \"recipients\": %llu, \"recipients_delivered\": "
+               "%llu, \"recipients_failed\": %llu, \"recipients_pending\": "
+               "%llu,\n     \"latency_p50\": ",
+            cs->limit_first, cs->limit_max, cs->max_inflight, cs->attempts,
+            cs->delivered, cs->deferred, cs->failed, cs->lost, cs->open,
+            cs->rcpts, cs->rcpt_delivered, cs->rcpt_failed, cs->rcpt_pending);
+    jnum(f, cs->p50);
+    fputs(", \"latency_p90\": ", f);
+    jnum(f, cs->p90);
+    fputs(", \"latency_p95\": ", f);
+    jnum(f, cs->p95);
+    fputs(", \"latency_p99\": ", f);
+    jnum(f, cs->p99);
+    fputs(", \"latency_max\": ", f);
+    jnum(f, cs->max);
+    fputs(",\n     \"at_limit_fraction\": ", f);
+    jnum(f, cs->at_limit);
+    fprintf(f, ", \"busiest_burst\": {\"start\": %.6g, \"recipients\": %llu, "
+               "\"clear_time\": ",
+            cs->burst_start, cs->burst_rcpts);
+    jnum(f, cs->burst_rcpts ? cs->burst_clear : -1);
+    double sum = cs->pool_ok + cs->pool_defer + cs->pool_fail;
+    fprintf(f, "},\n     \"pool\": {\"ok\": %.6g, \"defer\": %.6g, \"fail\": "
+               "%.6g, \"latencies\": %llu}}",
+            sum > 0 ? cs->pool_ok / sum : 0, sum > 0 ? cs->pool_defer / sum : 0,
+            sum > 0 ? cs->pool_fail / sum : 0, cs->pool_n);
+}
+
+/* dom_json - one domain object */
+static void dom_json(FILE *f, const struct fit_log *lg,
+                     const struct fit_sum *s, size_t d)
+{
+    const struct fit_dom_sum *ds = &s->doms[d];
+    char name[QC_CHAN_NAME_MAX];
+    fputs("    {\"name\": ", f);
+    jstr(f, lg->doms[d].name);
+    fputs(", \"channel\": ", f);
+    jstr(f, qc_channel_name(ds->chan, name));
+    fprintf(f, ", \"recipients\": %llu, \"attempts\": %llu, \"delivered\": "
+               "%llu, \"deferred\": %llu, \"failed\": %llu, \"latency_p50\": ",
+            ds->rcpts, ds->attempts, ds->ok, ds->defer, ds->fail);
+    jnum(f, ds->p50);
+    fputs(", \"latency_p95\": ", f);
+    jnum(f, ds->p95);
+    fprintf(f, ", \"latency_model\": \"%s\", \"outcome_model\": \"%s\", "
+               "\"outages\": [",
+            ds->own_latency ? "empirical" : "pooled",
+            ds->own_outcome ? "own" : "pooled");
+    for (size_t i = 0; i < ds->nout; i++) {
+        const struct fit_outage *o = &s->outs[ds->first_out + i];
+        fprintf(f, "%s{\"from\": %.6f, \"to\": %.6f, \"deferrals\": %llu}",
+                i ? ", " : "", o->from, o->to, o->attempts);
+    }
+    fputs("]}", f);
+}
+
+/* fit_write_json - observed.json */
+int fit_write_json(FILE *f, const struct fit_log *lg, const struct fit_sum *s)
+{
+    char when[64];
+    iso(s->origin, when, sizeof when);
+    fputs("{\n  \"files\": [", f);
+    for (size_t i = 0; i < lg->nfiles; i++) {
+        fputs(i ? ", " : "", f);
+        jstr(f, lg->files[i]);
+    }
+    fprintf(f, "],\n  \"origin\": %lld, \"origin_utc\": \"%s\", \"start\": "
+               "%.6f, \"end\": %.6f,\n",
+            (long long)(s->origin / QC_SEC), when, s->start, s->end);
+    fprintf(f, "  \"lines\": %llu, \"parsed\": %llu, \"other\": %llu, "
+               "\"unparsed\": %llu, \"unparsed_examples\": [",
+            lg->lines, lg->parsed, lg->other, lg->unparsed);
+    for (size_t i = 0; i < lg->nexamples; i++) {
+        fputs(i ? ",\n    " : "\n    ", f);
+        fputs("{\"file\": ", f);
+        jstr(f, lg->examples[i].file);
+        fprintf(f, ", \"line\": %lu, \"text\": ", lg->examples[i].line);
+        jstr(f, lg->examples[i].text);
+        fputc('}', f);
+    }
+    fprintf(f, "],\n  \"restarts\": %llu, \"lost_attempts\": %llu, "
+               "\"results_without_start\": %llu, \"ends_without_message\": "
+               "%llu, \"reused_message_numbers\": %llu, \"lines_out_of_order\":"
+               " %llu,\n",
+            lg->restarts, lg->lost, lg->orphan_results, lg->orphan_ends,
+            lg->reused_msgs, lg->backwards);
+    fprintf(f, "  \"messages\": {\"arrived\": %llu, \"complete\": %llu, "
+               "\"carried_over\": %llu, \"unfinished\": %llu, \"bounces\": "
+               "%llu, \"arrived_without_recipients\": %llu},\n"
+               "  \"recipients\": %llu, \"attempts\": %zu,\n"
+               "  \"busiest_hour\": ",
+            s->arrived, s->complete, s->carried, s->unfinished, s->bounces,
+            s->no_rcpts, s->rcpts, lg->natts);
+    if (s->busiest_hour < 0)
+        fputs("null", f);
+    else
+        fprintf(f, "{\"start\": %.0f, \"arrivals\": %llu}", s->busiest_hour,
+                s->busiest_arrivals);
+    fprintf(f, ",\n  \"sample\": %.6g,\n  \"channels\": [\n", s->sample);
+    for (int c = 0; c < s->nchan; c++) {
+        chan_json(f, s, c);
+        fputs(c + 1 < s->nchan ? ",\n" : "\n", f);
+    }
+    fputs("  ],\n  \"limit_changes\": [", f);
+    for (size_t i = 0; i < s->nhups; i++) {
+        char name[QC_CHAN_NAME_MAX];
+        fprintf(f, "%s{\"time\": %.6f, \"channel\": \"%s\", \"limit\": %u}",
+                i ? ", " : "", s->hups[i].t,
+                qc_channel_name(s->hups[i].chan, name), s->hups[i].limit);
+    }
+    fputs("],\n  \"domains\": [\n", f);
+    for (size_t d = 0; d < lg->ndoms; d++) {
+        dom_json(f, lg, s, d);
+        fputs(d + 1 < lg->ndoms ? ",\n" : "\n", f);
+    }
+    fputs("  ]\n}\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+/* fit_write_csv - observed.csv */
+int fit_write_csv(FILE *f, const struct fit_sum *s)
+{
+    fputs("time,channel,delivered,deferred,failed,inflight,limit,started\n",
+          f);
+    for (size_t k = 0; k < s->nrows; k++)
+        for (int c = 0; c < s->nchan; c++) {
+            const struct fit_row *r = &s->rows[k * (size_t)s->nchan +
+                                               (size_t)c];
+            char name[QC_CHAN_NAME_MAX];
+            fprintf(f, "%.6g,%s,%llu,%llu,%llu,%u,%u,%llu\n",
+                    (double)(k + 1) * s->sample, qc_channel_name(c, name),
+                    r->ok, r->defer, r->fail, r->inflight, r->limit,
+                    r->started);
+        }
+    return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,232 @@
+/*
+ * fit_model.c - the destination models of a replay: per domain outcome
+ * weights and latencies, deferral runs as outages, and per channel
+ * pools for the domains with too few attempts; see fit_sum.h.
+ *
+ * Why outages: a destination that was down answered every attempt with
+ * a deferral for a stretch, then came back.  Folding those attempts into
+ * its outcome weights would make it defer at random all day, which
+ * retries differently and clears the backlog at the wrong time; as an
+ * outage the simulator defers exactly the attempts that fall in the
+ * stretch, and the weights describe the destination when it was up.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit_sum.h"
+
+/* finished - an attempt with a spawner's answer */
+static int finished(const struct fit_attempt *a)
+{
+    return a->outcome == 'K' || a->outcome == 'Z' || a->outcome == 'D';
+}
+
+/* cmp_double - ascending */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* fit_dom_latencies - sorted durations of domain d's answered attempts */
+double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
+                          uint32_t d, size_t *n)
+{
+    size_t lo = s->dom_off[d], hi = s->dom_off[d + 1];
+    double *v = malloc((hi - lo + 1) * sizeof *v);
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (size_t i = lo; i < hi; i++) {
+        const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
+        if (finished(a))
+            v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
+    }
+    if (*n == 0) {
+        free(v);
+        return NULL;
+    }
+    qsort(v, *n, sizeof *v, cmp_double);
+    return v;
+}
+
+/* group - attempt indexes by domain, each group in log order */
+static int group(struct fit_sum *s, const struct fit_log *lg)
+{
+    size_t nd = lg->ndoms;
+    s->dom_off = calloc(nd + 1, sizeof *s->dom_off);
+    s->dom_atts = malloc((lg->natts + 1) * sizeof *s->dom_atts);
+    s->doms = calloc(nd + 1, sizeof *s->doms);
+    if (!s->dom_off || !s->dom_atts || !s->doms)
+        return -1;
+    for (size_t i = 0; i < lg->natts; i++)
+        s->dom_off[lg->rcpts[lg->atts[i].rcpt].dom + 1]++;
+    for (size_t d = 0; d < nd; d++)
+        s->dom_off[d + 1] += s->dom_off[d];
+    size_t *fill = malloc((nd + 1) * sizeof *fill);
+    if (!fill)
+        return -1;
+    memcpy(fill, s->dom_off, (nd + 1) * sizeof *fill);
+    for (size_t i = 0; i < lg->natts; i++)
+        s->dom_atts[fill[lg->rcpts[lg->atts[i].rcpt].dom]++] = (uint32_t)i;
+    free(fill);
+    for (size_t i = 0; i < lg->nrcpts; i++)
+        s->doms[lg->rcpts[i].dom].rcpts++;
+    return 0;
+}
+
+/* add_outage - remember a deferral run of domain d */
+static int add_outage(struct fit_sum *s, uint32_t d, double from, double to,
+                      unsigned long long n)
+{
+    struct fit_outage *o = realloc(s->outs, (s->nouts + 1) * sizeof *o);
+    if (!o)
+        return -1;
+    s->outs = o;
+    o[s->nouts].dom = d;
+    o[s->nouts].from = from;
+    o[s->nouts].to = to;
+    o[s->nouts].attempts = n;
+    s->nouts++;
+    return 0;
+}
+
+/* outages - the deferral runs of domain d; marks their attempts in
+ * in_out (indexes into the domain's group) */
+static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
+                   const struct fit_opts *o, unsigned char *in_out)
+{
+    size_t lo = s->dom_off[d], hi = s->dom_off[d + 1];
+    size_t i = lo;
+    s->doms[d].first_out = s->nouts;
+    while (i < hi) {
+        const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
+        if (a->outcome != 'Z') {
+            i++;
+            continue;
+        }
+        /* a run: deferrals, with unanswered attempts allowed inside */
+        size_t j = i, last = i;
+        unsigned long long n = 0;
+        while (j < hi) {
+            const struct fit_attempt *b = &lg->atts[s->dom_atts[j]];
+            if (b->outcome == 'Z') {
+                n++;
+                last = j;
+            } else if (finished(b)) {
+                break;
+            }
+            j++;
+        }
+        double from = fit_secs(s, a->start);
+        double lastt = fit_secs(s, lg->atts[s->dom_atts[last]].start);
+        if (n >= o->outage_attempts && lastt - from >= o->outage_secs) {
+            double to = j < hi ? fit_secs(s, lg->atts[s->dom_atts[j]].start)
+                               : s->end + 1;
+            if (add_outage(s, d, from, to, n) < 0)
+                return -1;
+            for (size_t k = i; k <= last; k++)
+                in_out[k - lo] = 1;
+        }
+        i = j;
+    }
+    s->doms[d].nout = s->nouts - s->doms[d].first_out;
+    return 0;
+}
+
+/* domain - counts, majority channel, outages and own-model flags of d */
+static int domain(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
+                  const struct fit_opts *o, unsigned long long *per_chan)
+{
+    struct fit_dom_sum *ds = &s->doms[d];
+    size_t lo = s->dom_off[d], hi = s->dom_off[d + 1];
+    unsigned char *in_out = calloc(hi - lo + 1, 1);
+    if (!in_out)
+        return -1;
+    memset(per_chan, 0, (size_t)s->nchan * sizeof *per_chan);
+    if (outages(s, lg, d, o, in_out) < 0) {
+        free(in_out);
+        return -1;
+    }
+    for (size_t i = lo; i < hi; i++) {
+        const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
+        per_chan[lg->rcpts[a->rcpt].chan]++;
+        if (!finished(a))
+            continue;
+        ds->attempts++;
+        int out = in_out[i - lo];
+        if (a->outcome == 'K') {
+            ds->ok++;
+            ds->n_ok++;
+        } else if (a->outcome == 'Z') {
+            ds->defer++;
+            ds->n_defer += !out;
+        } else {
+            ds->fail++;
+            ds->n_fail++;
+        }
+    }
+    free(in_out);
+    ds->chan = QC_CHAN_REMOTE;
+    unsigned long long best = 0;
+    for (int c = 0; c < s->nchan; c++)
+        if (per_chan[c] > best) {
+            best = per_chan[c];
+            ds->chan = c;
+        }
+    unsigned long long n = ds->n_ok + ds->n_defer + ds->n_fail;
+    ds->own_latency = ds->attempts >= o->min_attempts && ds->attempts > 0;
+    ds->own_outcome = n > 0 && (n >= o->min_attempts || ds->n_fail == n);
+    size_t nl;
+    double *lat = fit_dom_latencies(s, lg, d, &nl);
+    ds->p50 = fit_quantile(lat, nl, 0.5);
+    ds->p95 = fit_quantile(lat, nl, 0.95);
+    free(lat);
+    return 0;
+}
+
+/* pools - each channel's model for the domains without their own */
+static void pools(struct fit_sum *s, const struct fit_log *lg)
+{
+    unsigned long long all[QC_MAX_CHANNELS][3] = {{0}};
+    for (size_t d = 0; d < lg->ndoms; d++) {
+        const struct fit_dom_sum *ds = &s->doms[d];
+        struct fit_chan_sum *cs = &s->chans[ds->chan];
+        all[ds->chan][0] += ds->n_ok;
+        all[ds->chan][1] += ds->n_defer;
+        all[ds->chan][2] += ds->n_fail;
+        if (!ds->own_outcome) {
+            cs->pool_ok += (double)ds->n_ok;
+            cs->pool_defer += (double)ds->n_defer;
+            cs->pool_fail += (double)ds->n_fail;
+        }
+        if (!ds->own_latency)
+            cs->pool_n += ds->attempts;
+    }
+    for (int c = 0; c < s->nchan; c++) {
+        struct fit_chan_sum *cs = &s->chans[c];
+        if (cs->pool_ok + cs->pool_defer + cs->pool_fail > 0)
+            continue;
+        /* every domain has its own weights: the pool is the channel's
+         * whole day, for domains the log never saw */
+        cs->pool_ok = (double)all[c][0];
+        cs->pool_defer = (double)all[c][1];
+        cs->pool_fail = (double)all[c][2];
+        if (cs->pool_ok + cs->pool_defer + cs->pool_fail <= 0)
+            cs->pool_ok = 1;
+    }
+}
+
+/* fit_model_build - models, outages and pools */
+int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
+                    const struct fit_opts *o)
+{
+    if (group(s, lg) < 0)
+        return -1;
+    unsigned long long per_chan[QC_MAX_CHANNELS];
+    for (size_t d = 0; d < lg->ndoms; d++)
+        if (domain(s, lg, (uint32_t)d, o, per_chan) < 0)
+            return -1;
+    pools(s, lg);
+    return 0;
+}

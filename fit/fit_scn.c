@@ -1,0 +1,329 @@
+/*
+ * fit_scn.c - the replay scenario: replay.scn, its traffic.csv and the
+ * empirical latency tables under latency/; see fit_out.h and
+ * docs/scenarios.md for the grammar it writes.
+ *
+ * Choices that make the replay follow the log:
+ *   - arrivals are the "new msg" times, which already include
+ *     qmail-todo's work, so the scenario says todo-delay 0;
+ *   - a message's recipients are those the log saw start a delivery; a
+ *     message that arrived but never started one cannot be replayed and
+ *     is only counted;
+ *   - messages queued before the log began ("carried over") are not
+ *     replayed: their birth, which sets their retry times, is unknown;
+ *   - the classifier must put each recipient where the log did: domains
+ *     delivered locally are listed in locals, those on a supplemental
+ *     channel in its supplsK; everything else goes remote by itself;
+ *   - the first status line gives the concurrency controls, and every
+ *     later change of a limit becomes an "at T hup".
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fit_out.h"
+
+#define TABLE_MAX 10000
+/* after the log ends: queuelifetime and a day, so every retry can end */
+#define RUN_TAIL (604800.0 + 86400.0)
+
+/* csv_safe - addr with the bytes the replay format uses (',' ';' and
+ * spaces) replaced, optionally anonymized */
+static const char *csv_safe(const char *addr, int anon, char *buf,
+                            size_t cap)
+{
+    char tmp[1024];
+    const char *a = anon ? fit_anon(addr, tmp, sizeof tmp) : addr;
+    size_t n = 0;
+    for (; *a && n + 1 < cap; a++)
+        buf[n++] = (*a == ',' || *a == ';' || *a == ' ' || *a == '\t' ||
+                    *a == '#') ? '_' : *a;
+    buf[n] = '\0';
+    return buf;
+}
+
+/* word_ok - name can stand as one word of a scenario line */
+static int word_ok(const char *name)
+{
+    if (!*name)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p <= ' ' || *p > 126 || *p == '#')
+            return 0;
+    return 1;
+}
+
+/* file_name - a domain's table name: the domain itself when it is a
+ * plain name, else by index */
+static void file_name(const char *dom, size_t d, char *buf, size_t cap)
+{
+    int plain = *dom && strlen(dom) < 200 && dom[0] != '.';
+    for (const char *p = dom; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                *p == '.' || *p == '-' || *p == '_';
+    if (plain)
+        snprintf(buf, cap, "latency/%s.txt", dom);
+    else
+        snprintf(buf, cap, "latency/domain-%zu.txt", d);
+}
+
+/* write_table - sorted values v (at most TABLE_MAX of them, evenly
+ * spaced ranks beyond) into dir/name */
+static int write_table(const char *dir, const char *name, const double *v,
+                       size_t n, char *err, size_t cap)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t m = n > TABLE_MAX ? TABLE_MAX : n;
+    for (size_t i = 0; i < m; i++) {
+        size_t k = n > TABLE_MAX ? (size_t)(((double)i + 0.5) * (double)n /
+                                            (double)m)
+                                 : i;
+        fprintf(f, "%.6f\n", v[k < n ? k : n - 1]);
+    }
+    if (fclose(f) != 0) {
+        snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* write_traffic - traffic.csv: time,sender,rcpt;rcpt... */
+static int write_traffic(const char *dir, const struct fit_log *lg,
+                         const struct fit_sum *s, int anon, char *err,
+                         size_t cap, unsigned long long *rows)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/traffic.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fputs("# time,sender,recipient[;recipient...]: the arrivals of "
+          "qmail-send's log\n", f);
+    char buf[1024];
+    *rows = 0;
+    for (size_t i = 0; i < lg->nmsgs; i++) {
+        const struct fit_msg *m = &lg->msgs[i];
+        if (!m->arrived || m->nrcpt == 0)
+            continue;
+        fprintf(f, "%.6f,%s,", fit_secs(s, m->arrival),
+                csv_safe(m->sender ? m->sender : "", anon, buf, sizeof buf));
+        for (uint32_t k = 0; k < m->nrcpt; k++)
+            fprintf(f, "%s%s", k ? ";" : "",
+                    csv_safe(lg->rcpts[m->rcpts[k]].addr, anon, buf,
+                             sizeof buf));
+        fputc('\n', f);
+        (*rows)++;
+    }
+    if (fclose(f) != 0) {
+        snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* chan_table - durations of channel c's pooled domains (or all of its
+ * domains when every one has its own), sorted */
+static double *chan_table(const struct fit_log *lg, const struct fit_sum *s,
+                          int c, size_t *n)
+{
+    double *v = malloc((lg->natts + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    for (int pass = 0; pass < 2 && *n == 0; pass++)
+        for (size_t i = 0; i < lg->natts; i++) {
+            const struct fit_attempt *a = &lg->atts[i];
+            const struct fit_rcpt *r = &lg->rcpts[a->rcpt];
+            const struct fit_dom_sum *ds = &s->doms[r->dom];
+            if (ds->chan != c || (pass == 0 && ds->own_latency) ||
+                (a->outcome != 'K' && a->outcome != 'Z' && a->outcome != 'D'))
+                continue;
+            v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
+        }
+    return v;
+}
+
+/* cmp_double - ascending */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* weights - " outcome ok A defer B fail C" */
+static void weights(FILE *f, double ok, double defer, double fail)
+{
+    fprintf(f, " outcome ok %.6g defer %.6g fail %.6g", ok, defer, fail);
+}
+
+/* models - spawner, domain and outage lines, writing the tables */
+static int models(FILE *f, const char *dir, const struct fit_log *lg,
+                  const struct fit_sum *s, char *err, size_t cap)
+{
+    char name[QC_CHAN_NAME_MAX], file[300];
+    fputs("\n# Destinations: each channel's pooled model, then the domains "
+          "with their own\n", f);
+    for (int c = 0; c < s->nchan; c++) {
+        const struct fit_chan_sum *cs = &s->chans[c];
+        size_t n = 0;
+        double *v = chan_table(lg, s, c, &n);
+        if (!v) {
+            snprintf(err, cap, "out of memory");
+            return -1;
+        }
+        qc_channel_name(c, name);
+        fprintf(f, "spawner %s", name);
+        if (n) {
+            qsort(v, n, sizeof *v, cmp_double);
+            snprintf(file, sizeof file, "latency/channel-%s.txt", name);
+            if (write_table(dir, file, v, n, err, cap) < 0) {
+                free(v);
+                return -1;
+            }
+            fprintf(f, " latency empirical %s", file);
+        }
+        free(v);
+        weights(f, cs->pool_ok, cs->pool_defer, cs->pool_fail);
+        fputc('\n', f);
+    }
+    for (size_t d = 0; d < lg->ndoms; d++) {
+        const struct fit_dom_sum *ds = &s->doms[d];
+        if ((!ds->own_latency && !ds->own_outcome) ||
+            !word_ok(lg->doms[d].name))
+            continue;
+        fprintf(f, "domain %s", lg->doms[d].name);
+        if (ds->own_latency) {
+            size_t n;
+            double *v = fit_dom_latencies(s, lg, (uint32_t)d, &n);
+            file_name(lg->doms[d].name, d, file, sizeof file);
+            int rc = v ? write_table(dir, file, v, n, err, cap) : -1;
+            free(v);
+            if (rc < 0) {
+                if (!v)
+                    snprintf(err, cap, "out of memory");
+                return -1;
+            }
+            fprintf(f, " latency empirical %s", file);
+        }
+        if (ds->own_outcome)
+            weights(f, (double)ds->n_ok, (double)ds->n_defer,
+                    (double)ds->n_fail);
+        fputc('\n', f);
+    }
+    if (s->nouts)
+        fputs("\n# Deferral runs: the domain deferred every attempt from "
+              "to\n", f);
+    for (size_t i = 0; i < s->nouts; i++)
+        if (word_ok(lg->doms[s->outs[i].dom].name))
+            fprintf(f, "outage %s from %.6f to %.6f defer   # %llu deferrals\n",
+                lg->doms[s->outs[i].dom].name, s->outs[i].from, s->outs[i].to,
+                s->outs[i].attempts);
+    return 0;
+}
+
+/* controls - channels, concurrency, where domains go */
+static void controls(FILE *f, const struct fit_log *lg,
+                     const struct fit_sum *s)
+{
+    char name[QC_CHAN_NAME_MAX];
+    unsigned top = 0;
+    if (!s->have_limits)
+        fputs("# no status lines in the log: qmail's default concurrency\n",
+              f);
+    for (int c = 0; c < s->nchan && s->have_limits; c++) {
+        unsigned lim = s->chans[c].limit_first;
+        if (lim == 0)
+            continue;
+        fprintf(f, "control concurrency%s %u\n", qc_channel_name(c, name),
+                lim);
+        if (s->chans[c].limit_max > top)
+            top = s->chans[c].limit_max;
+    }
+    if (top > 509)
+        fprintf(f, "limit conf-spawn %u                # the log ran "
+                   "deliveries this wide\n", top);
+    for (size_t d = 0; d < lg->ndoms; d++) {
+        int c = s->doms[d].chan;
+        if (c == QC_CHAN_REMOTE || !word_ok(lg->doms[d].name))
+            continue;
+        if (c == QC_CHAN_LOCAL)
+            fprintf(f, "control locals %s\n", lg->doms[d].name);
+        else
+            fprintf(f, "control suppls%d %s\n", c - 2, lg->doms[d].name);
+    }
+}
+
+/* header - what the scenario is and what the log showed */
+static void header(FILE *f, const struct fit_log *lg, const struct fit_sum *s,
+                   unsigned long long rows)
+{
+    char name[QC_CHAN_NAME_MAX];
+    fprintf(f, "# replay.scn - written by `qchan fit` from %zu log file%s.\n"
+               "# Time 0 is the start of the hour of the log's first line "
+               "(observed.json: origin).\n"
+               "# %llu messages arrived in the log (%llu replayed; %llu "
+               "carried over from before it are not).\n"
+               "# Observed per channel (attempts: delivered deferred failed):"
+               "\n",
+            lg->nfiles, lg->nfiles == 1 ? "" : "s", s->arrived, rows,
+            s->carried);
+    for (int c = 0; c < s->nchan; c++)
+        fprintf(f, "#   %-8s %llu: %llu %llu %llu\n",
+                qc_channel_name(c, name), s->chans[c].attempts,
+                s->chans[c].delivered, s->chans[c].deferred,
+                s->chans[c].failed);
+    fputs("# Ask what-if with: qchan compare replay.scn --set "
+          "concurrencyremote=N --vs --set concurrencyremote=M\n\n", f);
+}
+
+/* fit_write_scenario - replay.scn and what it reads */
+int fit_write_scenario(const char *dir, const struct fit_log *lg,
+                       const struct fit_sum *s, const struct fit_opts *o,
+                       char *err, size_t cap)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/latency", dir);
+    if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    unsigned long long rows;
+    if (write_traffic(dir, lg, s, o->anonymize, err, cap, &rows) < 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/replay.scn", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    header(f, lg, s, rows);
+    fprintf(f, "seed 1\nchannels %d\nprofile %s\ntodo-delay 0\n", s->nchan,
+            o->profile);
+    controls(f, lg, s);
+    if (models(f, dir, lg, s, err, cap) < 0) {
+        fclose(f);
+        return -1;
+    }
+    fputs("\n# Traffic: the log's arrivals\nreplay traffic.csv\n", f);
+    char name[QC_CHAN_NAME_MAX];
+    for (size_t i = 0; i < s->nhups; i++)
+        fprintf(f, "at %.6f hup concurrency%s %u\n", s->hups[i].t,
+                qc_channel_name(s->hups[i].chan, name), s->hups[i].limit);
+    fprintf(f, "\nrun until drained max %.0f\nsample %.6g\n",
+            ceil(s->end > 0 ? s->end : 0) + RUN_TAIL, s->sample);
+    if (fclose(f) != 0) {
+        snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,355 @@
+/*
+ * fit_stats.c - counts, quantiles, the time series, the busiest hour
+ * and burst, and time at the limit; see fit_sum.h.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit_sum.h"
+
+#define HOUR (3600 * QC_SEC)
+#define BURST_WINDOW 600.0
+#define MAX_ROWS 200000
+
+/* fit_opts_default - the defaults the command documents */
+void fit_opts_default(struct fit_opts *o)
+{
+    o->anonymize = 0;
+    o->sample = 60;
+    o->min_attempts = 20;
+    o->outage_attempts = 3;
+    o->outage_secs = 60;
+    o->profile = "qchan";
+}
+
+/* fit_secs - seconds since the origin */
+double fit_secs(const struct fit_sum *s, int64_t t)
+{
+    return (double)(t - s->origin) / (double)QC_SEC;
+}
+
+/* cmp_double - ascending */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* fit_quantile - nearest rank: the smallest value with at least q of
+ * the values at or below it */
+double fit_quantile(const double *v, size_t n, double q)
+{
+    if (n == 0)
+        return -1;
+    size_t k = (size_t)ceil(q * (double)n);
+    if (k == 0)
+        k = 1;
+    return v[k > n ? n - 1 : k - 1];
+}
+
+/* finished - an attempt with a spawner's answer */
+static int finished(const struct fit_attempt *a)
+{
+    return a->outcome == 'K' || a->outcome == 'Z' || a->outcome == 'D';
+}
+
+/* chan_counts - attempts, outcomes and latency quantiles per channel */
+static int chan_counts(struct fit_sum *s, const struct fit_log *lg)
+{
+    double *lat[QC_MAX_CHANNELS] = {0};
+    size_t nlat[QC_MAX_CHANNELS] = {0};
+    int rc = 0;
+    for (int c = 0; c < s->nchan && rc == 0; c++)
+        if (!(lat[c] = malloc((lg->natts + 1) * sizeof **lat)))
+            rc = -1;
+    for (size_t i = 0; i < lg->natts && rc == 0; i++) {
+        const struct fit_attempt *a = &lg->atts[i];
+        int c = lg->rcpts[a->rcpt].chan;
+        struct fit_chan_sum *cs = &s->chans[c];
+        cs->attempts++;
+        switch (a->outcome) {
+        case 'K': cs->delivered++; break;
+        case 'Z': cs->deferred++; break;
+        case 'D': cs->failed++; break;
+        case FIT_LOST: cs->lost++; break;
+        default: cs->open++; break;
+        }
+        if (finished(a))
+            lat[c][nlat[c]++] = (double)(a->end - a->start) / (double)QC_SEC;
+    }
+    for (int c = 0; c < s->nchan && rc == 0; c++) {
+        struct fit_chan_sum *cs = &s->chans[c];
+        qsort(lat[c], nlat[c], sizeof *lat[c], cmp_double);
+        cs->finished = nlat[c];
+        cs->p50 = fit_quantile(lat[c], nlat[c], 0.50);
+        cs->p90 = fit_quantile(lat[c], nlat[c], 0.90);
+        cs->p95 = fit_quantile(lat[c], nlat[c], 0.95);
+        cs->p99 = fit_quantile(lat[c], nlat[c], 0.99);
+        cs->max = nlat[c] ? lat[c][nlat[c] - 1] : -1;
+    }
+    for (int c = 0; c < s->nchan; c++)
+        free(lat[c]);
+    for (size_t i = 0; i < lg->nrcpts; i++) {
+        const struct fit_rcpt *r = &lg->rcpts[i];
+        struct fit_chan_sum *cs = &s->chans[r->chan];
+        cs->rcpts++;
+        if (r->final == 'K')
+            cs->rcpt_delivered++;
+        else if (r->final == 'D')
+            cs->rcpt_failed++;
+        else
+            cs->rcpt_pending++;
+    }
+    return rc;
+}
+
+/* messages - arrivals, endings, the busiest hour */
+static int messages(struct fit_sum *s, const struct fit_log *lg)
+{
+    size_t nhours = (size_t)((s->end > 0 ? s->end : 0) / 3600) + 1;
+    unsigned long long *hours = calloc(nhours, sizeof *hours);
+    if (!hours)
+        return -1;
+    for (size_t i = 0; i < lg->nmsgs; i++) {
+        const struct fit_msg *m = &lg->msgs[i];
+        if (m->arrived) {
+            s->arrived++;
+            double t = fit_secs(s, m->arrival);
+            size_t h = t < 0 ? 0 : (size_t)(t / 3600);
+            if (h < nhours)
+                hours[h]++;
+            if (m->ended)
+                s->complete++;
+            if (m->nrcpt == 0)
+                s->no_rcpts++;
+        } else {
+            s->carried++;
+        }
+        if (m->ended)
+            s->ended++;
+        else
+            s->unfinished++;
+        if (m->bounce)
+            s->bounces++;
+    }
+    s->rcpts = lg->nrcpts;
+    s->busiest_hour = -1;
+    for (size_t h = 0; h < nhours; h++)
+        if (hours[h] > s->busiest_arrivals) {
+            s->busiest_arrivals = hours[h];
+            s->busiest_hour = (double)h * 3600;
+        }
+    free(hours);
+    return 0;
+}
+
+/* bursts - per channel, the 10 minutes with the most recipient arrivals
+ * and how long until each of them had its first answer */
+static int bursts(struct fit_sum *s, const struct fit_log *lg)
+{
+    size_t nw = (size_t)((s->end > 0 ? s->end : 0) / BURST_WINDOW) + 1;
+    unsigned long long *w = calloc(nw * (size_t)s->nchan, sizeof *w);
+    if (!w)
+        return -1;
+    for (size_t i = 0; i < lg->nrcpts; i++) {
+        const struct fit_rcpt *r = &lg->rcpts[i];
+        const struct fit_msg *m = &lg->msgs[r->msg];
+        double t = fit_secs(s, m->arrival);
+        if (!m->arrived || t < 0 || t / BURST_WINDOW >= (double)nw)
+            continue;
+        w[(size_t)(t / BURST_WINDOW) * (size_t)s->nchan + (size_t)r->chan]++;
+    }
+    for (int c = 0; c < s->nchan; c++) {
+        struct fit_chan_sum *cs = &s->chans[c];
+        size_t best = 0;
+        for (size_t k = 0; k < nw; k++)
+            if (w[k * (size_t)s->nchan + (size_t)c] >
+                w[best * (size_t)s->nchan + (size_t)c])
+                best = k;
+        cs->burst_rcpts = w[best * (size_t)s->nchan + (size_t)c];
+        cs->burst_start = (double)best * BURST_WINDOW;
+        cs->burst_clear = cs->burst_rcpts ? 0 : -1;
+    }
+    free(w);
+    for (size_t i = 0; i < lg->nrcpts; i++) {
+        const struct fit_rcpt *r = &lg->rcpts[i];
+        const struct fit_msg *m = &lg->msgs[r->msg];
+        struct fit_chan_sum *cs = &s->chans[r->chan];
+        double t = fit_secs(s, m->arrival);
+        if (!m->arrived || cs->burst_rcpts == 0 || t < cs->burst_start ||
+            t >= cs->burst_start + BURST_WINDOW || cs->burst_clear < 0)
+            continue;
+        if (r->first_done < 0) {
+            cs->burst_clear = -1;
+            continue;
+        }
+        double d = fit_secs(s, r->first_done) - cs->burst_start;
+        if (d > cs->burst_clear)
+            cs->burst_clear = d;
+    }
+    return 0;
+}
+
+/* stat_at - in-flight and limit of channel c in status line i */
+static void stat_at(const struct fit_log *lg, size_t i, int c, unsigned *in,
+                    unsigned *lim)
+{
+    const struct fit_status *st = &lg->stats[i];
+    if (c >= st->n) {
+        *in = *lim = 0;
+        return;
+    }
+    *in = lg->stat_vals[st->off + 2 * (size_t)c];
+    *lim = lg->stat_vals[st->off + 2 * (size_t)c + 1];
+}
+
+/* limits - limits in force, their changes, time at the limit */
+static int limits(struct fit_sum *s, const struct fit_log *lg)
+{
+    s->have_limits = lg->nstats > 0;
+    unsigned cur[QC_MAX_CHANNELS] = {0};
+    double total = 0;
+    double busy[QC_MAX_CHANNELS] = {0};
+    for (size_t i = 0; i < lg->nstats; i++) {
+        double dt = i + 1 < lg->nstats
+                        ? (double)(lg->stats[i + 1].t - lg->stats[i].t) / 1e6
+                        : 0;
+        if (dt < 0)
+            dt = 0;
+        total += dt;
+        for (int c = 0; c < s->nchan; c++) {
+            unsigned in, lim;
+            stat_at(lg, i, c, &in, &lim);
+            struct fit_chan_sum *cs = &s->chans[c];
+            if (in > cs->max_inflight)
+                cs->max_inflight = in;
+            if (lim > cs->limit_max)
+                cs->limit_max = lim;
+            if (lim && in >= lim)
+                busy[c] += dt;
+            if (c >= lg->stats[i].n)
+                continue;
+            if (i == 0) {
+                cs->limit_first = cur[c] = lim;
+            } else if (lim != cur[c]) {
+                struct fit_hup *h = realloc(s->hups,
+                                            (s->nhups + 1) * sizeof *h);
+                if (!h)
+                    return -1;
+                s->hups = h;
+                h[s->nhups].t = fit_secs(s, lg->stats[i].t);
+                h[s->nhups].chan = c;
+                h[s->nhups].limit = lim;
+                s->nhups++;
+                cur[c] = lim;
+            }
+        }
+    }
+    for (int c = 0; c < s->nchan; c++)
+        s->chans[c].at_limit = total > 0 ? busy[c] / total : -1;
+    return 0;
+}
+
+/* bucket - the series row whose interval (t - sample, t] holds time t */
+static size_t bucket(const struct fit_sum *s, int64_t t)
+{
+    double x = fit_secs(s, t) / s->sample;
+    if (x <= 0)
+        return 0;
+    size_t k = (size_t)ceil(x) - 1;
+    return k >= s->nrows ? s->nrows - 1 : k;
+}
+
+/* series - per sample and channel: started, answers, in flight, limit */
+static int series(struct fit_sum *s, const struct fit_log *lg,
+                  const struct fit_opts *o)
+{
+    s->sample = o->sample > 0 ? o->sample : 60;
+    double span = s->end > 0 ? s->end : 0;
+    while (span / s->sample > MAX_ROWS)
+        s->sample *= 2;
+    s->nrows = (size_t)ceil(span / s->sample) + 1;
+    size_t nc = (size_t)s->nchan;
+    s->rows = calloc(s->nrows * nc, sizeof *s->rows);
+    long long *delta = calloc(s->nrows * nc + nc, sizeof *delta);
+    if (!s->rows || !delta) {
+        free(delta);
+        return -1;
+    }
+    for (size_t i = 0; i < lg->natts; i++) {
+        const struct fit_attempt *a = &lg->atts[i];
+        size_t c = (size_t)lg->rcpts[a->rcpt].chan;
+        size_t k = bucket(s, a->start);
+        s->rows[k * nc + c].started++;
+        /* in flight at the row's time: started by then, not yet ended */
+        delta[k * nc + c]++;
+        if (a->outcome != FIT_OPEN) {
+            size_t e = bucket(s, a->end);
+            delta[e * nc + c]--;
+            struct fit_row *r = &s->rows[e * nc + c];
+            if (a->outcome == 'K')
+                r->ok++;
+            else if (a->outcome == 'Z')
+                r->defer++;
+            else if (a->outcome == 'D')
+                r->fail++;
+        }
+    }
+    size_t st = 0;
+    long long run[QC_MAX_CHANNELS] = {0};
+    for (size_t k = 0; k < s->nrows; k++) {
+        int64_t t = s->origin + (int64_t)llround((double)(k + 1) * s->sample *
+                                                 (double)QC_SEC);
+        while (st < lg->nstats && lg->stats[st].t <= t)
+            st++;
+        for (size_t c = 0; c < nc; c++) {
+            struct fit_row *r = &s->rows[k * nc + c];
+            run[c] += delta[k * nc + c];
+            if (st > 0) {
+                /* the status lines know deliveries the log never saw
+                 * start; they win where there are any */
+                stat_at(lg, st - 1, (int)c, &r->inflight, &r->limit);
+            } else {
+                r->inflight = run[c] > 0 ? (unsigned)run[c] : 0;
+            }
+            if (!s->have_limits && r->inflight > s->chans[c].max_inflight)
+                s->chans[c].max_inflight = r->inflight;
+        }
+    }
+    free(delta);
+    return 0;
+}
+
+/* fit_sum_build - everything the outputs need */
+int fit_sum_build(struct fit_sum *s, const struct fit_log *lg,
+                  const struct fit_opts *o)
+{
+    memset(s, 0, sizeof *s);
+    s->nchan = lg->nchan;
+    int64_t first = lg->have_time ? lg->first : 0;
+    s->origin = first >= 0 ? first - first % HOUR
+                           : first - (HOUR + first % HOUR) % HOUR;
+    s->start = lg->have_time ? fit_secs(s, lg->first) : 0;
+    s->end = lg->have_time ? fit_secs(s, lg->last) : 0;
+    s->busiest_hour = -1;
+    if (chan_counts(s, lg) < 0 || messages(s, lg) < 0 || bursts(s, lg) < 0 ||
+        limits(s, lg) < 0 || series(s, lg, o) < 0 ||
+        fit_model_build(s, lg, o) < 0) {
+        fit_sum_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+/* fit_sum_free - release the summary */
+void fit_sum_free(struct fit_sum *s)
+{
+    free(s->doms);
+    free(s->dom_atts);
+    free(s->dom_off);
+    free(s->outs);
+    free(s->hups);
+    free(s->rows);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,120 @@
+/*
+ * fit_sum.h - what the reconstruction adds up to: per channel and per
+ * domain counts, latency quantiles, the time series, and the fitted
+ * models a replay scenario needs.
+ *
+ *	fit_opts_default(o)
+ *	fit_sum_build(s, lg, o)	0 ok, -1 out of memory
+ *	fit_sum_free(s)
+ *	fit_quantile(v, n, q)	nearest-rank quantile of sorted v
+ *	fit_dom_latencies(s, lg, d, &n)
+ *				the sorted attempt durations of domain d
+ *				(seconds; caller frees), NULL when none
+ *
+ * Times in the summary are seconds since the origin: the start of the
+ * hour of the log's first line, so that a simulated day and the log
+ * line up on the same clock (a run with `qchan run --log` starts at 0).
+ *
+ * The model per domain: attempts in a deferral run (at least
+ * outage_attempts consecutive deferrals spanning at least outage_secs,
+ * with nothing else in between) become an outage from the run's first
+ * attempt to the domain's next attempt (or the end of the log); the
+ * other attempts give the outcome weights.  A domain with at least
+ * min_attempts durations gets an empirical latency of its own, one with
+ * min_attempts outcomes (or only failures) its own weights; the rest
+ * share their channel's pool.
+ */
+#ifndef FIT_SUM_H
+#define FIT_SUM_H
+
+#include "fit.h"
+
+struct fit_opts {
+    int anonymize;
+    double sample;             /* seconds between series rows */
+    unsigned min_attempts;
+    unsigned outage_attempts;
+    double outage_secs;
+    const char *profile;       /* for replay.scn */
+};
+
+struct fit_chan_sum {
+    unsigned long long attempts, delivered, deferred, failed, lost, open;
+    unsigned long long rcpts, rcpt_delivered, rcpt_failed, rcpt_pending;
+    unsigned long long finished;      /* attempts with a duration */
+    double p50, p90, p95, p99, max;   /* attempt durations, -1 none */
+    unsigned limit_first, limit_max;  /* from status lines, 0 none */
+    unsigned max_inflight;
+    double at_limit;                  /* fraction of status time, -1 none */
+    double burst_start;               /* busiest 10 minutes of arrivals */
+    unsigned long long burst_rcpts;
+    double burst_clear;               /* seconds, -1 not all done */
+    /* the pooled model */
+    double pool_ok, pool_defer, pool_fail;
+    unsigned long long pool_n;        /* durations in the pool */
+};
+
+struct fit_dom_sum {
+    int chan;                         /* where most of its attempts went */
+    unsigned long long attempts, ok, defer, fail;  /* known outcomes */
+    unsigned long long n_ok, n_defer, n_fail;      /* outside outages */
+    unsigned long long rcpts;
+    int own_latency, own_outcome;
+    size_t first_out, nout;
+    double p50, p95;
+};
+
+struct fit_outage {
+    uint32_t dom;
+    double from, to;
+    unsigned long long attempts;
+};
+
+struct fit_row {
+    unsigned long long started, ok, defer, fail;
+    unsigned inflight, limit;
+};
+
+struct fit_hup {
+    double t;
+    int chan;
+    unsigned limit;
+};
+
+struct fit_sum {
+    int64_t origin;                   /* microseconds since the epoch */
+    double start, end;                /* first and last line */
+    int nchan;
+    struct fit_chan_sum chans[QC_MAX_CHANNELS];
+    struct fit_dom_sum *doms;         /* lg->ndoms */
+    uint32_t *dom_atts;               /* attempt indexes grouped by domain */
+    size_t *dom_off;                  /* lg->ndoms + 1 offsets */
+    struct fit_outage *outs;
+    size_t nouts;
+    struct fit_hup *hups;
+    size_t nhups;
+    int have_limits;
+    unsigned long long arrived, ended, complete, carried, unfinished;
+    unsigned long long bounces, no_rcpts, rcpts;
+    double busiest_hour;              /* start, -1 none */
+    unsigned long long busiest_arrivals;
+    double sample;
+    size_t nrows;
+    struct fit_row *rows;             /* nrows * nchan, row-major */
+};
+
+void fit_opts_default(struct fit_opts *o);
+int fit_sum_build(struct fit_sum *s, const struct fit_log *lg,
+                  const struct fit_opts *o);
+void fit_sum_free(struct fit_sum *s);
+double fit_quantile(const double *v, size_t n, double q);
+double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
+                          uint32_t d, size_t *n);
+/* fit_model_build - the per-domain models, outages and channel pools
+ * (fit_model.c; fit_sum_build calls it); 0 ok, -1 out of memory */
+int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
+                    const struct fit_opts *o);
+/* fit_secs - a log time as seconds since the origin */
+double fit_secs(const struct fit_sum *s, int64_t t);
+
+#endif
