@@ -116,7 +116,8 @@ static double all_quantile(struct sim *s, double p)
     }
     size_t k = 0;
     for (int c = 0; c < s->nchan; c++) {
-        memcpy(v + k, s->chans[c].lat, s->chans[c].nlat * sizeof *v);
+        if (s->chans[c].nlat)
+            memcpy(v + k, s->chans[c].lat, s->chans[c].nlat * sizeof *v);
         k += s->chans[c].nlat;
     }
     qsort(v, n, sizeof *v, cmp_i64);
@@ -256,7 +257,8 @@ void sim_result_build(struct sim *s)
     for (int c = 0; c < s->nchan; c++) {
         struct sim_chan *ch = &s->chans[c];
         struct sim_chan_result *cr = &r->chans[c];
-        qsort(ch->lat, ch->nlat, sizeof *ch->lat, cmp_i64);
+        if (ch->nlat)
+            qsort(ch->lat, ch->nlat, sizeof *ch->lat, cmp_i64);
         cr->p50 = quantile(ch->lat, ch->nlat, 0.50);
         cr->p95 = quantile(ch->lat, ch->nlat, 0.95);
         cr->p99 = quantile(ch->lat, ch->nlat, 0.99);

@@ -18,6 +18,8 @@
 #include "sim_scn.h"
 
 #define MAX_WORDS 256
+/* a message records its generator in one byte */
+#define SIM_MAX_GENS 255
 #define LINE_MAX_BYTES 65536
 
 struct line {
@@ -365,6 +367,8 @@ static int gen_tail(struct sim_scn *sc, const struct line *ln, int i,
 static struct sim_gen *new_gen(struct sim_scn *sc, enum sim_gen_kind k,
                                unsigned line)
 {
+    if (sc->ngens >= SIM_MAX_GENS)
+        return NULL;
     struct sim_gen *g = realloc(sc->gens, (sc->ngens + 1) * sizeof *g);
     if (!g)
         return NULL;
@@ -391,7 +395,8 @@ static int do_burst(struct sim_scn *sc, const struct line *ln,
                     "rcpts R to TARGET WEIGHT ...'");
     struct sim_gen *g = new_gen(sc, SIM_GEN_BURST, ln->no);
     if (!g)
-        return fail(err, sc, ln->no, "out of memory");
+        return fail(err, sc, ln->no, "out of memory or more than %d "
+                    "burst, poisson and replay lines", SIM_MAX_GENS);
     g->at = at;
     g->count = n;
     return gen_tail(sc, ln, 5, g, err);
@@ -413,7 +418,8 @@ static int do_poisson(struct sim_scn *sc, const struct line *ln,
         return fail(err, sc, ln->no, "expected 'from' before 'to'");
     struct sim_gen *g = new_gen(sc, SIM_GEN_POISSON, ln->no);
     if (!g)
-        return fail(err, sc, ln->no, "out of memory");
+        return fail(err, sc, ln->no, "out of memory or more than %d "
+                    "burst, poisson and replay lines", SIM_MAX_GENS);
     g->from = from;
     g->to = to;
     g->rate = rate;
@@ -447,7 +453,8 @@ static int do_replay(struct sim_scn *sc, const struct line *ln,
     struct sim_gen *g = new_gen(sc, SIM_GEN_REPLAY, ln->no);
     if (!g) {
         fclose(f);
-        return fail(err, sc, ln->no, "out of memory");
+        return fail(err, sc, ln->no, "out of memory or more than %d "
+                    "burst, poisson and replay lines", SIM_MAX_GENS);
     }
     char buf[8192];
     unsigned no = 0;
@@ -868,12 +875,14 @@ static int first_pass(struct sim_scn *sc, struct line *lines, size_t n,
             return fail(err, sc, cdir_line, "control-dir: %s: %s", ce.file,
                         ce.msg);
         }
+        sc->control_loaded = 1;
         if (nchan && sc->control.nchan != nchan)
             return fail(err, sc, cdir_line, "control-dir has channels "
                         "beyond 'channels %d'", nchan);
     } else if (control_init(&sc->control, nchan ? nchan : 4) < 0) {
         return fail(err, sc, 0, "out of memory");
     }
+    sc->control_loaded = 1;
     sc->nchan = sc->control.nchan;
     sc->model = fs_model_new(sc->nchan, sc->seed);
     if (!sc->model)
@@ -1044,10 +1053,9 @@ void sim_scn_free(struct sim_scn *sc)
     free(sc->path);
     free(sc->name);
     free(sc->dir);
-    if (sc->model) {
-        fs_model_free(sc->model);
+    fs_model_free(sc->model);
+    if (sc->control_loaded)
         control_free(&sc->control);
-    }
     for (size_t i = 0; i < sc->npools; i++) {
         free(sc->pools[i].name);
         free(sc->pools[i].cdf);

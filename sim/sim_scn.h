@@ -127,6 +127,7 @@ struct sim_scn {
     int nchan;
     enum sched_profile profile;
     struct control control;
+    int control_loaded;      /* control holds allocations */
     struct sim_limits lim;
     qc_time todo_delay;
     struct fs_model *model;
