@@ -53,13 +53,13 @@ static void test_dists(void)
                                             sizeof err), 0);
         CU_ASSERT_EQUAL(used, n);
         double sum = 0;
-        for (unsigned i = 0; i < 200000; i++) {
+        for (unsigned i = 0; i < 50000; i++) {
             double x = fs_dist_sample(&d, fs_rand_u01(3, 1, i, k));
             CU_ASSERT_FATAL(x >= 0);
             sum += x;
         }
         double mean = fs_dist_mean(&d);
-        CU_ASSERT(fabs(sum / 200000 - mean) < 0.03 * mean);
+        CU_ASSERT(fabs(sum / 50000 - mean) < 0.05 * mean);
         fs_dist_free(&d);
     }
 }
