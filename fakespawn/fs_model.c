@@ -379,27 +379,30 @@ int fs_model_line(struct fs_model *m, char **w, int n, const char *basedir,
     return -2;
 }
 
-/* Report texts, as qmail-rspawn and qmail-lspawn word them. */
+/*
+ * Report texts as qmail-remote and qmail-local word them (they write
+ * underscores for spaces; each newline shows as '/' in the log).
+ */
 static const char *const text_remote[] = {
-    "192.0.2.25 accepted message./Remote host said: 250 2.0.0 ok\n",
-    "Connected to 192.0.2.25 but sender was rejected./Remote host said: "
-    "451 4.3.0 try again later\n",
-    "Connected to 192.0.2.25 but recipient was rejected./Remote host said: "
-    "550 5.1.1 no such user\n",
+    "192.0.2.25_accepted_message.\nRemote_host_said:_250_2.0.0_ok\n",
+    "Connected_to_192.0.2.25_but_sender_was_rejected.\nRemote_host_said:_"
+    "451_4.3.0_try_again_later\n",
+    "Connected_to_192.0.2.25_but_recipient_was_rejected.\nRemote_host_said:"
+    "_550_5.1.1_no_such_user\n",
 };
 static const char *const text_local[] = {
-    "did 0+0+1/\n",
-    "Temporary error on maildir delivery. (#4.2.1)\n",
-    "Sorry, no mailbox here by that name. (#5.1.1)\n",
+    "did_0+0+1\n",
+    "Unable_to_write_to_maildir._(#4.3.0)\n",
+    "Sorry,_no_mailbox_here_by_that_name._(#5.1.1)\n",
 };
 static const char text_out_defer[] =
-    "Connected to 192.0.2.25 but greeting failed./Remote host said: "
-    "421 4.3.2 service not available (outage)\n";
+    "Connected_to_192.0.2.25_but_greeting_failed.\nRemote_host_said:_"
+    "421_4.3.2_service_not_available_(outage)\n";
 static const char text_out_fail[] =
-    "Connected to 192.0.2.25 but recipient was rejected./Remote host said: "
-    "554 5.7.1 service unavailable (outage)\n";
+    "Connected_to_192.0.2.25_but_recipient_was_rejected.\nRemote_host_said:"
+    "_554_5.7.1_service_unavailable_(outage)\n";
 static const char text_out_timeout[] =
-    "Connected to 192.0.2.25 but connection died. (#4.4.2)\n";
+    "Connected_to_192.0.2.25_but_connection_died._(#4.4.2)\n";
 
 /* outage_at - the first outage matching the attempt, or NULL */
 static const struct fs_outage *outage_at(const struct fs_model *m, int chan,
