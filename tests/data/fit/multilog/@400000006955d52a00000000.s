@@ -1,0 +1,9 @@
+@400000006955b93701312d00 delivery 2: deferral: Connected_to_192.0.2.20_but_connection_died._(#4.4.2)/
+@400000006955b93701312d00 status: local 0/10 remote 0/20
+@400000006955b94600000000 new msg 102
+@400000006955b94600000000 info msg 102: bytes 800 from <> qp 3002 uid 1001
+@400000006955b946000f4240 starting delivery 3: msg 102 to local postmaster@example.org
+@400000006955b946000f4240 status: local 1/10 remote 0/20
+@400000006955b94606052340 delivery 3: success: did_0+0+1/
+@400000006955b94606052340 status: local 0/10 remote 0/20
+@400000006955b94606146580 end msg 102
