@@ -218,6 +218,11 @@ static void delivery_start(struct sim *s, const struct sched_event *ev)
         return;   /* nobody reads the request */
 
     if (ev->slot >= s->sc->lim.conf_spawn) {
+        /* the qchan profile promises to stay inside the handshake */
+        if (s->sc->profile == SCHED_PROFILE_QCHAN)
+            sim_violation(s, "%s: delivery number %u beyond the spawner's "
+                          "limit %llu", chan_name(c, cn), ev->slot,
+                          s->sc->lim.conf_spawn);
         spawner_error(s, c, ev->slot, sl,
                       "Internal error: delnum too big. (#4.3.5)\n");
         return;
