@@ -21,20 +21,25 @@ QD_PROGRAMS := $(BUILD)/bin/qmail-send $(BUILD)/bin/qmail-todo \
                $(BUILD)/bin/qchan-clean $(BUILD)/bin/fakespawn
 PROGRAMS += $(QD_PROGRAMS)
 
-# qd-link - link program $@ from objects $(1) with every host library
-qd-link = @mkdir -p $(dir $@); \
-	$(CC) $(LDFLAGS) $(1) -o $@ $(HOST_LIBS) $(CORE_LIB) $(LDLIBS)
+# The programs link with the libraries they use, named here: HOST_LIBS
+# grows as later fragments are read, after these rules' prerequisites
+# were expanded.
+QD_LINK_LIBS := $(QD_LIB) $(FAKE_LIB)
 
-$(BUILD)/bin/qmail-send: $(call obj,$(QD_SEND_SRC)) $(HOST_LIBS) $(CORE_LIB)
+# qd-link - link program $@ from objects $(1)
+qd-link = @mkdir -p $(dir $@); \
+	$(CC) $(LDFLAGS) $(1) -o $@ $(QD_LINK_LIBS) $(CORE_LIB) $(LDLIBS)
+
+$(BUILD)/bin/qmail-send: $(call obj,$(QD_SEND_SRC)) $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$(call obj,$(QD_SEND_SRC)))
 
-$(BUILD)/bin/qmail-todo: $(call obj,$(QD_TODO_SRC)) $(HOST_LIBS) $(CORE_LIB)
+$(BUILD)/bin/qmail-todo: $(call obj,$(QD_TODO_SRC)) $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$(call obj,$(QD_TODO_SRC)))
 
-$(BUILD)/bin/qchan-%: $(BUILD)/obj/daemons/qchan_%.o $(HOST_LIBS) $(CORE_LIB)
+$(BUILD)/bin/qchan-%: $(BUILD)/obj/daemons/qchan_%.o $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$<)
 
-$(BUILD)/bin/fakespawn: $(BUILD)/obj/fakespawn/fakespawn_main.o $(HOST_LIBS) $(CORE_LIB)
+$(BUILD)/bin/fakespawn: $(BUILD)/obj/fakespawn/fakespawn_main.o $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$<)
 
 .PHONY: daemons

@@ -389,9 +389,10 @@ static void setup(struct fakespawn *f, int argc, char **argv)
     /* model lines are applied after the channel count is known */
     const char **lines = calloc((size_t)argc + 1, sizeof *lines);
     char **files = calloc((size_t)argc + 1, sizeof *files);
-    int nlines = 0, nfiles = 0;
+    char **owned = calloc((size_t)argc + 1, sizeof *owned);
+    int nlines = 0, nfiles = 0, nowned = 0;
     double latency = -1;
-    if (!lines || !files)
+    if (!lines || !files || !owned)
         die("out of memory", NULL);
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
@@ -425,7 +426,7 @@ static void setup(struct fakespawn *f, int argc, char **argv)
                 die("out of memory", NULL);
             sprintf(l, "domain %s outcome %s 100", d,
                     o[2] == 'd' ? "defer" : "fail");
-            lines[nlines++] = l;
+            lines[nlines++] = owned[nowned++] = l;
         } else if (strcmp(o, "--time-scale") == 0) {
             f->scale = opt_number(o, opt_value(argc, argv, &i));
             if (f->scale <= 0) {
@@ -484,8 +485,11 @@ static void setup(struct fakespawn *f, int argc, char **argv)
     for (int i = 0; i < nlines; i++)
         if (model_line(f, lines[i], "--line", (unsigned)i + 1) < 0)
             exit(2);
+    for (int i = 0; i < nowned; i++)
+        free(owned[i]);
+    free(owned);
     free(files);
-    free(lines);   /* the shorthand strings live until exit, like argv */
+    free(lines);
 
     f->fl = calloc(f->limit, sizeof *f->fl);
     f->heap = calloc(f->limit, sizeof *f->heap);
