@@ -10,10 +10,14 @@
  * outage the simulator defers exactly the attempts that fall in the
  * stretch, and the weights describe the destination when it was up.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fit_sum.h"
+
+/* a deferral run is an outage when chance() gives fewer than this */
+#define OUTAGE_CHANCE 0.01
 
 /* finished - an attempt with a spawner's answer */
 static int finished(const struct fit_attempt *a)
@@ -91,12 +95,30 @@ static int add_outage(struct fit_sum *s, uint32_t d, double from, double to,
     return 0;
 }
 
+/* chance - how likely a run of n deferrals among a domain's total
+ * answered attempts is if it deferred at its usual rate outside the run
+ * (the expected number of such runs, a union bound) */
+static double chance(unsigned long long n, unsigned long long total,
+                     unsigned long long defers)
+{
+    if (total <= n)
+        return 0;
+    double p = (double)(defers - n) / (double)(total - n);
+    return (double)total * pow(p, (double)n);
+}
+
 /* outages - the deferral runs of domain d; marks their attempts in
  * in_out (indexes into the domain's group) */
 static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
                    const struct fit_opts *o, unsigned char *in_out)
 {
     size_t lo = s->dom_off[d], hi = s->dom_off[d + 1];
+    unsigned long long total = 0, defers = 0;
+    for (size_t k = lo; k < hi; k++) {
+        const struct fit_attempt *a = &lg->atts[s->dom_atts[k]];
+        total += finished(a);
+        defers += a->outcome == 'Z';
+    }
     size_t i = lo;
     s->doms[d].first_out = s->nouts;
     while (i < hi) {
@@ -120,7 +142,11 @@ static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
         }
         double from = fit_secs(s, a->start);
         double lastt = fit_secs(s, lg->atts[s->dom_atts[last]].start);
-        if (n >= o->outage_attempts && lastt - from >= o->outage_secs) {
+        /* a destination that defers some of the time has runs by
+         * chance; only a run its usual rate cannot explain is an
+         * outage */
+        if (n >= o->outage_attempts && lastt - from >= o->outage_secs &&
+            chance(n, total, defers) < OUTAGE_CHANCE) {
             double to = j < hi ? fit_secs(s, lg->atts[s->dom_atts[j]].start)
                                : s->end + 1;
             if (add_outage(s, d, from, to, n) < 0)

@@ -17,9 +17,11 @@
  *
  * The model per domain: attempts in a deferral run (at least
  * outage_attempts consecutive deferrals spanning at least outage_secs,
- * with nothing else in between) become an outage from the run's first
- * attempt to the domain's next attempt (or the end of the log); the
- * other attempts give the outcome weights.  A domain with at least
+ * with nothing else in between, and too long for the domain's deferral
+ * rate outside the run to explain: fewer than 0.01 such runs expected)
+ * become an outage from the run's first attempt to the domain's next
+ * attempt (or the end of the log); the other attempts give the outcome
+ * weights.  A domain with at least
  * min_attempts durations gets an empirical latency of its own, one with
  * min_attempts outcomes (or only failures) its own weights; the rest
  * share their channel's pool.

@@ -257,6 +257,19 @@ static void test_outage_and_models(void)
                  i == 3 ? "failure: no" : "success: yes");
         feed(&lg, 600.5 + i, line);
     }
+    /* flaky.example defers a third of the time: its run of three
+     * deferrals (60 s) is chance, not an outage */
+    for (int i = 0; i < 40; i++) {
+        snprintf(line, sizeof line, "new msg %d", 200 + i);
+        feed(&lg, 1000 + 30 * i, line);
+        snprintf(line, sizeof line, "starting delivery %d: msg %d to remote "
+                 "w%d@flaky.example", 100 + i, 200 + i, i);
+        feed(&lg, 1000 + 30 * i, line);
+        snprintf(line, sizeof line, "delivery %d: %s", 100 + i,
+                 i % 3 == 0 || (i >= 10 && i <= 12) ? "deferral: later"
+                                                    : "success: yes");
+        feed(&lg, 1001 + 30 * i, line);
+    }
     fit_log_finish(&lg);
     struct fit_opts o;
     fit_opts_default(&o);
