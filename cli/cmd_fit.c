@@ -3,12 +3,13 @@
  *
  *	qchan fit LOG... [--out DIR] [--anonymize] [--sample S]
  *		[--min-attempts N] [--outage-attempts N] [--outage-secs S]
- *		[--profile qchan|channels-compat]
+ *		[--profile qchan|channels-compat] [--sim RUNDIR] [--no-plots]
  *
  * LOG is a log file (multilog with TAI64N stamps, splogger/syslog with
  * unixtime.usec) or a multilog directory.  Prints a short report of the
  * day and writes observed.json, observed.csv, replay.scn, traffic.csv
- * and latency/ into DIR (default fit-out).  The work is in fit/ (fit.h,
+ * and latency/ into DIR (default fit-out), with overlay.gp and its
+ * pictures (the observed day; with --sim, a simulated run over it).  The work is in fit/ (fit.h,
  * fit_sum.h, fit_out.h).
  *
  * Exit status: 0 written; 2 a bad option, an unreadable file or
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "fit_out.h"
@@ -29,7 +31,8 @@ static void fit_usage(FILE *out)
     fprintf(out,
         "usage: qchan fit LOG... [--out DIR] [--anonymize] [--sample S]\n"
         "         [--min-attempts N] [--outage-attempts N] [--outage-secs S]\n"
-        "         [--profile qchan|channels-compat]\n\n"
+        "         [--profile qchan|channels-compat] [--sim RUNDIR] "
+        "[--no-plots]\n\n"
         "Read qmail-send's log (multilog files or directories with TAI64N\n"
         "stamps, splogger/syslog lines with unixtime.usec; the CHANNELS\n"
         "suppl channels too), rebuild the day (arrivals, each recipient's\n"
@@ -41,7 +44,9 @@ static void fit_usage(FILE *out)
         "  observed.csv   per sample and channel: answers, in flight, limit\n"
         "  replay.scn     a scenario replaying the arrivals (traffic.csv)\n"
         "                 with the observed limits and per-domain models\n"
-        "                 (latency/ tables), for qchan run and compare\n\n"
+        "                 (latency/ tables), for qchan run and compare\n"
+        "  overlay-*.png  throughput and in-flight per channel (gnuplot),\n"
+        "                 with --sim the simulated run dashed over them\n\n"
         "options:\n"
         "  --out DIR            where to write (default fit-out)\n"
         "  --anonymize          replace local parts by stable hashes\n"
@@ -52,6 +57,9 @@ static void fit_usage(FILE *out)
         "                       (default 3) ...\n"
         "  --outage-secs S      ... spanning at least S seconds (default 60)\n"
         "  --profile P          profile of replay.scn (default qchan)\n"
+        "  --sim RUNDIR         overlay a qchan run --out RUNDIR (its\n"
+        "                       series.csv) on the observed pictures\n"
+        "  --no-plots           no pictures\n"
         "  -h, --help           this text\n\n"
         "exit status: 0 written, 2 bad usage, an unreadable file or no\n"
         "qmail-send lines.\n");
@@ -120,9 +128,15 @@ static int write_one(const char *dir, const char *name,
     return 0;
 }
 
-/* parse_opts - options into o and the log paths into logs */
+struct cli_fit {
+    const char *out;
+    const char *sim;
+    int plots;
+};
+
+/* parse_opts - options into o and cf, the log paths into logs */
 static int parse_opts(int argc, char **argv, struct fit_opts *o,
-                      const char **out, char **logs, int *nlogs)
+                      struct cli_fit *cf, char **logs, int *nlogs)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -135,8 +149,25 @@ static int parse_opts(int argc, char **argv, struct fit_opts *o,
                 fprintf(stderr, "qchan fit: --out expects a directory\n");
                 return -1;
             }
-            *out = v;
+            cf->out = v;
             i++;
+        } else if (strcmp(a, "--sim") == 0) {
+            char series[4200];
+            if (!v || !*v) {
+                fprintf(stderr, "qchan fit: --sim expects the output "
+                                "directory of a qchan run\n");
+                return -1;
+            }
+            snprintf(series, sizeof series, "%.4000s/series.csv", v);
+            if (access(series, R_OK) < 0) {
+                fprintf(stderr, "qchan fit: cannot read %s: %s\n", series,
+                        strerror(errno));
+                return -1;
+            }
+            cf->sim = v;
+            i++;
+        } else if (strcmp(a, "--no-plots") == 0) {
+            cf->plots = 0;
         } else if (strcmp(a, "--profile") == 0) {
             if (!v || (strcmp(v, "qchan") && strcmp(v, "channels-compat"))) {
                 fprintf(stderr, "qchan fit: --profile expects qchan or "
@@ -197,14 +228,14 @@ int cmd_fit(int argc, char **argv)
     }
     struct fit_opts o;
     fit_opts_default(&o);
-    const char *out = "fit-out";
+    struct cli_fit cf = {"fit-out", NULL, 1};
     char **logs = calloc((size_t)argc + 1, sizeof *logs);
     int nlogs = 0;
     if (!logs) {
         fprintf(stderr, "qchan fit: out of memory\n");
         return 2;
     }
-    if (parse_opts(argc, argv, &o, &out, logs, &nlogs) < 0) {
+    if (parse_opts(argc, argv, &o, &cf, logs, &nlogs) < 0) {
         free(logs);
         fit_usage(stderr);
         return 2;
@@ -235,6 +266,7 @@ int cmd_fit(int argc, char **argv)
         return 2;
     }
     rc = 0;
+    const char *out = cf.out;
     if (mkdirs(out) < 0) {
         fprintf(stderr, "qchan fit: cannot create directory %s: %s\n", out,
                 strerror(errno));
@@ -253,6 +285,11 @@ int cmd_fit(int argc, char **argv)
                "--log, then qchan compare %s/replay.scn --set "
                "concurrencyremote=N --vs --set concurrencyremote=M\n",
                out, out, out, out, out);
+        char note[8600];
+        if (cf.plots && fit_plot(out, cf.sim, &s, note, sizeof note) != 0)
+            fprintf(stderr, "qchan fit: %s\n", note);
+        else if (cf.plots)
+            printf("%s\n", note);
     }
     fit_sum_free(&s);
     fit_log_free(&lg);

@@ -10,6 +10,10 @@
  *					file) and latency/ (empirical tables)
  *					into dir; 0 ok, -1 err names the file
  *	fit_report(out, lg, s)		the short printed report
+ *	fit_plot(dir, simdir, s, note, cap)
+ *					overlay.gp and its pictures (fit_plot.c
+ *					says what they show); 0 drawn, 1 no
+ *					gnuplot, -1 failed, note says which
  *	fit_anon(addr, buf, cap)	addr with its local part replaced by a
  *					stable hash, domain kept
  *
@@ -30,6 +34,8 @@ int fit_write_scenario(const char *dir, const struct fit_log *lg,
                        const struct fit_sum *s, const struct fit_opts *o,
                        char *err, size_t cap);
 void fit_report(FILE *out, const struct fit_log *lg, const struct fit_sum *s);
+int fit_plot(const char *dir, const char *simdir, const struct fit_sum *s,
+             char *note, size_t cap);
 const char *fit_anon(const char *addr, char *buf, size_t cap);
 
 #endif

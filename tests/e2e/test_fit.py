@@ -12,6 +12,7 @@ the qchan under test has no `run` subcommand.
 import csv
 import json
 import math
+import shutil
 import subprocess
 
 import pytest
@@ -26,8 +27,9 @@ def qchan(bindir, *args, timeout=120):
                           capture_output=True, text=True, timeout=timeout)
 
 
-def fit(bindir, out, *logs, extra=(), check=0):
-    p = qchan(bindir, "fit", *logs, "--out", out, *extra)
+def fit(bindir, out, *logs, extra=(), check=0, plots=False):
+    p = qchan(bindir, "fit", *logs, "--out", out, *extra,
+              *([] if plots else ["--no-plots"]))
     assert p.returncode == check, p.stdout + p.stderr
     return p
 
@@ -371,6 +373,32 @@ def test_round_trip_models_and_counts(sim, tmp_path):
     diff = sum(abs(int(a["inflight"]) - int(b["inflight"]))
                for a, b in zip(r1[:n], r2[:n])) / n
     assert mean > 1 and diff < 0.25 * mean
+
+
+def test_overlay_pictures(sim, tmp_path):
+    """overlay.gp is always written; with gnuplot, the pictures too, and
+    --sim draws a run over the observed day."""
+    (tmp_path / "t.scn").write_text(ROUND_TRIP)
+    run_scn(sim, tmp_path / "t.scn", tmp_path / "run", "--log")
+    fit(sim, tmp_path / "fit", tmp_path / "run" / "qmail.log")
+    run_scn(sim, tmp_path / "fit" / "replay.scn", tmp_path / "rerun")
+    p = fit(sim, tmp_path / "fit", tmp_path / "run" / "qmail.log",
+            extra=["--sim", tmp_path / "rerun"], plots=True)
+    script = (tmp_path / "fit" / "overlay.gp").read_text()
+    assert 'channels = "local remote suppl0"' in script
+    if shutil.which("gnuplot"):
+        for name in ("throughput", "inflight"):
+            for ext in ("png", "svg"):
+                pic = tmp_path / "fit" / f"overlay-{name}.{ext}"
+                assert pic.stat().st_size > 1000
+        svg = (tmp_path / "fit" / "overlay-inflight.svg").read_text()
+        assert "simulated" in svg and "observed" in svg
+        assert "pictures:" in p.stdout
+    else:
+        assert "gnuplot" in p.stderr
+    p = qchan(sim, "fit", tmp_path / "run" / "qmail.log", "--out",
+              tmp_path / "x", "--sim", tmp_path / "no-run")
+    assert p.returncode == 2 and "no-run/series.csv" in p.stderr
 
 
 def test_what_if_on_fitted_scenario(sim, tmp_path):
