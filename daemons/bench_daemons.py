@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""bench_daemons.py - deliveries per second through the real daemons.
+
+    /usr/bin/python3 daemons/bench_daemons.py [--build build] [--msgs 5000]
+                                              [--rcpts 2] [--conc 100]
+
+Two phases in a private qmail home under a temporary directory:
+  1. inject MSGS messages with qchan-queue while the daemons run with every
+     concurrency 0: qmail-todo preprocesses them, nothing is delivered;
+  2. restart with every concurrency CONC and an instant fakespawn (latency
+     0, no message file opened): qmail-send scans the queue and delivers.
+Phase 2 is timed from qchan-start until fakespawn has logged every
+delivery and the log shows every "end msg"; qmail-send's CPU time (user +
+system, from /proc/PID/stat) is read just before SIGTERM.  Prints
+deliveries per second and CPU microseconds per delivery.
+"""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.environ.get("QCHAN_BUILD", "build"))
+    ap.add_argument("--msgs", type=int, default=5000)
+    ap.add_argument("--rcpts", type=int, default=2)
+    ap.add_argument("--conc", type=int, default=100)
+    a = ap.parse_args()
+    bin_ = os.path.abspath(os.path.join(a.build, "bin"))
+    tmp = tempfile.mkdtemp(prefix="qchan-bench-")
+    home = os.path.join(tmp, "qmail")
+    os.makedirs(home + "/control")
+
+    def control(name, value):
+        with open(os.path.join(home, "control", name), "w") as f:
+            f.write(value + "\n")
+    control("me", "me.test")
+    control("locals", "local.test")
+    control("suppls0", "s0.test")
+    control("suppls1", "s1.test")
+    env = dict(os.environ, QCHAN_HOME=home)
+    subprocess.run([bin_ + "/qchan-start", "--home", home, "--create"],
+                   check=True, env=env)
+    fslog = tmp + "/fakespawn.log"
+    log = tmp + "/send.log"
+
+    def start(conc):
+        for c in ("local", "remote", "suppl0", "suppl1"):
+            control("concurrency" + c, str(conc))
+        spawn = ("all=%s/fakespawn --channel %%c --no-open --latency 0 "
+                 "--limit 500 --log %s" % (bin_, fslog))
+        return subprocess.Popen([bin_ + "/qchan-start", "--home", home,
+                                 "--same-user", "--spawn", spawn],
+                                stdout=open(log, "a"), env=env)
+
+    def inject(i):
+        doms = ["local.test", "r.test", "s0.test", "s1.test"]
+        rc = ["u%d_%d@%s" % (i, j, doms[(i + j) % 4]) for j in range(a.rcpts)]
+        r, w = os.pipe()
+        p = subprocess.Popen([bin_ + "/qchan-queue"], stdin=subprocess.PIPE,
+                             stdout=r, env=env)
+        os.close(r)
+        os.write(w, b"Fs@local.test\0" +
+                 b"".join(b"T" + x.encode() + b"\0" for x in rc) + b"\0")
+        os.close(w)
+        p.communicate(b"Subject: bench\n\nbody\n")
+        return p.returncode
+
+    p = start(0)
+    t = time.time()
+    with ThreadPoolExecutor(4) as ex:
+        assert all(rc == 0 for rc in ex.map(inject, range(a.msgs)))
+    inj = time.time() - t
+    while sum(1 for l in open(log) if l.startswith("new msg")) < a.msgs:
+        time.sleep(0.1)
+    prep = time.time() - t
+    p.send_signal(signal.SIGTERM)
+    assert p.wait(60) == 0
+
+    total = a.msgs * a.rcpts
+    t = time.time()
+    p = start(a.conc)
+    while True:
+        n = sum(1 for _ in open(fslog)) if os.path.exists(fslog) else 0
+        ends = sum(1 for l in open(log) if l.startswith("end msg"))
+        if n >= total and ends >= a.msgs:
+            break
+        time.sleep(0.02)
+    elapsed = time.time() - t
+    with open("/proc/%d/stat" % p.pid) as f:
+        w = f.read().rsplit(")", 1)[1].split()
+    tck = os.sysconf("SC_CLK_TCK")
+    cpu = (int(w[11]) + int(w[12])) / tck
+    p.send_signal(signal.SIGTERM)
+    assert p.wait(60) == 0
+    print("injected %d messages (%d recipients) in %.2f s (%.0f msg/s), "
+          "preprocessed by %.2f s" % (a.msgs, total, inj, a.msgs / inj, prep))
+    print("delivered %d in %.2f s: %.0f deliveries/s; qmail-send CPU %.2f s "
+          "= %.1f us/delivery" % (total, elapsed, total / elapsed, cpu,
+                                  cpu * 1e6 / total))
+    subprocess.run(["rm", "-rf", tmp])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
