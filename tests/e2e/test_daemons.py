@@ -79,6 +79,9 @@ class Qchan:
         if self.width:
             args += ["--width", str(self.width)]
         for chan, cmd in self.spawn.items():
+            if cmd.startswith("raw:"):   # a command of the test's own
+                args += ["--spawn", "%s=%s" % (chan, cmd[4:])]
+                continue
             args += ["--spawn", "%s=%s --log %s %s" % (
                 chan, prog("fakespawn"), self.fslog, cmd)]
         before = len(self.lines()) if os.path.exists(self.log) else 0
@@ -461,3 +464,47 @@ def test_bad_command_lines(make):
     r = subprocess.run([prog("qchan-queue")], capture_output=True,
                        env=dict(os.environ, QCHAN_SPLIT="zero"))
     assert r.returncode == 81 and b"QCHAN_SPLIT=zero" in r.stderr
+
+
+def test_lost_spawner_alert_and_exit(make):
+    # suppl1's "spawner" announces a limit of 20, then goes away
+    q = make(BASE, {"all": "--channel %c --no-open --latency 0.2",
+                    "suppl1": "raw:sh -c 'printf \"\\024\\000\"; sleep 1'"})
+    q.start()
+    assert q.inject("a@local.test", ["u@r.test"]) == 0
+    assert q.proc.wait(15) == 0
+    lines = q.lines()
+    assert "alert: oh no! lost spawn connection! dying..." in lines
+    assert lines[-1] == "status: exiting"
+    q.proc = None
+
+
+def test_todo_preprocessing_on_disk(make):
+    # concurrency 0 everywhere: qmail-todo's work stays on disk to inspect
+    controls = dict(BASE, virtualdomains="virt.test:alias",
+                    concurrencylocal="0", concurrencyremote="0",
+                    concurrencysuppl0="0", concurrencysuppl1="0")
+    q = make(controls, {"all": "--channel %c --no-open"})
+    q.start()
+    assert q.inject("me@local.test", ["a@local.test", "b@virt.test",
+                                      "c@r.test", "d@s1.test",
+                                      "e@local.test"]) == 0
+    q.wait_log(lambda l: any(x.startswith("info msg") for x in l), 10)
+    time.sleep(0.3)
+    assert q.stop() == 0
+    qd = q.home + "/queue"
+    files = {os.path.relpath(f, qd): open(f, "rb").read()
+             for f in q.queue_files()}
+    msg = [f for f in files if f.startswith("mess/")][0].split("/")[-1]
+    split = "%d/%s" % (int(msg) % 23, msg)
+    assert sorted(files) == sorted(["mess/" + split, "info/" + split,
+                                    "local/" + split, "remote/" + split,
+                                    "suppl1/" + split])
+    assert files["info/" + split] == b"Fme@local.test\0"
+    assert files["local/" + split] == \
+        b"Ta@local.test\0Talias-b@virt.test\0Te@local.test\0"
+    assert files["remote/" + split] == b"Tc@r.test\0"
+    assert files["suppl1/" + split] == b"Td@s1.test\0"
+    lines = q.lines()
+    assert "new msg %s" % msg in lines
+    assert len(q.deliveries()) == 0
