@@ -23,8 +23,8 @@ void fit_map_init(struct fit_map *m)
     m->n = 0;
 }
 
-/* grow - double the table (or make the first one) */
-static int grow(struct fit_map *m)
+/* map_grow - double the table (or make the first one) */
+static int map_grow(struct fit_map *m)
 {
     size_t ncap = m->cap ? 2 * m->cap : 64;
     struct fit_map nm = {calloc(ncap, sizeof *nm.keys),
@@ -52,7 +52,7 @@ static int grow(struct fit_map *m)
 /* fit_map_put - add or replace */
 int fit_map_put(struct fit_map *m, uint64_t key, uint32_t val)
 {
-    if (2 * (m->n + 1) > m->cap && grow(m) < 0)
+    if (2 * (m->n + 1) > m->cap && map_grow(m) < 0)
         return -1;
     size_t i = slot(m, key);
     while (m->used[i] && m->keys[i] != key)

@@ -19,19 +19,6 @@
 /* a deferral run is an outage when chance() gives fewer than this */
 #define OUTAGE_CHANCE 0.01
 
-/* finished - an attempt with a spawner's answer */
-static int finished(const struct fit_attempt *a)
-{
-    return a->outcome == 'K' || a->outcome == 'Z' || a->outcome == 'D';
-}
-
-/* cmp_double - ascending */
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* fit_dom_latencies - sorted durations of domain d's answered attempts */
 double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
                           uint32_t d, size_t *n)
@@ -43,14 +30,14 @@ double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
         return NULL;
     for (size_t i = lo; i < hi; i++) {
         const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
-        if (finished(a))
+        if (fit_answered(a))
             v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
     }
     if (*n == 0) {
         free(v);
         return NULL;
     }
-    qsort(v, *n, sizeof *v, cmp_double);
+    qsort(v, *n, sizeof *v, fit_cmp_double);
     return v;
 }
 
@@ -116,7 +103,7 @@ static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
     unsigned long long total = 0, defers = 0;
     for (size_t k = lo; k < hi; k++) {
         const struct fit_attempt *a = &lg->atts[s->dom_atts[k]];
-        total += finished(a);
+        total += fit_answered(a);
         defers += a->outcome == 'Z';
     }
     size_t i = lo;
@@ -135,7 +122,7 @@ static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
             if (b->outcome == 'Z') {
                 n++;
                 last = j;
-            } else if (finished(b)) {
+            } else if (fit_answered(b)) {
                 break;
             }
             j++;
@@ -177,7 +164,7 @@ static int domain(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
     for (size_t i = lo; i < hi; i++) {
         const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
         per_chan[lg->rcpts[a->rcpt].chan]++;
-        if (!finished(a))
+        if (!fit_answered(a))
             continue;
         ds->attempts++;
         int out = in_out[i - lo];

@@ -153,13 +153,6 @@ static double *chan_table(const struct fit_log *lg, const struct fit_sum *s,
     return v;
 }
 
-/* cmp_double - ascending */
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* weights - " outcome ok A defer B fail C" */
 static void weights(FILE *f, double ok, double defer, double fail)
 {
@@ -184,7 +177,7 @@ static int models(FILE *f, const char *dir, const struct fit_log *lg,
         qc_channel_name(c, name);
         fprintf(f, "spawner %s", name);
         if (n) {
-            qsort(v, n, sizeof *v, cmp_double);
+            qsort(v, n, sizeof *v, fit_cmp_double);
             snprintf(file, sizeof file, "latency/channel-%s.txt", name);
             if (write_table(dir, file, v, n, err, cap) < 0) {
                 free(v);

@@ -10,7 +10,12 @@
 
 #define HOUR (3600 * QC_SEC)
 #define BURST_WINDOW 600.0
-#define MAX_ROWS 200000
+/* Bounds on the tables over time, so a garbled stamp years away (or a
+ * clock that jumped) costs a coarser series, not all the memory: series
+ * cells in all, hours and burst windows looked at. */
+#define MAX_CELLS 500000
+#define MAX_HOURS (24 * 366 * 4)
+#define MAX_WINDOWS 20000
 
 /* fit_opts_default - the defaults the command documents */
 void fit_opts_default(struct fit_opts *o)
@@ -29,8 +34,8 @@ double fit_secs(const struct fit_sum *s, int64_t t)
     return (double)(t - s->origin) / (double)QC_SEC;
 }
 
-/* cmp_double - ascending */
-static int cmp_double(const void *a, const void *b)
+/* fit_cmp_double - ascending, for qsort */
+int fit_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -48,8 +53,8 @@ double fit_quantile(const double *v, size_t n, double q)
     return v[k > n ? n - 1 : k - 1];
 }
 
-/* finished - an attempt with a spawner's answer */
-static int finished(const struct fit_attempt *a)
+/* fit_answered - an attempt with a spawner's answer */
+int fit_answered(const struct fit_attempt *a)
 {
     return a->outcome == 'K' || a->outcome == 'Z' || a->outcome == 'D';
 }
@@ -75,12 +80,12 @@ static int chan_counts(struct fit_sum *s, const struct fit_log *lg)
         case FIT_LOST: cs->lost++; break;
         default: cs->open++; break;
         }
-        if (finished(a))
+        if (fit_answered(a))
             lat[c][nlat[c]++] = (double)(a->end - a->start) / (double)QC_SEC;
     }
     for (int c = 0; c < s->nchan && rc == 0; c++) {
         struct fit_chan_sum *cs = &s->chans[c];
-        qsort(lat[c], nlat[c], sizeof *lat[c], cmp_double);
+        qsort(lat[c], nlat[c], sizeof *lat[c], fit_cmp_double);
         cs->finished = nlat[c];
         cs->p50 = fit_quantile(lat[c], nlat[c], 0.50);
         cs->p90 = fit_quantile(lat[c], nlat[c], 0.90);
@@ -107,7 +112,9 @@ static int chan_counts(struct fit_sum *s, const struct fit_log *lg)
 /* messages - arrivals, endings, the busiest hour */
 static int messages(struct fit_sum *s, const struct fit_log *lg)
 {
-    size_t nhours = (size_t)((s->end > 0 ? s->end : 0) / 3600) + 1;
+    double span = s->end > 0 ? s->end : 0;
+    size_t nhours = span / 3600 >= MAX_HOURS ? MAX_HOURS
+                                              : (size_t)(span / 3600) + 1;
     unsigned long long *hours = calloc(nhours, sizeof *hours);
     if (!hours)
         return -1;
@@ -148,7 +155,10 @@ static int messages(struct fit_sum *s, const struct fit_log *lg)
  * and how long until each of them had its first answer */
 static int bursts(struct fit_sum *s, const struct fit_log *lg)
 {
-    size_t nw = (size_t)((s->end > 0 ? s->end : 0) / BURST_WINDOW) + 1;
+    double span = s->end > 0 ? s->end : 0;
+    size_t nw = span / BURST_WINDOW >= MAX_WINDOWS
+                    ? MAX_WINDOWS
+                    : (size_t)(span / BURST_WINDOW) + 1;
     unsigned long long *w = calloc(nw * (size_t)s->nchan, sizeof *w);
     if (!w)
         return -1;
@@ -267,7 +277,7 @@ static int series(struct fit_sum *s, const struct fit_log *lg,
 {
     s->sample = o->sample > 0 ? o->sample : 60;
     double span = s->end > 0 ? s->end : 0;
-    while (span / s->sample > MAX_ROWS)
+    while ((span / s->sample + 2) * (double)s->nchan > MAX_CELLS)
         s->sample *= 2;
     s->nrows = (size_t)ceil(span / s->sample) + 1;
     size_t nc = (size_t)s->nchan;

@@ -116,6 +116,10 @@ double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
  * (fit_model.c; fit_sum_build calls it); 0 ok, -1 out of memory */
 int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
                     const struct fit_opts *o);
+/* fit_answered - the attempt has a spawner's answer (K, Z or D) */
+int fit_answered(const struct fit_attempt *a);
+/* fit_cmp_double - ascending doubles, for qsort */
+int fit_cmp_double(const void *a, const void *b);
 /* fit_secs - a log time as seconds since the origin */
 double fit_secs(const struct fit_sum *s, int64_t t);
 
