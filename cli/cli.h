@@ -17,10 +17,17 @@ struct cli_command {
 
 /* cli_wants_help - argv holds --help or -h */
 int cli_wants_help(int argc, char **argv);
+/* cli_opt_value - value of --name VALUE or --name=VALUE at argv[*i]; NULL
+ * if argv[*i] is another option; *missing set and said if absent */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name,
+                          int *missing);
+/* cli_parse_channels - a channel count 2..QC_MAX_CHANNELS, else -1 */
+int cli_parse_channels(const char *s);
 
 int cmd_classify(int argc, char **argv);
 int cmd_limits(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

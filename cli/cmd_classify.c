@@ -50,38 +50,6 @@ static void classify_usage(FILE *out)
         "file.\n");
 }
 
-/* opt_value - value of --name VALUE or --name=VALUE at argv[*i]; NULL if
- * argv[*i] is another option; *missing set if the value is absent */
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             int *missing)
-{
-    size_t n = strlen(name);
-
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "qchan classify: %s needs a value\n", name);
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-/* parse_channels - N in 2..QC_MAX_CHANNELS, else -1 */
-static int parse_channels(const char *s)
-{
-    char *end;
-    long n = strtol(s, &end, 10);
-
-    if (!*s || *end || n < QC_MIN_CHANNELS || n > QC_MAX_CHANNELS)
-        return -1;
-    return (int)n;
-}
-
 /* parse_option - one option at argv[*i]; 0 ok, 2 usage error (reported) */
 static int parse_option(int argc, char **argv, int *i,
                         struct classify_opts *o)
@@ -89,21 +57,21 @@ static int parse_option(int argc, char **argv, int *i,
     const char *v;
     int missing = 0;
 
-    if ((v = opt_value(argc, argv, i, "--control", &missing))) {
+    if ((v = cli_opt_value(argc, argv, i, "--control", &missing))) {
         if (!*v) {
             fprintf(stderr, "qchan classify: --control: empty name\n");
             return 2;
         }
         o->dir = v;
     } else if (!missing &&
-               (v = opt_value(argc, argv, i, "--channels", &missing))) {
-        if ((o->nchan = parse_channels(v)) < 0) {
+               (v = cli_opt_value(argc, argv, i, "--channels", &missing))) {
+        if ((o->nchan = cli_parse_channels(v)) < 0) {
             fprintf(stderr, "qchan classify: --channels '%s': expected a "
                     "number from %d to %d\n", v, QC_MIN_CHANNELS,
                     QC_MAX_CHANNELS);
             return 2;
         }
-    } else if (!missing && (v = opt_value(argc, argv, i, "--set", &missing))) {
+    } else if (!missing && (v = cli_opt_value(argc, argv, i, "--set", &missing))) {
         if (!strchr(v, '=') || *v == '=') {
             fprintf(stderr, "qchan classify: --set '%s': expected "
                     "NAME=VALUE\n", v);

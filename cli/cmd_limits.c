@@ -81,27 +81,6 @@ static void limits_usage(FILE *out)
         "directory.\n");
 }
 
-/* opt_value - value of --name VALUE or --name=VALUE at argv[*i]; NULL if
- * argv[*i] is another option; *missing set if the value is absent */
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             int *missing)
-{
-    size_t n = strlen(name);
-
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "qchan limits: %s needs a value\n", name);
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 /* parse_count - a positive decimal number; 0 ok, -1 not one */
 static int parse_count(const char *s, unsigned long long *out)
 {
@@ -125,7 +104,7 @@ static int parse_option(int argc, char **argv, int *i, struct limits_opts *o)
     int missing = 0;
     unsigned long long n;
 
-    if ((v = opt_value(argc, argv, i, "--control", &missing))) {
+    if ((v = cli_opt_value(argc, argv, i, "--control", &missing))) {
         if (!*v) {
             fprintf(stderr, "qchan limits: --control: empty name\n");
             return 2;
@@ -133,7 +112,7 @@ static int parse_option(int argc, char **argv, int *i, struct limits_opts *o)
         o->dir = v;
         return 0;
     }
-    if (!missing && (v = opt_value(argc, argv, i, "--channels", &missing))) {
+    if (!missing && (v = cli_opt_value(argc, argv, i, "--channels", &missing))) {
         if (parse_count(v, &n) < 0 || n < QC_MIN_CHANNELS ||
             n > QC_MAX_CHANNELS) {
             fprintf(stderr, "qchan limits: --channels '%s': expected a "
@@ -145,7 +124,7 @@ static int parse_option(int argc, char **argv, int *i, struct limits_opts *o)
         return 0;
     }
     for (size_t k = 0; !missing && k < NNUM; k++) {
-        v = opt_value(argc, argv, i, num_opts[k].name, &missing);
+        v = cli_opt_value(argc, argv, i, num_opts[k].name, &missing);
         if (!v)
             continue;
         if (parse_count(v, &n) < 0) {
