@@ -17,6 +17,8 @@ static const struct cli_command commands[] = {
     {"fit", "turn qmail-send's log into observed numbers and a replay "
             "scenario", cmd_fit},
     {"run", "run a scenario in simulated time (docs/scenarios.md)", cmd_run},
+    {"compare", "run variants of a scenario side by side (docs/compare.md)",
+     cmd_compare},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

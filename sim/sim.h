@@ -44,6 +44,9 @@ struct sim_chan_result {
     unsigned long long spawn_errors;   /* Z from the spawner itself */
     double p50, p95, p99;          /* seconds; negative: no value */
     unsigned long long max_queue;
+    qc_time last_final;            /* the channel's last final outcome
+                                      (its drain time when none is
+                                      pending); 0: none */
 };
 
 struct sim_proc_result {
@@ -99,5 +102,7 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r);
 int sim_plot(const char *dir, const struct sim_scn *sc,
              const struct sim_result *r, char *note, size_t notecap);
+int sim_plot_script(const char *name, const char *vars, const char *log,
+                    char *note, size_t notecap);
 
 #endif

@@ -320,6 +320,7 @@ static void delivery_result(struct sim *s, const struct sched_event *ev)
             ch->latcap = cap;
         }
         ch->lat[ch->nlat++] = s->now - s->msgs[sl->msg].arrival;
+        cr->last_final = s->now;
     }
 }
 

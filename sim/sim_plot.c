@@ -3,6 +3,10 @@
  *
  *	sim_plot(dir, sc, r, note, cap)	run each script on dir's CSV files;
  *					0 drawn, 1 gnuplot missing, -1 failed
+ *	sim_plot_script(name, vars, log, note, cap)
+ *					run one script plots/NAME.gp with the
+ *					gnuplot assignments vars (plotdir is
+ *					added); same answers (compare, sweep)
  *
  * The scripts are found through $QCHAN_PLOTS, then plots/ beside the
  * source tree the program was built in (walking up from the executable),
@@ -152,5 +156,40 @@ int sim_plot(const char *dir, const struct sim_scn *sc,
     else
         snprintf(note, cap, "pictures: %s/{throughput,inflight,queue,fds}"
                  ".{png,svg}", dir);
+    return rc;
+}
+
+/* sim_plot_script - one script with the caller's variables */
+int sim_plot_script(const char *name, const char *vars, const char *log,
+                    char *note, size_t cap)
+{
+    if (!find_gnuplot()) {
+        snprintf(note, cap, "no pictures: gnuplot is not installed "
+                 "(apt-get install gnuplot-nox)");
+        return 1;
+    }
+    char plots[4096];
+    if (find_plots(plots, sizeof plots) < 0) {
+        snprintf(note, cap, "no pictures: the gnuplot scripts (plots/) were "
+                 "not found; set QCHAN_PLOTS to their directory");
+        return -1;
+    }
+    if (strchr(plots, '"')) {
+        snprintf(note, cap, "no pictures: a path contains '\"'");
+        return -1;
+    }
+    size_t vcap = strlen(vars) + strlen(plots) + 32;
+    char *all = malloc(vcap);
+    if (!all)
+        return -1;
+    snprintf(all, vcap, "plotdir=\"%s\"; %s", plots, vars);
+    char script[4200];
+    snprintf(script, sizeof script, "%.4000s/%s.gp", plots, name);
+    int rc = run_script(all, script, log);
+    free(all);
+    if (rc < 0)
+        snprintf(note, cap, "gnuplot failed on %s: see %s", name, log);
+    else
+        note[0] = '\0';
     return rc;
 }

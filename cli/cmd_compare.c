@@ -1,0 +1,310 @@
+/*
+ * cmd_compare.c - `qchan compare`: variants of one scenario side by side.
+ *
+ *	qchan compare SCENARIO [--set NAME=VALUE | --control DIR]...
+ *		--vs [--set NAME=VALUE | --control DIR]... [--vs ...]
+ *		[--control-a DIR --control-b DIR] [--seed N] [--out DIR]
+ *		[--jobs N] [--no-plots]
+ *
+ * Each --vs starts a new variant (A, B, C ...); the options before the
+ * first --vs belong to A.  Every variant runs the same scenario with the
+ * same seed, so its traffic and destination behaviour are the same draw
+ * for draw (common random numbers) and only the configuration differs.
+ * Prints the table and writes compare.json, compare.txt, each variant's
+ * series.csv, fds.csv and summary.json (DIR/A, DIR/B ...) and the
+ * overlay pictures into DIR (default build/compare/SCENARIO).  Exit 0,
+ * 2 bad input, 3 an invariant broke in some variant (a bug in qchan).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sim_compare.h"
+
+/* usage - the options */
+static int usage(FILE *out, int rc)
+{
+    fprintf(out,
+            "usage: qchan compare SCENARIO [--set NAME=VALUE | --control "
+            "DIR]...\n"
+            "         --vs [--set NAME=VALUE | --control DIR]... [--vs ...]\n"
+            "         [--control-a DIR --control-b DIR] [--seed N] "
+            "[--out DIR] [--jobs N]\n"
+            "         [--no-plots]\n\n"
+            "Runs variants of one scenario with common random numbers "
+            "(the same\ntraffic and destination behaviour, draw for draw) "
+            "and puts them side by side.\n\n"
+            "  --set NAME=VALUE  an override for the current variant (as "
+            "qchan run --set)\n"
+            "  --control DIR     the current variant's qmail control "
+            "directory, in place\n"
+            "                    of the scenario's control-dir and control "
+            "lines\n"
+            "  --vs              start the next variant (A, B, C ...)\n"
+            "  --control-a DIR, --control-b DIR\n"
+            "                    the control directories of variants A and B\n"
+            "  --seed N          one seed for every variant\n"
+            "  --out DIR         where to write (default "
+            "build/compare/SCENARIO)\n"
+            "  --jobs N          runs at once (default: the processors)\n"
+            "  --no-plots        no pictures\n\n"
+            "exit: 0 compared, 2 bad input, 3 a broken invariant in some "
+            "variant\n");
+    return rc;
+}
+
+struct variant {
+    char **sets;
+    size_t nsets;
+    const char *control;
+};
+
+/* parse_uint - a whole number */
+static int parse_uint(const char *s, unsigned long long max,
+                      unsigned long long *v)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-')
+        return -1;
+    *v = strtoull(s, &end, 10);
+    return *end || errno || *v > max ? -1 : 0;
+}
+
+/* cpus - processors online */
+static int cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* write_file - a report into DIR/name */
+static int write_file(const char *dir, const char *name, const char *scn,
+                      const struct sim_cmp_variant *vars,
+                      const struct sim_sweep_res *res, size_t nvar,
+                      const struct sim_cmp_row *rows, size_t nrows, int json)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "qchan compare: cannot write %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    if (json)
+        sim_compare_json(f, scn, vars, res, nvar, rows, nrows);
+    else
+        sim_compare_text(f, scn, vars, res, nvar, rows, nrows);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "qchan compare: error writing %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* scenario_name - file name without directory and .scn */
+static void scenario_name(const char *path, char *buf, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".scn") == 0)
+        n -= 4;
+    snprintf(buf, cap, "%.*s", (int)n, base);
+}
+
+/* run_compare - run the variants, report */
+static int run_compare(const char *scn, struct variant *vs, size_t nvar,
+                       const char *seed, const char *out, int jobs,
+                       int plots)
+{
+    unsigned long long seedv = 0;
+    if (seed && parse_uint(seed, UINT64_MAX, &seedv) < 0) {
+        fprintf(stderr, "qchan compare: --seed %s: expected a whole number\n",
+                seed);
+        return 2;
+    }
+    char name[256], defout[512];
+    scenario_name(scn, name, sizeof name);
+    if (!out) {
+        snprintf(defout, sizeof defout, "build/compare/%s", name);
+        out = defout;
+    }
+    struct sim_sweep_job *job = calloc(nvar, sizeof *job);
+    struct sim_sweep_res *res = calloc(nvar, sizeof *res);
+    struct sim_cmp_variant *vars = calloc(nvar, sizeof *vars);
+    char (*dirs)[4200] = calloc(nvar, sizeof *dirs);
+    int rc = 2;
+    if (!job || !res || !vars || !dirs) {
+        fprintf(stderr, "qchan compare: out of memory\n");
+        goto done;
+    }
+    /* check every variant loads before running any: a typo in the third
+     * variant should not cost the first two runs */
+    for (size_t i = 0; i < nvar; i++) {
+        snprintf(vars[i].label, sizeof vars[i].label, "%c", (char)('A' + i));
+        snprintf(dirs[i], sizeof dirs[i], "%.4000s/%s", out, vars[i].label);
+        job[i].scenario = scn;
+        job[i].control_dir = vs[i].control;
+        job[i].sets = vs[i].sets;
+        job[i].nsets = vs[i].nsets;
+        job[i].has_seed = seed != NULL;
+        job[i].seed = seedv;
+        job[i].outdir = dirs[i];
+        vars[i].job = &job[i];
+        struct sim_scn sc;
+        struct sim_err err;
+        int bad = sim_sweep_load(&sc, &job[i], &err) < 0;
+        if (sc.path)
+            sim_scn_free(&sc);
+        if (bad) {
+            fprintf(stderr, "qchan compare: variant %s: %s\n", vars[i].label,
+                    err.msg);
+            goto done;
+        }
+    }
+    if (sim_sweep_run_all(job, nvar, res, jobs, NULL, NULL) < 0) {
+        fprintf(stderr, "qchan compare: cannot start worker processes: %s\n",
+                strerror(errno));
+        rc = 3;
+        goto done;
+    }
+    for (size_t i = 0; i < nvar; i++)
+        if (res[i].status) {
+            fprintf(stderr, "qchan compare: variant %s: %s\n", vars[i].label,
+                    res[i].msg);
+            rc = res[i].status;
+            goto done;
+        }
+    size_t nrows;
+    struct sim_cmp_row *rows = sim_compare_rows(res, nvar, &nrows);
+    if (!rows) {
+        fprintf(stderr, "qchan compare: out of memory\n");
+        goto done;
+    }
+    sim_compare_text(stdout, name, vars, res, nvar, rows, nrows);
+    int werr = write_file(out, "compare.json", name, vars, res, nvar, rows,
+                          nrows, 1) |
+               write_file(out, "compare.txt", name, vars, res, nvar, rows,
+                          nrows, 0);
+    free(rows);
+    if (plots) {
+        char note[4400];
+        fflush(stdout);
+        sim_compare_plot(out, name, vars, res, nvar, note, sizeof note);
+        printf("\n%s\n", note);
+    }
+    printf("outputs: %s/compare.json, compare.txt; each variant's "
+           "summary.json, series.csv, fds.csv in %s/A ...\n", out, out);
+    rc = werr ? 2 : 0;
+    for (size_t i = 0; i < nvar; i++)
+        if (res[i].nviolations)
+            rc = 3;
+done:
+    free(job);
+    free(res);
+    free(vars);
+    free(dirs);
+    return rc;
+}
+
+/* cmd_compare - the subcommand */
+int cmd_compare(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv))
+        return usage(stdout, 0);
+    struct variant vs[SIM_CMP_MAX];
+    memset(vs, 0, sizeof vs);
+    size_t nvar = 1;
+    const char *scn = NULL, *seed = NULL, *out = NULL;
+    const char *ca = NULL, *cb = NULL;
+    int jobs = cpus(), plots = 1, rc = 2;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        struct variant *cur = &vs[nvar - 1];
+        if (strcmp(a, "--set") == 0 && i + 1 < argc) {
+            if (!cur->sets && !(cur->sets = calloc((size_t)argc,
+                                                   sizeof *cur->sets))) {
+                fprintf(stderr, "qchan compare: out of memory\n");
+                goto done;
+            }
+            cur->sets[cur->nsets++] = argv[++i];
+        } else if (strcmp(a, "--control") == 0 && i + 1 < argc) {
+            cur->control = argv[++i];
+        } else if (strcmp(a, "--vs") == 0) {
+            if (nvar == SIM_CMP_MAX) {
+                fprintf(stderr, "qchan compare: at most %d variants\n",
+                        SIM_CMP_MAX);
+                goto done;
+            }
+            nvar++;
+        } else if (strcmp(a, "--control-a") == 0 && i + 1 < argc) {
+            ca = argv[++i];
+        } else if (strcmp(a, "--control-b") == 0 && i + 1 < argc) {
+            cb = argv[++i];
+        } else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
+            seed = argv[++i];
+        } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strcmp(a, "--jobs") == 0 && i + 1 < argc) {
+            unsigned long long v;
+            if (parse_uint(argv[++i], 64, &v) < 0 || v == 0) {
+                fprintf(stderr, "qchan compare: --jobs %s: expected 1 to "
+                        "64\n", argv[i]);
+                goto done;
+            }
+            jobs = (int)v;
+        } else if (strcmp(a, "--no-plots") == 0) {
+            plots = 0;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "qchan compare: unknown option or missing "
+                    "value: %s\n", a);
+            rc = usage(stderr, 2);
+            goto done;
+        } else if (!scn) {
+            scn = a;
+        } else {
+            fprintf(stderr, "qchan compare: one scenario only ('%s')\n", a);
+            rc = usage(stderr, 2);
+            goto done;
+        }
+    }
+    if (!scn) {
+        rc = usage(stderr, 2);
+        goto done;
+    }
+    if (ca) {
+        if (vs[0].control) {
+            fprintf(stderr, "qchan compare: variant A has two control "
+                    "directories (--control and --control-a)\n");
+            goto done;
+        }
+        vs[0].control = ca;
+    }
+    if (cb) {
+        if (nvar < 2)
+            nvar = 2;
+        if (vs[1].control) {
+            fprintf(stderr, "qchan compare: variant B has two control "
+                    "directories (--control and --control-b)\n");
+            goto done;
+        }
+        vs[1].control = cb;
+    }
+    if (nvar < 2) {
+        fprintf(stderr, "qchan compare: nothing to compare: give a second "
+                "variant with --vs (or --control-a DIR --control-b DIR)\n");
+        goto done;
+    }
+    rc = run_compare(scn, vs, nvar, seed, out, jobs, plots);
+done:
+    for (size_t i = 0; i < SIM_CMP_MAX; i++)
+        free(vs[i].sets);
+    return rc;
+}

@@ -1,0 +1,18 @@
+# compare_common.gp - what every compare picture shares.
+#
+# Loaded by compare_*.gp.  qchan compare (via -e) sets, besides what
+# common.gp needs (datadir, scenario, channels):
+#   nvar            the number of variants
+#   dir1, dir2 ...  each variant's subdirectory of datadir (series.csv)
+#   label1 ...      "A: concurrencyremote=20"
+#   used            channel numbers (1-based) that carried mail: "2 3"
+# The channel gives the colour (common.gp's palette, the same in every
+# picture); the variant gives the dash pattern: A solid, B dashed, ...
+load plotdir . "/common.gp"
+vfile(v) = datadir . "/" . value(sprintf("dir%d", v)) . "/series.csv"
+vlabel(v) = value(sprintf("label%d", v))
+ch(k) = int(word(used, k))
+nused = words(used)
+vnames = ""
+do for [v=1:nvar] { vnames = vnames . (v > 1 ? " vs " : "") . value(sprintf("dir%d", v)) }
+set key outside right top box opaque noenhanced

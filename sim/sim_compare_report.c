@@ -1,0 +1,246 @@
+/*
+ * sim_compare_report.c - the comparison for people and for programs.
+ *
+ *	sim_compare_text(out, scn, vars, res, nvar, rows, n)
+ *	sim_compare_json(out, scn, vars, res, nvar, rows, n)
+ *
+ * Both print the same rows in the same order; the JSON adds nothing the
+ * text lacks but the raw numbers.  No wall-clock figure appears, so the
+ * same comparison gives the same bytes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim_compare.h"
+
+/* cell - a value (with its limit), "-" for none */
+static const char *cell(const struct sim_cmp_row *r, size_t i, char *buf,
+                        size_t cap)
+{
+    if (isnan(r->v[i]))
+        snprintf(buf, cap, "-");
+    else if (r->has_limit && !isnan(r->limit[i]))
+        snprintf(buf, cap, "%.*f/%.0f", r->decimals, r->v[i], r->limit[i]);
+    else
+        snprintf(buf, cap, "%.*f", r->decimals, r->v[i]);
+    return buf;
+}
+
+/* diff - variant i against A */
+static const char *diff(const struct sim_cmp_row *r, size_t i, char *buf,
+                        size_t cap)
+{
+    double a = r->v[0], b = r->v[i];
+    if (isnan(a) && isnan(b))
+        snprintf(buf, cap, "0");
+    else if (isnan(a) || isnan(b))
+        snprintf(buf, cap, "n/a");
+    else if (a == b)
+        snprintf(buf, cap, "0");
+    else if (a != 0)
+        snprintf(buf, cap, "%+.*f (%+.1f%%)", r->decimals, b - a,
+                 100.0 * (b - a) / fabs(a));
+    else
+        snprintf(buf, cap, "%+.*f", r->decimals, b - a);
+    return buf;
+}
+
+/* better - "B", "A=C", "=" (all equal) or "" (no better side) */
+static const char *better(const struct sim_cmp_row *r,
+                          const struct sim_cmp_variant *vars, size_t nvar,
+                          char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (!r->differs)
+        return "=";
+    size_t len = 0;
+    for (size_t i = 0; i < nvar; i++)
+        if (r->best & (1u << i))
+            len += (size_t)snprintf(buf + len, cap - len, "%s%s",
+                                    len ? "=" : "", vars[i].label);
+    return buf;
+}
+
+/* sim_compare_text - the side-by-side table */
+void sim_compare_text(FILE *out, const char *scenario,
+                      const struct sim_cmp_variant *vars,
+                      const struct sim_sweep_res *res, size_t nvar,
+                      const struct sim_cmp_row *rows, size_t n)
+{
+    char buf[1024];
+    fprintf(out, "qchan compare: scenario %s, seed %llu, %zu variants "
+            "(common random numbers: same traffic, same destination "
+            "behaviour)\n", scenario, (unsigned long long)res[0].seed, nvar);
+    for (size_t i = 0; i < nvar; i++) {
+        sim_compare_desc(&vars[i], buf, sizeof buf);
+        fprintf(out, "  %-2s %s\n", vars[i].label, buf);
+    }
+    fprintf(out, "\n%-30s", "");
+    for (size_t i = 0; i < nvar; i++)
+        fprintf(out, " %14s", vars[i].label);
+    for (size_t i = 1; i < nvar; i++) {
+        snprintf(buf, sizeof buf, "%s-%s", vars[i].label, vars[0].label);
+        fprintf(out, " %22s", buf);
+    }
+    fprintf(out, "  better\n");
+    size_t ndiff = 0;
+    for (size_t k = 0; k < n; k++) {
+        const struct sim_cmp_row *r = &rows[k];
+        if (k == 0 || strcmp(r->section, rows[k - 1].section) != 0)
+            fprintf(out, "%s %s\n",
+                    strcmp(r->section, "run") == 0 ? "the whole"
+                    : strchr(r->section, '-') ||
+                            strcmp(r->section, "qmailr") == 0 ||
+                            strcmp(r->section, "system") == 0
+                        ? "process"
+                        : "channel",
+                    r->section);
+        char label[64];
+        if (r->unit[0] && strcmp(r->unit, "s") == 0)
+            snprintf(label, sizeof label, "%s (s)", r->what);
+        else
+            snprintf(label, sizeof label, "%s", r->what);
+        fprintf(out, "  %-28s", label);
+        for (size_t i = 0; i < nvar; i++)
+            fprintf(out, " %14s", cell(r, i, buf, sizeof buf));
+        for (size_t i = 1; i < nvar; i++)
+            fprintf(out, " %22s", diff(r, i, buf, sizeof buf));
+        fprintf(out, "  %s\n", better(r, vars, nvar, buf, sizeof buf));
+        ndiff += r->differs;
+    }
+    fprintf(out, "(-: no value: not drained, or no final outcome; a channel's "
+            "drain time is its last final outcome)\n\n");
+    for (size_t i = 0; i < nvar; i++) {
+        fprintf(out, "%-2s limits reached: %s; expect: ", vars[i].label,
+                res[i].limits_hit[0] ? res[i].limits_hit : "none");
+        if (res[i].expects_failed)
+            fprintf(out, "%u of %u failed", res[i].expects_failed,
+                    res[i].nexpects);
+        else
+            fprintf(out, "all %u hold", res[i].nexpects);
+        if (res[i].nviolations)
+            fprintf(out, "; %u INVARIANTS BROKEN (a bug in qchan)",
+                    res[i].nviolations);
+        fputc('\n', out);
+    }
+    if (ndiff == 0)
+        fprintf(out, "\nno differences: the variants behave the same in all "
+                "%zu rows\n", n);
+    else
+        fprintf(out, "\n%zu of %zu rows differ\n", ndiff, n);
+}
+
+/* json_str - a JSON string */
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+/* json_num - a value with the row's precision, or null */
+static void json_num(FILE *out, double v, int decimals)
+{
+    if (isnan(v))
+        fputs("null", out);
+    else
+        fprintf(out, "%.*f", decimals ? 6 : 0, v);
+}
+
+/* json_variant - one variant's header */
+static void json_variant(FILE *out, const struct sim_cmp_variant *v,
+                         const struct sim_sweep_res *r)
+{
+    fputs("    {\"label\": ", out);
+    json_str(out, v->label);
+    fputs(", \"settings\": [", out);
+    for (size_t k = 0; k < v->job->nsets; k++) {
+        fputs(k ? ", " : "", out);
+        json_str(out, v->job->sets[k]);
+    }
+    fputs("], \"control_dir\": ", out);
+    if (v->job->control_dir)
+        json_str(out, v->job->control_dir);
+    else
+        fputs("null", out);
+    fputs(", \"dir\": ", out);
+    json_str(out, v->label);
+    fprintf(out, ", \"seed\": %llu, \"drained\": %s, \"drain_time\": ",
+            (unsigned long long)r->seed, r->drained ? "true" : "false");
+    json_num(out, r->drained ? r->drain_time : NAN, 1);
+    fprintf(out, ", \"expects\": %u, \"expects_failed\": %u, "
+            "\"violations\": %u, \"limits_hit\": ", r->nexpects,
+            r->expects_failed, r->nviolations);
+    json_str(out, r->limits_hit);
+    fputc('}', out);
+}
+
+/* sim_compare_json - compare.json */
+void sim_compare_json(FILE *out, const char *scenario,
+                      const struct sim_cmp_variant *vars,
+                      const struct sim_sweep_res *res, size_t nvar,
+                      const struct sim_cmp_row *rows, size_t n)
+{
+    static const char *const dirs[] = {"lower", "higher", "none"};
+    size_t ndiff = 0;
+    fputs("{\n  \"scenario\": ", out);
+    json_str(out, scenario);
+    fputs(",\n  \"variants\": [\n", out);
+    for (size_t i = 0; i < nvar; i++) {
+        json_variant(out, &vars[i], &res[i]);
+        fputs(i + 1 < nvar ? ",\n" : "\n", out);
+    }
+    fputs("  ],\n  \"rows\": [\n", out);
+    for (size_t k = 0; k < n; k++) {
+        const struct sim_cmp_row *r = &rows[k];
+        ndiff += r->differs;
+        fputs("    {\"section\": ", out);
+        json_str(out, r->section);
+        fputs(", \"metric\": ", out);
+        json_str(out, r->metric);
+        fputs(", \"what\": ", out);
+        json_str(out, r->what);
+        fputs(", \"unit\": ", out);
+        json_str(out, r->unit);
+        fprintf(out, ", \"better_is\": \"%s\", \"values\": [", dirs[r->dir]);
+        for (size_t i = 0; i < nvar; i++) {
+            fputs(i ? ", " : "", out);
+            json_num(out, r->v[i], r->decimals);
+        }
+        fputs("]", out);
+        if (r->has_limit) {
+            fputs(", \"limits\": [", out);
+            for (size_t i = 0; i < nvar; i++) {
+                fputs(i ? ", " : "", out);
+                json_num(out, r->limit[i], 0);
+            }
+            fputs("]", out);
+        }
+        fputs(", \"diff\": [", out);
+        for (size_t i = 0; i < nvar; i++) {
+            fputs(i ? ", " : "", out);
+            double d = isnan(r->v[i]) && isnan(r->v[0]) ? 0
+                                                        : r->v[i] - r->v[0];
+            json_num(out, d, r->decimals);
+        }
+        fprintf(out, "], \"differs\": %s, \"better\": [",
+                r->differs ? "true" : "false");
+        int first = 1;
+        for (size_t i = 0; i < nvar; i++)
+            if (r->best & (1u << i)) {
+                fputs(first ? "" : ", ", out);
+                json_str(out, vars[i].label);
+                first = 0;
+            }
+        fputs(k + 1 < n ? "]},\n" : "]}\n", out);
+    }
+    fprintf(out, "  ],\n  \"rows_differing\": %zu\n}\n", ndiff);
+}
