@@ -6,6 +6,7 @@
  *	send_sink.c	struct sched_sink: spawn requests and log lines
  *	send_bounce.c	bounce messages injected through qmail-queue
  *	send_scan.c	the queue scan at start-up, retry times at exit
+ *	send_cleanup.c	removing abandoned mess/ files, as qmail-send does
  *
  * Descriptors (CHANNELS qmail-start): 0 the logger; 1/2 to/from the local
  * spawner; 3/4 to/from the remote spawner; 5/6 to/from qmail-clean; 7/8
@@ -14,6 +15,8 @@
  */
 #ifndef SEND_H
 #define SEND_H
+
+#include <dirent.h>
 
 #include "control.h"
 #include "proto.h"
@@ -65,6 +68,9 @@ struct send {
         qc_time due;
     } *rescan;
     size_t nrescan, caprescan;
+    DIR *cleanup_dir;       /* the mess/ pass under way, or NULL */
+    unsigned cleanup_sub;
+    qc_time cleanup_next;
 };
 
 /* send_log - a line (with its newline) for the logger */
@@ -94,6 +100,10 @@ void send_scan(struct send *sv, qc_time now);
 void send_scan_one(struct send *sv, uint64_t id, qc_time now);
 /* send_rescan_due - retry failed scans whose time has come */
 void send_rescan_due(struct send *sv, qc_time now);
+/* send_cleanup_step - a few entries of qmail-send's mess/ cleanup */
+void send_cleanup_step(struct send *sv, qc_time now);
+int send_cleanup_busy(const struct send *sv);
+
 /* send_keep_retry_times - qmail's pqfinish: mtimes of pending lists */
 void send_keep_retry_times(struct send *sv);
 

@@ -20,7 +20,8 @@
  * exits 0.  A spawner, qmail-todo or qmail-clean that goes away is logged
  * with qmail's alert and qmail-send exits the same way.
  *
- * Only one qmail-send runs on a queue: lock/sendmutex is locked
+ * Between other work it walks mess/ for files a crashed qmail-queue left
+ * (send_cleanup.c).  Only one qmail-send runs on a queue: lock/sendmutex is locked
  * exclusively, without waiting.
  */
 #include <errno.h>
@@ -283,6 +284,8 @@ static void todo_records(struct send *sv, qc_time now)
 static int poll_timeout(struct send *sv, qc_time now)
 {
     qc_time at = sched_next_wakeup(sv->s, now);
+    if (sv->cleanup_next < at && !sched_exiting(sv->s))
+        at = sv->cleanup_next;
     for (size_t i = 0; i < sv->nrescan; i++)
         if (sv->rescan[i].due < at)
             at = sv->rescan[i].due;
@@ -315,6 +318,8 @@ static void loop(struct send *sv, int sigfd)
         }
         send_rescan_due(sv, now);
         sched_run(sv->s, now);
+        if (!sched_exiting(sv->s))
+            send_cleanup_step(sv, now);
 
         int np = 0;
         pf[np++] = (struct pollfd){sigfd, POLLIN, 0};
@@ -341,6 +346,8 @@ static void loop(struct send *sv, int sigfd)
         }
         send_log_flush(sv);
         int timeout = poll_timeout(sv, now);
+        if (send_cleanup_busy(sv) && !sched_exiting(sv->s))
+            timeout = 0;
         if (poll(pf, (nfds_t)np, timeout) < 0) {
             if (errno != EINTR)
                 send_log(sv, "warning: trouble in poll\n");
@@ -388,6 +395,8 @@ int main(int argc, char **argv)
     }
     free(sv.tdec);
     free(sv.rescan);
+    if (sv.cleanup_dir)
+        closedir(sv.cleanup_dir);
     qd_buf_free(&sv.log);
     return 0;
 }

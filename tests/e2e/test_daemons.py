@@ -508,3 +508,18 @@ def test_todo_preprocessing_on_disk(make):
     lines = q.lines()
     assert "new msg %s" % msg in lines
     assert len(q.deliveries()) == 0
+
+
+def test_abandoned_message_files_cleaned(make):
+    q = make(BASE, {"all": "--channel %c --no-open"})
+    mess = q.home + "/queue/mess"
+    old, young = mess + "/5/28", mess + "/6/29"
+    for f in (old, young):
+        with open(f, "w") as fp:
+            fp.write("Subject: left by a crashed qmail-queue\n")
+    two_days = time.time() - 2 * 86400
+    os.utime(old, (two_days, two_days))
+    q.start()
+    q._wait(lambda: not os.path.exists(old), 10)
+    assert os.path.exists(young), "younger than 36 hours: kept"
+    assert q.stop() == 0
