@@ -96,7 +96,7 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_FLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard core/*.h tests/fuzz/*.h)
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard core/*.h tests/fuzz/*.h fit/*.c fit/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -o $@ -lm
 

@@ -456,11 +456,13 @@ static int do_replay(struct sim_scn *sc, const struct line *ln,
         return fail(err, sc, ln->no, "out of memory or more than %d "
                     "burst, poisson and replay lines", SIM_MAX_GENS);
     }
-    char buf[8192];
+    /* getline: a mailing list's row can be far longer than any buffer */
+    char *buf = NULL;
+    size_t bufcap = 0;
     unsigned no = 0;
     size_t cap = 0;
     int rc = 0;
-    while (fgets(buf, sizeof buf, f)) {
+    while (getline(&buf, &bufcap, f) >= 0) {
         no++;
         buf[strcspn(buf, "\r\n")] = '\0';
         char *p = buf + strspn(buf, " \t");
@@ -511,6 +513,7 @@ static int do_replay(struct sim_scn *sc, const struct line *ln,
             break;
         }
     }
+    free(buf);
     fclose(f);
     if (rc == 0 && g->nrows)
         qsort(g->rows, g->nrows, sizeof *g->rows, cmp_row);

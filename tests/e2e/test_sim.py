@@ -152,6 +152,22 @@ def test_bad_replay_file_names_its_line(bindir, tmp_path):
     assert "traffic.csv:2:" in p.stderr
 
 
+def test_replay_row_of_a_mailing_list(bindir, tmp_path):
+    # one message to 400 recipients: a row far longer than a line buffer
+    rcpts = ";".join("u%d@d%d.example.com" % (i, i % 7) for i in range(400))
+    (tmp_path / "traffic.csv").write_text("0,list@example.org," + rcpts +
+                                          "\n")
+    scn = write(tmp_path, "replay traffic.csv\n"
+                "spawner remote latency const 1\n"
+                "run until drained max 10000\n")
+    run(bindir, scn, out=tmp_path / "out", check=0)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["messages"] == 1
+    assert summary["recipients"] == 400
+    remote = [c for c in summary["channels"] if c["name"] == "remote"][0]
+    assert remote["delivered"] == 400
+
+
 def test_failed_expect_exits_1(bindir, tmp_path):
     scn = write(tmp_path, """
 channels 2
