@@ -19,6 +19,8 @@ static const struct cli_command commands[] = {
     {"run", "run a scenario in simulated time (docs/scenarios.md)", cmd_run},
     {"compare", "run variants of a scenario side by side (docs/compare.md)",
      cmd_compare},
+    {"sweep", "run a scenario over a range of one setting (docs/compare.md)",
+     cmd_sweep},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,134 @@
+/*
+ * sweep_collect.c - from the runs of a sweep to one line per value.
+ *
+ *	sweep_collect(sw, res)	res holds sw->n * sw->reps runs, value by
+ *				value; fills sw->pts, sw->procs, the best
+ *				value and the knee; 0, -1 out of memory
+ *
+ * A value's drain time is the mean over its replications only when every
+ * replication drained: a mean over the lucky ones would flatter it.  A
+ * value "stays inside every limit" when no replication hit one (a
+ * descriptor or process limit, or a concurrency curbed for conf-spawn)
+ * and no invariant broke.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sweep_int.h"
+
+/* keep_proc - processes worth a column: qmail-send, qmail-todo, spawners
+ * of channels that carried mail, qmailr, the system */
+static int keep_proc(const struct sweep *sw, const struct sim_sweep_res *res,
+                     size_t p, int *chan)
+{
+    const char *name = res[0].procs[p].name;
+    *chan = -1;
+    if (strncmp(name, "spawn-", 6) != 0)
+        return 1;
+    for (int c = 0; c < res[0].nchan; c++)
+        if (strcmp(res[0].chans[c].name, name + 6) == 0) {
+            *chan = c;
+            for (size_t i = 0; i < sw->n * sw->reps; i++)
+                if (res[i].chans[c].attempts)
+                    return 1;
+        }
+    return 0;
+}
+
+/* pick_procs - the process columns, the same for every value */
+static int pick_procs(struct sweep *sw, const struct sim_sweep_res *res,
+                      size_t *which)
+{
+    sw->nprocs = 0;
+    for (size_t p = 0; p < res[0].nprocs; p++) {
+        int chan;
+        if (keep_proc(sw, res, p, &chan))
+            which[sw->nprocs++] = p;
+    }
+    sw->procs = calloc(sw->n * (sw->nprocs ? sw->nprocs : 1),
+                       sizeof *sw->procs);
+    return sw->procs ? 0 : -1;
+}
+
+/* point - one value's replications */
+static void point(struct sweep *sw, size_t v, const struct sim_sweep_res *r,
+                  const size_t *which, double *tmp)
+{
+    struct sweep_point *pt = &sw->pts[v];
+    unsigned reps = sw->reps;
+    pt->drained = 0;
+    for (unsigned k = 0; k < reps; k++) {
+        pt->drained += r[k].drained != 0;
+        pt->expects_failed += r[k].expects_failed != 0;
+        pt->violations += r[k].nviolations;
+        if (r[k].limits_hit[0] || r[k].nviolations) {
+            if (!pt->limits_hit[0])
+                snprintf(pt->limits_hit, sizeof pt->limits_hit, "%s",
+                         r[k].limits_hit[0] ? r[k].limits_hit
+                                            : "invariant broken");
+            pt->limit_runs++;
+        }
+    }
+    pt->drain_mean = pt->drain_half = -1;
+    if (pt->drained == reps) {
+        for (unsigned k = 0; k < reps; k++)
+            tmp[k] = r[k].drain_time;
+        sim_sweep_ci(tmp, reps, &pt->drain_mean, &pt->drain_half);
+    }
+    pt->p95_mean = pt->p95_half = -1;
+    unsigned have = 0;
+    for (unsigned k = 0; k < reps; k++) {
+        double q = r[k].chans[sw->chan_index].p95;
+        if (q >= 0)
+            tmp[have++] = q;
+    }
+    if (have == reps)
+        sim_sweep_ci(tmp, reps, &pt->p95_mean, &pt->p95_half);
+    for (size_t j = 0; j < sw->nprocs; j++) {
+        struct sweep_proc *sp = &sw->procs[v * sw->nprocs + j];
+        const struct sim_proc_result *p0 = &r[0].procs[which[j]];
+        snprintf(sp->name, sizeof sp->name, "%s", p0->name);
+        sp->limit = p0->fd_limit;
+        sp->chan = -1;
+        for (int c = 0; c < r[0].nchan; c++)
+            if (strncmp(p0->name, "spawn-", 6) == 0 &&
+                strcmp(p0->name + 6, r[0].chans[c].name) == 0)
+                sp->chan = c;
+        for (unsigned k = 0; k < reps; k++)
+            if (r[k].procs[which[j]].fd_peak > sp->peak)
+                sp->peak = r[k].procs[which[j]].fd_peak;
+    }
+}
+
+/* sweep_collect - every value, then the verdict */
+int sweep_collect(struct sweep *sw, const struct sim_sweep_res *res)
+{
+    size_t *which = calloc(res[0].nprocs + 1, sizeof *which);
+    double *tmp = calloc(sw->reps, sizeof *tmp);
+    double *drain = calloc(sw->n, sizeof *drain);
+    int *ok = calloc(sw->n, sizeof *ok);
+    int rc = -1;
+    if (!which || !tmp || !drain || !ok || pick_procs(sw, res, which) < 0)
+        goto done;
+    sw->violations = 0;
+    for (size_t v = 0; v < sw->n; v++) {
+        point(sw, v, res + v * sw->reps, which, tmp);
+        drain[v] = sw->pts[v].drain_mean;
+        ok[v] = sw->pts[v].limit_runs == 0;
+        sw->violations += sw->pts[v].violations;
+    }
+    sw->knee = sim_sweep_knee(drain, ok, sw->n, sw->within, &sw->best);
+    /* the best value inside every limit, for when the knee is outside */
+    sw->best_inside = -1;
+    for (size_t v = 0; v < sw->n; v++)
+        if (ok[v] && drain[v] >= 0 &&
+            (sw->best_inside < 0 || drain[v] < drain[sw->best_inside]))
+            sw->best_inside = (long)v;
+    rc = 0;
+done:
+    free(which);
+    free(tmp);
+    free(drain);
+    free(ok);
+    return rc;
+}
