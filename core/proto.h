@@ -4,6 +4,7 @@
  *
  *	todo -> send	"D" + '0'/'1' per channel + decimal id, "\0"
  *			"L" + log text, "\0"
+ *			"X\0": qmail-todo's answer to 'X' (ext_todo)
  *	send -> todo	single bytes 'S', 'H', 'X'
  *	spawn		handshake: the spawner's limit, 1 byte (classic) or
  *			2 bytes little-endian (big concurrency);
@@ -70,7 +71,7 @@ const char *proto_strerror(enum proto_error err);
  * *rec holds the cut text. */
 
 struct proto_todo_rec {
-    char type;          /* 'D' or 'L' */
+    char type;          /* 'D', 'L', or 'X' (qmail-todo has stopped) */
     uint64_t chanmask;  /* D: bit c set = recipients on channel c */
     uint64_t id;        /* D: message id */
     const char *text;   /* L: the log text (NUL-terminated) */

@@ -95,6 +95,9 @@ static enum proto_error parse_record(const struct proto_todo_dec *d,
         return PROTO_E_TOOLONG;
     if (rec->type == 'D')
         return parse_delivery(d, rec);
+    /* ext_todo's qmail-todo answers qmail-send's 'X' with "X\0" */
+    if (rec->type == 'X' && d->len == 1)
+        return PROTO_E_NONE;
     return PROTO_E_TYPE;
 }
 

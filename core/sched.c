@@ -573,7 +573,13 @@ static int finish_due(struct sched *s, qc_time now)
         struct msgtab_entry *m = msgtab_find(&s->msgs, e.id);
         if (!m || m->chans != 0)
             continue;   /* finished already, or lists were added since */
-        if (s->store.message_finish(s->store.ctx, e.id) != 0) {
+        int r = s->store.message_finish(s->store.ctx, e.id);
+        if (r == SCHED_NOT_FINISHED) {
+            /* qmail-send's "false alarm": the queue will tell again */
+            msgtab_del(&s->msgs, e.id);
+            continue;
+        }
+        if (r != 0) {
             warn(s, SCHED_WARN_FINISH_FAILED, now, -1, e.id);
             (void)prioq_insert(&s->done, now + SCHED_SLEEP_SYSFAIL, e.id);
             continue;

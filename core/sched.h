@@ -36,6 +36,9 @@
 
 #include "qc.h"
 
+/* message_finish's answer when the message is not finished after all */
+#define SCHED_NOT_FINISHED 1
+
 /* qmail-send's SLEEP_SYSFAIL: wait after a queue operation failed. */
 #define SCHED_SLEEP_SYSFAIL (123 * QC_SEC)
 
@@ -90,7 +93,10 @@ struct sched_store {
     /* chan_finish - every record of the list is done: remove it */
     int (*chan_finish)(void *ctx, uint64_t id, int chan);
     /* message_finish - no list left: inject the bounce if any, then
-     * remove info and the message */
+     * remove info and the message.  Besides 0 and -1 it may return
+     * SCHED_NOT_FINISHED: the queue still holds work for the message (a
+     * todo/N being preprocessed again): forget it quietly; qmail-todo
+     * will report it anew. */
     int (*message_finish)(void *ctx, uint64_t id);
 };
 

@@ -61,8 +61,6 @@ struct send {
     int clean_alive;
     struct qd_buf log;
     struct send_pass pass[QC_MAX_CHANNELS];
-    uint64_t quiet_done;    /* a false alarm: no "end msg" for this id */
-    int quiet;
     struct send_rescan {    /* ids whose scan failed: qmail's pqfail */
         uint64_t id;
         qc_time due;

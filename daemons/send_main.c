@@ -265,8 +265,7 @@ static void todo_records(struct send *sv, qc_time now)
         } else if (rec.type == 'L' &&
                    (res == PROTO_OK || err == PROTO_E_TOOLONG)) {
             (void)qd_buf_add(&sv->log, rec.text, rec.len);
-        } else if (res == PROTO_ERR && err == PROTO_E_TYPE &&
-                   rec.type == 'X') {
+        } else if (res == PROTO_OK && rec.type == 'X') {
             /* qmail-todo's answer to 'X': it has stopped */
             if (!sched_exiting(sv->s))
                 send_log(sv, "alert: oh no! lost qmail-todo connection! "

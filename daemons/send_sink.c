@@ -102,11 +102,6 @@ static void event(void *ctx, const struct sched_event *ev)
     struct send *sv = ctx;
     if (ev->type == SCHED_EV_DELIVERY_START)
         request(sv, ev);
-    if (ev->type == SCHED_EV_MESSAGE_DONE && sv->quiet &&
-        sv->quiet_done == ev->msg) {
-        sv->quiet = 0;
-        return;
-    }
     char line[4096];
     size_t n = qlog_event(ev, sv->s, line, sizeof line);
     if (n >= sizeof line) {

@@ -325,11 +325,7 @@ static int message_finish(void *ctx, uint64_t id)
     (void)send_clean(sv, foop);
     return 0;
 quiet:
-    if (e < 0)
-        return -1;
-    sv->quiet = 1;
-    sv->quiet_done = id;
-    return 0;
+    return e < 0 ? -1 : SCHED_NOT_FINISHED;
 }
 
 /* send_clean - one request to qmail-clean */

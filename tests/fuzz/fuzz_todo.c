@@ -36,7 +36,7 @@ static enum proto_error expected(const char *c, size_t n)
         return PROTO_E_TOOLONG;
     if (n == 0)
         return PROTO_E_EMPTY;
-    if (c[0] == 'L')
+    if (c[0] == 'L' || (c[0] == 'X' && n == 1))
         return PROTO_E_NONE;
     if (c[0] != 'D')
         return PROTO_E_TYPE;
@@ -77,7 +77,9 @@ static void record(int r, const char *raw, size_t rawlen, struct fz_tr *t)
         FZ_CHECK(memcmp(last.text, raw + 1, last.len) == 0);
     }
 
-    if (r == PROTO_OK) {
+    if (r == PROTO_OK && last.type == 'X')
+        FZ_CHECK(n == 1);
+    else if (r == PROTO_OK) {
         static char out[PROTO_RECORD_MAX + 2];
         size_t m;
         if (last.type == 'L') {

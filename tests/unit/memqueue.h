@@ -62,6 +62,7 @@ struct memqueue {
     int open_msg[MQ_CHANS];   /* index of the message with an open pass */
     int pass_pos[MQ_CHANS];
     int fail_open, fail_finish, fail_chan_finish, fail_bounce;
+    int not_finished;         /* message_finish answers SCHED_NOT_FINISHED */
     int bad_record;           /* pass_next answers BAD once */
     int spawner_busy[MQ_CHANS];
     struct mq_event ev[MQ_EVENTS];
@@ -200,6 +201,8 @@ static inline int mq_message_finish(void *ctx, uint64_t id)
     m->finish_calls++;
     if (q->fail_finish)
         return -1;
+    if (q->not_finished)
+        return SCHED_NOT_FINISHED;
     m->finished = 1;
     return 0;
 }

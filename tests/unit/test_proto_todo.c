@@ -282,6 +282,7 @@ static void test_malformed(void)
 {
     ERR(2, "\0", PROTO_E_EMPTY);
     ERR(2, "X10457\0", PROTO_E_TYPE);
+    ERR(2, "Xy\0", PROTO_E_TYPE);
     ERR(2, "d10457\0", PROTO_E_TYPE);
     ERR(2, "S\0", PROTO_E_TYPE);
     ERR(2, "D\0", PROTO_E_CHANNELS);
@@ -343,10 +344,25 @@ static void test_toolong(void)
     CU_ASSERT_EQUAL(err, PROTO_E_TOOLONG);
 }
 
+/* test_stop_answer - "X\0" is qmail-todo saying it has stopped */
+static void test_stop_answer(void)
+{
+    struct proto_todo_dec dec;
+    struct proto_todo_rec rec;
+    enum proto_error err;
+    size_t used;
+    proto_todo_dec_init(&dec, 2);
+    CU_ASSERT_EQUAL(proto_todo_dec_feed(&dec, "X\0D10457\0", 9, &used, &rec,
+                                        &err), PROTO_OK);
+    CU_ASSERT_EQUAL(used, 2);
+    CU_ASSERT_EQUAL(rec.type, 'X');
+    CU_ASSERT_EQUAL(err, PROTO_E_NONE);
+}
+
 /* test_stream - several records, good and bad, in one buffer */
 static void test_stream(void)
 {
-    static const char in[] = "D10457\0Lhello\0\0X\0D01\0D0112\0L\0D119\0";
+    static const char in[] = "D10457\0Lhello\0\0Y\0D01\0D0112\0L\0D119\0";
     struct tr whole = {0};
     check_splits(2, in, sizeof in - 1, &whole);
 
@@ -431,6 +447,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_leading_zero_id);
     QC_ADD_TEST(suite, test_toolong);
     QC_ADD_TEST(suite, test_stream);
+    QC_ADD_TEST(suite, test_stop_answer);
     QC_ADD_TEST(suite, test_cmd);
     QC_ADD_TEST(suite, test_strerror);
 }

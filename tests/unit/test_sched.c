@@ -280,6 +280,29 @@ static void test_finish_failure_retried(void)
     sched_free(s);
 }
 
+static void test_not_finished_is_forgotten_quietly(void)
+{
+    struct sched *s = setup(2, 5, 5, 0, SCHED_PROFILE_QCHAN);
+    CU_ASSERT_EQUAL(sched_start(s, 0), 0);
+    q.not_finished = 1;
+    struct mq_msg *m = add(s, 2, 0, 0, 1, 0, 0);
+    sched_run(s, 0);
+    answer_all(s, 'K', 1);
+    sched_run(s, 1);
+    CU_ASSERT_EQUAL(m->finish_calls, 1);
+    CU_ASSERT_EQUAL(mq_count(&q, SCHED_EV_MESSAGE_DONE), 0);
+    CU_ASSERT_EQUAL(mq_count(&q, SCHED_EV_WARNING), 0);
+    CU_ASSERT_EQUAL(sched_messages(s), 0);
+    CU_ASSERT_EQUAL(sched_next_wakeup(s, 1), QC_TIME_NEVER);
+    /* qmail-todo reports it again later: then it finishes */
+    q.not_finished = 0;
+    sched_todo_report(s, 2, 0, 2);
+    sched_run(s, 2);
+    CU_ASSERT_EQUAL(m->finished, 1);
+    CU_ASSERT_EQUAL(mq_count(&q, SCHED_EV_MESSAGE_DONE), 1);
+    sched_free(s);
+}
+
 static void test_curb_at_start(void)
 {
     struct sched *s = setup(3, 10, 600, 20, SCHED_PROFILE_QCHAN);
@@ -476,6 +499,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_bounce_once_per_failure);
     QC_ADD_TEST(suite, test_message_done_after_every_channel);
     QC_ADD_TEST(suite, test_finish_failure_retried);
+    QC_ADD_TEST(suite, test_not_finished_is_forgotten_quietly);
     QC_ADD_TEST(suite, test_curb_at_start);
     QC_ADD_TEST(suite, test_reconfigure_qchan_profile);
     QC_ADD_TEST(suite, test_reconfigure_compat_profile);
