@@ -30,7 +30,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 .PHONY: all deps check unit unit-asan unit-valgrind e2e fuzz fuzz-check \
-        sim bench clean
+        sim bench clean regress golden docs-pictures
 all: $(CORE_LIB) programs
 
 # Libraries first (each prepends itself to HOST_LIBS), programs last.
@@ -127,3 +127,36 @@ sim: $(BUILD)/bin/qchan
 	@$(BUILD)/bin/qchan run scenarios/$(SCENARIO).scn --out $(OUT) --log \
 	  $(if $(SEED),--seed $(SEED)); rc=$$?; \
 	  echo "data, qmail.log and pictures are in $(OUT)/"; exit $$rc
+
+# ---------------------------------------------------------------- compare
+# make regress [BASE=rev]: build qchan at BASE (default HEAD) in a
+# temporary worktree, run the shipped scenarios with it and with this
+# tree's qchan, print what changed; exit 1 when something got worse
+# (docs/compare.md).  REGRESS_SCENARIOS, REGRESS_THRESHOLD, ... see
+# tools/regress.sh --help.
+BASE ?= HEAD
+REGRESS_WORK ?= build/regress
+regress: $(BUILD)/bin/qchan
+	@tools/regress.sh --base '$(BASE)' --new $(BUILD)/bin/qchan --work $(REGRESS_WORK)
+
+# make golden: rewrite tests/golden/<scenario>.json (the summary.json of
+# every shipped scenario) after an intended change; review the diff.
+GOLDEN_DIR ?= tests/golden
+golden: $(BUILD)/bin/qchan
+	@mkdir -p $(GOLDEN_DIR) $(BUILD)/golden
+	@set -e; for s in scenarios/*.scn; do n=$$(basename $$s .scn); \
+	  $(BUILD)/bin/qchan run $$s --no-plots --out $(BUILD)/golden/$$n \
+	    >$(BUILD)/golden/$$n.txt 2>&1 || [ $$? = 1 ] \
+	    || { cat $(BUILD)/golden/$$n.txt; exit 1; }; \
+	  cp $(BUILD)/golden/$$n/summary.json $(GOLDEN_DIR)/$$n.json; \
+	  echo "$(GOLDEN_DIR)/$$n.json"; done
+
+# make docs-pictures: the README's pictures under docs/pictures/.
+docs-pictures: $(BUILD)/bin/qchan
+	@mkdir -p docs/pictures
+	$(BUILD)/bin/qchan run scenarios/burst.scn --out $(BUILD)/docs-pictures/burst >/dev/null
+	cp $(BUILD)/docs-pictures/burst/queue.png docs/pictures/burst-queue.png
+	$(BUILD)/bin/qchan compare scenarios/burst.scn --set concurrencyremote=20 \
+	  --vs --set concurrencyremote=60 --out $(BUILD)/docs-pictures/compare >/dev/null
+	cp $(BUILD)/docs-pictures/compare/compare_queue.png \
+	  docs/pictures/compare-burst-remote-20-60.png
