@@ -151,12 +151,18 @@ golden: $(BUILD)/bin/qchan
 	  cp $(BUILD)/golden/$$n/summary.json $(GOLDEN_DIR)/$$n.json; \
 	  echo "$(GOLDEN_DIR)/$$n.json"; done
 
-# make docs-pictures: the README's pictures under docs/pictures/.
+# make docs-pictures: the README's pictures under docs/pictures/ (the
+# burst run's queue depth, and burst with concurrencyremote 20 against 60).
+PICS := $(BUILD)/docs-pictures
 docs-pictures: $(BUILD)/bin/qchan
-	@mkdir -p docs/pictures
-	$(BUILD)/bin/qchan run scenarios/burst.scn --out $(BUILD)/docs-pictures/burst >/dev/null
-	cp $(BUILD)/docs-pictures/burst/queue.png docs/pictures/burst-queue.png
-	$(BUILD)/bin/qchan compare scenarios/burst.scn --set concurrencyremote=20 \
-	  --vs --set concurrencyremote=60 --out $(BUILD)/docs-pictures/compare >/dev/null
-	cp $(BUILD)/docs-pictures/compare/compare_queue.png \
-	  docs/pictures/compare-burst-remote-20-60.png
+	@mkdir -p docs/pictures $(PICS)
+	@$(BUILD)/bin/qchan run scenarios/burst.scn --out $(PICS)/burst \
+	  >$(PICS)/burst.txt 2>&1 || { cat $(PICS)/burst.txt; exit 1; }
+	@test -f $(PICS)/burst/queue.png || { grep -h pictures $(PICS)/burst.txt; exit 1; }
+	@cp $(PICS)/burst/queue.png docs/pictures/burst-queue.png
+	@$(BUILD)/bin/qchan compare scenarios/burst.scn --set concurrencyremote=20 \
+	  --vs --set concurrencyremote=60 --out $(PICS)/compare \
+	  >$(PICS)/compare.txt 2>&1 || { cat $(PICS)/compare.txt; exit 1; }
+	@test -f $(PICS)/compare/compare_queue.png || { grep -h pictures $(PICS)/compare.txt; exit 1; }
+	@cp $(PICS)/compare/compare_queue.png docs/pictures/compare-burst-remote-20-60.png
+	@echo "docs/pictures/burst-queue.png docs/pictures/compare-burst-remote-20-60.png"
