@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "qd_clock.h"
 #include "qd_path.h"
 #include "send.h"
 
@@ -30,7 +31,7 @@ static void one(struct send *sv, uint64_t id, qc_time now)
     qd_path(fn, sizeof fn, &sv->env, "mess", id);
     if (stat(fn, &st) < 0)
         return;   /* probably qmail-queue deleted it */
-    if (now <= (qc_time)st.st_atime * QC_SEC + OSSIFIED)
+    if (now <= qd_clock_of_file(st.st_atim.tv_sec, 0) + OSSIFIED)
         return;
     qd_path(fn, sizeof fn, &sv->env, "info", id);
     if (stat(fn, &st) == 0 || errno != ENOENT)

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "qd_clock.h"
 #include "qd_sig.h"
 #include "send.h"
 
@@ -105,6 +106,8 @@ static void setup(struct send *sv, struct sched_store *store,
     char why[1200];
     if (qd_env_load(&sv->env, why, sizeof why) < 0)
         cannot_start(sv, why);
+    if (qd_clock_init(why, sizeof why) < 0)
+        cannot_start(sv, why);
     if (chdir(sv->env.home) < 0)
         cannot_start(sv, "unable to switch to home directory");
     if (read_controls(sv, &sv->ctl, sv->env.nchan, why, sizeof why) < 0) {
@@ -138,7 +141,7 @@ static void setup(struct send *sv, struct sched_store *store,
     if (!sv->s || !sv->tdec)
         cannot_start(sv, "out of memory");
     proto_todo_dec_init(sv->tdec, sv->nchan);
-    qc_time now = qd_now();
+    qc_time now = qd_clock_now();
     for (int c = 0; c < sv->nchan; c++) {
         sv->rdec[c] = malloc(sizeof *sv->rdec[c]);
         if (!sv->rdec[c])
@@ -265,6 +268,9 @@ static void todo_records(struct send *sv, qc_time now)
         } else if (rec.type == 'L' &&
                    (res == PROTO_OK || err == PROTO_E_TOOLONG)) {
             (void)qd_buf_add(&sv->log, rec.text, rec.len);
+            /* a line cut at the record limit must not swallow the next */
+            if (res != PROTO_OK && rec.len && rec.text[rec.len - 1] != '\n')
+                (void)qd_buf_add(&sv->log, "\n", 1);
         } else if (res == PROTO_OK && rec.type == 'X') {
             /* qmail-todo's answer to 'X': it has stopped */
             if (!sched_exiting(sv->s))
@@ -293,7 +299,7 @@ static int poll_timeout(struct send *sv, qc_time now)
     qc_time wait = at - now;
     if (wait > SLEEP_FOREVER)
         wait = SLEEP_FOREVER;
-    return (int)((wait + 999) / 1000);
+    return qd_clock_wait_ms(wait);
 }
 
 /* loop - until told to stop and everything in flight is back */
@@ -303,7 +309,7 @@ static void loop(struct send *sv, int sigfd)
     int idx_in[QC_MAX_CHANNELS], idx_out[QC_MAX_CHANNELS];
     while (!sched_exiting(sv->s) || !sched_can_exit(sv->s) ||
            sv->todo_alive) {
-        qc_time now = qd_now();
+        qc_time now = qd_clock_now();
         if (qd_sig_take(SIGTERM) && !sched_exiting(sv->s))
             sched_exit_asap(sv->s);
         if (qd_sig_take(SIGHUP))
@@ -352,7 +358,7 @@ static void loop(struct send *sv, int sigfd)
                 send_log(sv, "warning: trouble in poll\n");
             continue;
         }
-        now = qd_now();
+        now = qd_clock_now();
         if (pf[0].revents)
             qd_sig_drain();
         for (int c = 0; c < sv->nchan; c++) {

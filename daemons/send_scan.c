@@ -21,6 +21,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "qd_clock.h"
 #include "qd_path.h"
 #include "send.h"
 
@@ -62,7 +63,8 @@ void send_scan_one(struct send *sv, uint64_t id, qc_time now)
         qd_chan_path(fn, sizeof fn, &sv->env, c, id);
         due[c] = -1;
         if (stat(fn, &st) == 0) {
-            due[c] = (qc_time)st.st_mtime * QC_SEC;
+            due[c] = qd_clock_of_file(st.st_mtim.tv_sec,
+                                      st.st_mtim.tv_nsec);
             any = 1;
         } else if (errno != ENOENT) {
             goto fail;
@@ -124,8 +126,11 @@ static void keep_one(void *ctx, uint64_t id, int chan, qc_time due)
     char fn[QD_PATH_MAX];
     qd_chan_path(fn, sizeof fn, &sv->env, chan, id);
     struct timeval tv[2];
-    tv[0].tv_sec = tv[1].tv_sec = (time_t)(due / QC_SEC);
-    tv[0].tv_usec = tv[1].tv_usec = 0;
+    time_t sec;
+    long usec;
+    qd_clock_to_file(due, &sec, &usec);
+    tv[0].tv_sec = tv[1].tv_sec = sec;
+    tv[0].tv_usec = tv[1].tv_usec = usec;
     if (utimes(fn, tv) < 0)
         send_logf(sv, "warning: unable to utime %s; message will be retried "
                   "too soon\n", fn);

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "qd_clock.h"
 #include "qd_path.h"
 #include "send.h"
 
@@ -68,7 +69,7 @@ int send_getinfo(struct send *sv, uint64_t id, char **sender,
     }
     memmove(buf, buf + 1, strlen(buf + 1) + 1);
     *sender = buf;
-    *birth = (qc_time)st.st_mtime * QC_SEC;
+    *birth = qd_clock_of_file(st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     return 0;
 fail:
     free(buf);
@@ -264,7 +265,14 @@ static int add_bounce(void *ctx, uint64_t id, const char *rcpt,
     char fn[QD_PATH_MAX];
     qd_path(fn, sizeof fn, &sv->env, "bounce", id);
     int fd = open(fn, O_WRONLY | O_APPEND | O_CREAT, 0600);
-    int r = fd >= 0 ? qd_write_all(fd, b.data, b.len) : -1;
+    struct stat st;
+    int r = fd >= 0 && fstat(fd, &st) == 0 ? 0 : -1;
+    if (r == 0 && qd_write_all(fd, b.data, b.len) < 0) {
+        /* a full disk may take part of the record: cut it off again, so
+         * the retry's record is not appended to a broken one */
+        (void)!ftruncate(fd, st.st_size);
+        r = -1;
+    }
     if (fd >= 0)
         close(fd);
     qd_buf_free(&b);

@@ -36,6 +36,25 @@
  *	--no-open	do not open the message file (by default it is opened
  *			under $QCHAN_HOME/queue/mess, as a spawner must, and a
  *			missing one is a deferral)
+ *	--sim-key G	draw outcomes with the keys the simulator gives
+ *			generator G's messages: message N is its message
+ *			N-1, recipient "uN.R@..." its recipient R (other
+ *			addresses keep the usual key); a scenario replayed
+ *			through the daemons then meets the same latencies
+ *			and outcomes as in `qchan run`
+ *
+ * Misbehaviour on purpose, to test qmail-send against a broken spawner
+ * (N counts reports; 0, the default, never):
+ *	--mangle-every N	every Nth report has the status byte 'X'
+ *	--bad-slot-every N	after every Nth report, one more for a
+ *				delivery number not in flight (alternately
+ *				the limit itself, out of range, and the
+ *				highest free number below it)
+ *	--huge-report-every N	every Nth report carries 12,000 bytes of
+ *				text, over qmail's 10,000-byte REPORTMAX
+ *	--die-after N		exit at once after the Nth request, leaving
+ *				what is in flight unanswered (a crashed
+ *				spawner)
  *
  * A request for a delivery number at or above the limit, or for one still
  * in flight, is a protocol violation: it is written to the log as a line
@@ -52,6 +71,7 @@
 #include <unistd.h>
 
 #include "fs_model.h"
+#include "fs_rand.h"
 #include "proto.h"
 #include "qd_env.h"
 #include "qd_io.h"
@@ -76,6 +96,9 @@ struct attempts {          /* open addressing: key -> attempts so far */
 
 struct fakespawn {
     int chan;
+    int sim_gen;            /* --sim-key, -1 if not */
+    unsigned long mangle_every, bad_slot_every, huge_every, die_after;
+    unsigned long nreports, nrequests, nbad;
     char chan_name[QC_CHAN_NAME_MAX];
     unsigned limit;
     enum proto_width width;
@@ -104,7 +127,10 @@ static void usage(void)
             "[--defer-domain D]\n"
             "         [--fail-domain D] [--time-scale F] [--epoch T] "
             "[--seed N]\n"
-            "         [--log FILE] [--keep DIR] [--no-open]\n");
+            "         [--log FILE] [--keep DIR] [--no-open] [--sim-key G]\n"
+            "         [--mangle-every N] [--bad-slot-every N] "
+            "[--huge-report-every N]\n"
+            "         [--die-after N]\n");
 }
 
 /* die - a start-up error */
@@ -246,21 +272,68 @@ static void log_line(struct fakespawn *f, const char *line, size_t len)
         (void)qd_write_all(f->logfd, line, len);
 }
 
+/* every - is count a multiple of n (n 0: never)? */
+static int every(unsigned long count, unsigned long n)
+{
+    return n && count % n == 0;
+}
+
+/* put_report - a report record, built by hand: proto_report_enc() will
+ * not write the oversized or mangled ones misbehaviour asks for */
+static void put_report(struct fakespawn *f, unsigned slot, char status,
+                       const char *text, size_t len, size_t pad)
+{
+    char head[3];
+    size_t n = 0;
+    head[n++] = (char)(slot & 0xff);
+    if (f->width == PROTO_WIDTH_BIG)
+        head[n++] = (char)(slot >> 8);
+    head[n++] = status;
+    char *at = qd_buf_reserve(&f->out, n + len + pad + 1);
+    if (!at)
+        die("out of memory", NULL);
+    memcpy(at, head, n);
+    memcpy(at + n, text, len);
+    memset(at + n + len, 'x', pad);
+    at[n + len + pad] = '\0';
+    f->out.len += n + len + pad + 1;
+}
+
+/* bogus_report - a report for a delivery number not in flight */
+static void bogus_report(struct fakespawn *f)
+{
+    unsigned slot = f->limit;   /* out of range */
+    if (f->nbad++ % 2 == 1 || f->limit >= proto_width_max(f->width)) {
+        /* the highest free number: qmail-send hands out the lowest
+         * first, so it is the least likely to be in a request on its way
+         * here (a concurrency below the limit keeps it out of use) */
+        for (slot = f->limit; slot > 0 && f->fl[slot - 1].used; slot--)
+            ;
+        if (slot-- == 0)
+            return;   /* every number is in flight */
+    }
+    static const char text[] = "fakespawn: a report nobody asked for/";
+    put_report(f, slot, 'K', text, sizeof text - 1, 0);
+}
+
 /* report - a delivery ends: answer qmail-send, log it */
 static void report(struct fakespawn *f, unsigned slot, qc_time now)
 {
     struct flight *d = &f->fl[slot];
-    char rep[PROTO_RECORD_MAX];
-    size_t n = proto_report_enc(rep, sizeof rep, f->width, slot, d->status,
-                                d->text, strlen(d->text));
-    if (n > 0 && n <= sizeof rep && qd_buf_add(&f->out, rep, n) < 0)
-        die("out of memory", NULL);
+    f->nreports++;
+    char status = d->status;
+    if (every(f->nreports, f->mangle_every))
+        status = 'X';
+    size_t pad = every(f->nreports, f->huge_every) ? 12000 : 0;
+    put_report(f, slot, status, d->text, strlen(d->text), pad);
+    if (every(f->nreports, f->bad_slot_every))
+        bogus_report(f);
     char line[8192];
     int len = snprintf(line, sizeof line,
                        "%.6f\t%.6f\t%s\t%u\t%s\t%s\t%s\t%c\t%u\t%u\n",
                        (double)d->start / QC_SEC, (double)now / QC_SEC,
                        f->chan_name, slot, d->msg, d->sender, d->rcpt,
-                       d->status, d->attempt, f->inflight);
+                       status, d->attempt, f->inflight);
     if (len > 0)
         log_line(f, line, (size_t)len < sizeof line ? (size_t)len
                                                      : sizeof line - 1);
@@ -306,6 +379,25 @@ static int message_ok(struct fakespawn *f, const char *path, const char *id)
     return 1;
 }
 
+/* recipient_key - the model's key for rcpt of message msg: the
+ * simulator's under --sim-key when the address is one it generated */
+static uint64_t recipient_key(const struct fakespawn *f, uint64_t msg,
+                              const char *rcpt)
+{
+    if (f->sim_gen >= 0 && msg > 0 && rcpt[0] == 'u') {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(rcpt + 1, &end, 10);
+        if (!errno && n == msg && *end == '.') {
+            unsigned long long r = strtoull(end + 1, &end, 10);
+            if (!errno && *end == '@')
+                return fs_rand_mix(((uint64_t)(f->sim_gen + 1) << 40) |
+                                   (msg - 1)) ^ r;
+        }
+    }
+    return fs_model_key(msg, rcpt);
+}
+
 /* request - a delivery begins: ask the model how it goes */
 static void request(struct fakespawn *f, const struct proto_request *q,
                     qc_time now)
@@ -323,7 +415,7 @@ static void request(struct fakespawn *f, const struct proto_request *q,
     id = id ? id + 1 : q->path;
     uint64_t msg = strtoull(id, NULL, 10);
     const char *at = strrchr(q->rcpt, '@');
-    uint64_t key = fs_model_key(msg, q->rcpt);
+    uint64_t key = recipient_key(f, msg, q->rcpt);
     unsigned attempt = attempt_next(&f->att, key);
     qc_time mnow = (qc_time)((double)(now - f->epoch) * f->scale);
     struct fs_result r;
@@ -385,6 +477,7 @@ static void setup(struct fakespawn *f, int argc, char **argv)
     f->epoch = qd_now();
     f->logfd = -1;
     f->open_msg = 1;
+    f->sim_gen = -1;
     uint64_t seed = 1;
     /* model lines are applied after the channel count is known */
     const char **lines = calloc((size_t)argc + 1, sizeof *lines);
@@ -447,6 +540,20 @@ static void setup(struct fakespawn *f, int argc, char **argv)
             f->keep = opt_value(argc, argv, &i);
         } else if (strcmp(o, "--no-open") == 0) {
             f->open_msg = 0;
+        } else if (strcmp(o, "--sim-key") == 0) {
+            f->sim_gen = (int)opt_number(o, opt_value(argc, argv, &i));
+        } else if (strcmp(o, "--mangle-every") == 0) {
+            f->mangle_every = (unsigned long)opt_number(
+                o, opt_value(argc, argv, &i));
+        } else if (strcmp(o, "--bad-slot-every") == 0) {
+            f->bad_slot_every = (unsigned long)opt_number(
+                o, opt_value(argc, argv, &i));
+        } else if (strcmp(o, "--huge-report-every") == 0) {
+            f->huge_every = (unsigned long)opt_number(
+                o, opt_value(argc, argv, &i));
+        } else if (strcmp(o, "--die-after") == 0) {
+            f->die_after = (unsigned long)opt_number(
+                o, opt_value(argc, argv, &i));
         } else {
             fprintf(stderr, "fakespawn: unknown option '%s'\n", o);
             usage();
@@ -563,8 +670,17 @@ int main(int argc, char **argv)
             off += used;
             if (res == PROTO_MORE)
                 break;
-            if (res == PROTO_OK)
+            if (res == PROTO_OK) {
                 request(&f, &q, now);
+                if (f.die_after && ++f.nrequests == f.die_after) {
+                    char line[128];
+                    int len = snprintf(line, sizeof line, "# %s: dying "
+                                       "after %lu requests\n", f.chan_name,
+                                       f.nrequests);
+                    log_line(&f, line, (size_t)len);
+                    _exit(111);
+                }
+            }
             else if (perr == PROTO_E_RANGE)
                 violation(&f, "out of range", q.slot);
             else

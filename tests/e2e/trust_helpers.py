@@ -1,0 +1,116 @@
+"""trust_helpers.py - what the issue-7 tests (crash, hostile input,
+exhaustion, install, qread, simulator against daemons) share.
+
+    Inst(tmp, controls, spawn)  test_daemons.Qchan with more qchan-start
+                                options (.extra), more environment
+                                (.env) and the session's processes
+    fast_dir fixture            a fresh directory on tmpfs (/dev/shm),
+                                where qchan-queue's fsync costs nothing
+    kicked_until(q, pred, t)    SIGALRM every 0.2 s until pred() holds
+    read_fslog(path)            fakespawn's log: (deliveries, # lines)
+"""
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from test_daemons import Qchan, prog
+
+
+class Inst(Qchan):
+    """A private installation; extra: more qchan-start arguments."""
+
+    extra = ()
+
+    def start(self, wait=True):
+        args = [prog("qchan-start"), "--home", self.home, "--same-user"]
+        args += list(self.extra)
+        if self.width:
+            args += ["--width", str(self.width)]
+        for chan, cmd in self.spawn.items():
+            if cmd.startswith("raw:"):
+                args += ["--spawn", "%s=%s" % (chan, cmd[4:])]
+                continue
+            args += ["--spawn", "%s=%s --log %s %s" % (
+                chan, prog("fakespawn"), self.fslog, cmd)]
+        before = len(self.lines()) if os.path.exists(self.log) else 0
+        self.proc = subprocess.Popen(
+            args, stdout=open(self.log, "a"), stderr=open(self.err, "a"),
+            env=self.env, start_new_session=True)
+        if wait:
+            self.wait_log(lambda lines: any(l.startswith("status:")
+                                            for l in lines[before:]), 10)
+
+    def session(self):
+        """{pid: program name} of the processes qchan-start started"""
+        out = {}
+        sid = self.proc.pid
+        for p in os.listdir("/proc"):
+            if not p.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % p) as f:
+                    st = f.read()
+                with open("/proc/%s/cmdline" % p, "rb") as f:
+                    argv = f.read().split(b"\0")
+            except OSError:
+                continue
+            fields = st[st.rindex(")") + 2:].split()
+            if int(fields[3]) == sid and fields[0] != "Z":
+                out[int(p)] = os.path.basename(argv[0].decode())
+        return out
+
+    def pid_of(self, name):
+        pids = [p for p, n in self.session().items() if n == name]
+        return pids[0] if pids else None
+
+    def wait_session_gone(self, timeout=20):
+        end = time.time() + timeout
+        while time.time() < end:
+            if not self.session():
+                return
+            time.sleep(0.02)
+        raise AssertionError("processes left: %r" % self.session())
+
+
+@pytest.fixture
+def fast_dir():
+    base = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    tmp = Path(tempfile.mkdtemp(prefix="qchan-trust-", dir=base))
+    yield tmp
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def kicked_until(q, pred, timeout):
+    """SIGALRM now and then (deferrals are retried at once) until pred"""
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return
+        q.proc.send_signal(signal.SIGALRM)
+        time.sleep(0.2)
+    raise AssertionError("timed out; log tail:\n" +
+                         "\n".join(q.lines()[-15:]))
+
+
+def read_fslog(path):
+    """fakespawn's log as (list of dicts, list of '#' lines)"""
+    dels, notes = [], []
+    if not os.path.exists(path):
+        return dels, notes
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#"):
+                notes.append(line.rstrip("\n"))
+                continue
+            w = line.rstrip("\n").split("\t")
+            dels.append(dict(start=float(w[0]), end=float(w[1]), chan=w[2],
+                             slot=int(w[3]), msg=w[4], sender=w[5],
+                             rcpt=w[6], status=w[7], attempt=int(w[8]),
+                             inflight=int(w[9])))
+    return dels, notes
