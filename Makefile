@@ -134,18 +134,21 @@ sim: $(BUILD)/bin/qchan
 # tree's qchan, print what changed; exit 1 when something got worse
 # (docs/compare.md).  REGRESS_SCENARIOS, REGRESS_THRESHOLD, ... see
 # tools/regress.sh --help.
+# QCHAN=PATH: use that program as it is (the tests pass a sanitizer
+# build's, which a plain make must not relink).
 BASE ?= HEAD
 REGRESS_WORK ?= build/regress
-regress: $(BUILD)/bin/qchan
-	@tools/regress.sh --base '$(BASE)' --new $(BUILD)/bin/qchan --work $(REGRESS_WORK)
+QCHAN ?= $(BUILD)/bin/qchan
+regress: $(QCHAN)
+	@tools/regress.sh --base '$(BASE)' --new $(QCHAN) --work $(REGRESS_WORK)
 
 # make golden: rewrite tests/golden/<scenario>.json (the summary.json of
 # every shipped scenario) after an intended change; review the diff.
 GOLDEN_DIR ?= tests/golden
-golden: $(BUILD)/bin/qchan
+golden: $(QCHAN)
 	@mkdir -p $(GOLDEN_DIR) $(BUILD)/golden
 	@set -e; for s in scenarios/*.scn; do n=$$(basename $$s .scn); \
-	  $(BUILD)/bin/qchan run $$s --no-plots --out $(BUILD)/golden/$$n \
+	  $(QCHAN) run $$s --no-plots --out $(BUILD)/golden/$$n \
 	    >$(BUILD)/golden/$$n.txt 2>&1 || [ $$? = 1 ] \
 	    || { cat $(BUILD)/golden/$$n.txt; exit 1; }; \
 	  cp $(BUILD)/golden/$$n/summary.json $(GOLDEN_DIR)/$$n.json; \

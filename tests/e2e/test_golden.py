@@ -65,9 +65,10 @@ def test_summary_matches_golden(summaries, scn):
 def test_make_golden_writes_what_run_writes(summaries, tmp_path):
     """make golden's files are the runs' summary.json, unchanged (written
     into a scratch directory: the test must not touch tests/golden/)."""
-    import os
-    build = os.environ.get("QCHAN_BUILD", "build")
+    from conftest import build_dir
+    build = build_dir()
     p = subprocess.run(["make", "-s", f"BUILD={build}", "golden",
+                        f"QCHAN={build}/bin/qchan",
                         f"GOLDEN_DIR={tmp_path}"], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stdout + p.stderr
