@@ -42,6 +42,7 @@ class Inst(Qchan):
         self.proc = subprocess.Popen(
             args, stdout=open(self.log, "a"), stderr=open(self.err, "a"),
             env=self.env, start_new_session=True)
+        self.sid = self.proc.pid
         if wait:
             self.wait_log(lambda lines: any(l.startswith("status:")
                                             for l in lines[before:]), 10)
@@ -49,7 +50,7 @@ class Inst(Qchan):
     def session(self):
         """{pid: program name} of the processes qchan-start started"""
         out = {}
-        sid = self.proc.pid
+        sid = self.sid
         for p in os.listdir("/proc"):
             if not p.isdigit():
                 continue
