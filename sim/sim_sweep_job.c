@@ -91,14 +91,14 @@ int sim_sweep_load(struct sim_scn *sc, const struct sim_sweep_job *job,
     return 0;
 }
 
-/* add_hit - one more limit in res->limits_hit */
-static void add_hit(struct sim_sweep_res *res, const char *what, size_t len)
+/* add_hit - one more limit in res->limits_hit, once */
+static void add_hit(struct sim_sweep_res *res, const char *what)
 {
     size_t have = strlen(res->limits_hit);
-    if (strstr(res->limits_hit, what) && len == strlen(what))
+    if (strstr(res->limits_hit, what))
         return;
-    snprintf(res->limits_hit + have, sizeof res->limits_hit - have, "%s%.*s",
-             have ? "; " : "", (int)len, what);
+    snprintf(res->limits_hit + have, sizeof res->limits_hit - have, "%s%s",
+             have ? "; " : "", what);
 }
 
 /* note_limits - which limits the run hit: a process at its descriptor or
@@ -108,9 +108,9 @@ static void note_limits(struct sim_sweep_res *res, const struct sim_result *r)
     char buf[128];
     for (size_t i = 0; i < r->nprocs; i++)
         if (r->procs[i].exhausted) {
-            int n = snprintf(buf, sizeof buf, "%s: %s", r->procs[i].name,
-                             r->procs[i].exhausted_by);
-            add_hit(res, buf, (size_t)n);
+            snprintf(buf, sizeof buf, "%s: %s", r->procs[i].name,
+                     r->procs[i].exhausted_by);
+            add_hit(res, buf);
         }
     for (size_t i = 0; i < r->nfindings; i++) {
         const char *t = r->findings[i].text;
@@ -124,9 +124,8 @@ static void note_limits(struct sim_sweep_res *res, const struct sim_result *r)
                               : NULL;
         if (!why)
             continue;
-        int n = snprintf(buf, sizeof buf, "%.*s: %s", (int)(colon - t), t,
-                         why);
-        add_hit(res, buf, (size_t)n);
+        snprintf(buf, sizeof buf, "%.*s: %s", (int)(colon - t), t, why);
+        add_hit(res, buf);
     }
 }
 
