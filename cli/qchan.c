@@ -21,6 +21,8 @@ static const struct cli_command commands[] = {
      cmd_compare},
     {"sweep", "run a scenario over a range of one setting (docs/compare.md)",
      cmd_sweep},
+    {"qread", "list a queue like qmail-qread, supplemental channels "
+              "included", cmd_qread},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

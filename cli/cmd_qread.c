@@ -1,0 +1,68 @@
+/*
+ * cmd_qread.c - `qchan qread`: list the queue like qmail-qread.
+ *
+ *	qchan qread [--home DIR] [--split N]
+ *
+ * The qmail home is --home, else $QCHAN_HOME, else /var/qmail; the split
+ * is --split, else $QCHAN_SPLIT, else 23 (the daemons' settings,
+ * daemons/qd_env.h).  The listing is daemons/qd_qread.h's: qmail-qread's
+ * format, supplemental channels included.  Exit 0, 1 when some message
+ * could not be read (warned on stderr), 2 bad usage or no queue.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "qd_env.h"
+#include "qd_qread.h"
+
+/* usage - the options */
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: qchan qread [--home DIR] [--split N]\n\n"
+                 "List the queue like qmail-qread: per message the date, "
+                 "number, size and\nsender, then each recipient with its "
+                 "channel (local, remote, supplK),\n\"done\" when it was "
+                 "delivered.\n\n"
+                 "  --home DIR   the qmail home (default $QCHAN_HOME, else "
+                 "/var/qmail)\n"
+                 "  --split N    conf-split (default $QCHAN_SPLIT, else "
+                 "23)\n");
+}
+
+int cmd_qread(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
+    for (int i = 1; i < argc; i++) {
+        int missing = 0;
+        const char *v;
+        if ((v = cli_opt_value(argc, argv, &i, "--home", &missing))) {
+            setenv("QCHAN_HOME", v, 1);
+        } else if ((v = cli_opt_value(argc, argv, &i, "--split",
+                                      &missing))) {
+            setenv("QCHAN_SPLIT", v, 1);
+        } else {
+            if (!missing)
+                fprintf(stderr, "qchan qread: unknown argument '%s'\n",
+                        argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    struct qd_env env;
+    char err[256];
+    if (qd_env_load(&env, err, sizeof err) < 0) {
+        fprintf(stderr, "qchan qread: %s\n", err);
+        return 2;
+    }
+    int r = qd_qread(&env, stdout, stderr);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "qchan qread: unable to write the listing\n");
+        return 2;
+    }
+    return r < 0 ? 2 : r > 0;
+}
