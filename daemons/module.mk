@@ -47,3 +47,4 @@ daemons: $(QD_PROGRAMS)
 
 # the pattern rule above would make these intermediate and delete them
 .SECONDARY: $(call obj,$(wildcard daemons/qchan_*.c) fakespawn/fakespawn_main.c)
+include daemons/install.mk

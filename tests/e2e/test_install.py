@@ -1,0 +1,130 @@
+"""End-to-end tests of `make install` (issue 7).
+
+`make install DESTDIR=scratch` puts the daemons into scratch/var/qmail/bin
+with qmail's modes; the installation is then run from there (qchan-start,
+qmail-send, qmail-todo, qchan-clean, qchan-queue for injection and
+bounces, fakespawn as every spawner, qchan qread), and a qmail original
+is refused, then kept as NAME.qmail-orig with FORCE=1, so switching back
+is a rename.
+
+make runs with BUILD=$QCHAN_BUILD (default build), so it installs the
+programs the other tests run.
+"""
+import os
+import signal
+import stat
+import subprocess
+import time
+
+from test_daemons import ROOT
+from trust_helpers import fast_dir  # noqa: F401
+
+BUILD = os.environ.get("QCHAN_BUILD", "build")
+MODES = {"qmail-send": 0o711, "qmail-todo": 0o711, "qchan-start": 0o700,
+         "qchan-queue": 0o4711, "qchan-clean": 0o711, "fakespawn": 0o755,
+         "qchan": 0o755}
+
+
+def make_install(*args):
+    return subprocess.run(["make", "-s", "-C", ROOT, "BUILD=" + BUILD,
+                           "install"] + list(args),
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_install_then_run_from_there(fast_dir):
+    dest = str(fast_dir / "scratch")
+    r = make_install("DESTDIR=" + dest)
+    assert r.returncode == 0, r.stderr
+    home = dest + "/var/qmail"
+    bindir = home + "/bin"
+    assert sorted(os.listdir(bindir)) == sorted(MODES)
+    for name, mode in MODES.items():
+        assert stat.S_IMODE(os.stat(bindir + "/" + name).st_mode) == mode
+    if os.getuid() != 0 or subprocess.run(["getent", "group", "qmail"],
+                                          capture_output=True).returncode:
+        assert "owners not set" in r.stdout
+
+    # a qmail home run entirely from the installed programs
+    os.makedirs(home + "/control")
+    for name, value in {"me": "me.test", "locals": "local.test",
+                        "suppls0": "s0.test", "concurrencyremote": "3"}.items():
+        with open(home + "/control/" + name, "w") as f:
+            f.write(value + "\n")
+    env = dict(os.environ)
+    for v in ("QCHAN_HOME", "QCHAN_CHANNELS", "QMAILQUEUE"):
+        env.pop(v, None)
+    subprocess.run([bindir + "/qchan-start", "--home", home, "--create"],
+                   check=True, env=env)
+    fslog = str(fast_dir / "deliveries")
+    log = str(fast_dir / "log")
+    spawn = ("all=%s/fakespawn --channel %%c --latency 0.01 --log %s "
+             "--fail-domain bad.test" % (bindir, fslog))
+    p = subprocess.Popen([bindir + "/qchan-start", "--home", home,
+                          "--same-user", "--spawn", spawn],
+                         stdout=open(log, "w"), env=env,
+                         start_new_session=True)
+    try:
+        rcpts = ["a@local.test", "b@r.test", "c@s0.test", "d@bad.test"]
+        r, w = os.pipe()
+        q = subprocess.Popen([bindir + "/qchan-queue"], stdin=subprocess.PIPE,
+                             stdout=r, env=dict(env, QCHAN_HOME=home))
+        os.close(r)
+        os.write(w, b"Fme@local.test\0" + b"".join(
+            b"T" + x.encode() + b"\0" for x in rcpts) + b"\0")
+        os.close(w)
+        q.communicate(b"Subject: installed\n\nhello\n")
+        assert q.returncode == 0
+        end = time.time() + 20
+        while time.time() < end:
+            lines = open(log).read().splitlines()
+            if sum(x.startswith("end msg") for x in lines) >= 2:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("not delivered:\n" + open(log).read())
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(20) == 0
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    dels = [x.split("\t") for x in open(fslog).read().splitlines()]
+    got = {(d[2], d[6], d[7]) for d in dels}
+    assert got == {("local", "a@local.test", "K"), ("remote", "b@r.test", "K"),
+                   ("suppl0", "c@s0.test", "K"),
+                   ("remote", "d@bad.test", "D"),
+                   ("local", "me@local.test", "K")}, "the bounce came back"
+    r = subprocess.run([bindir + "/qchan", "qread", "--home", home],
+                       capture_output=True, timeout=20)
+    assert r.returncode == 0 and r.stdout == b"", "queue empty"
+
+
+def test_install_keeps_qmail_originals(fast_dir):
+    dest = str(fast_dir / "scratch")
+    bindir = dest + "/q/bin"
+    os.makedirs(bindir)
+    for name in ("qmail-send", "qmail-todo"):
+        with open(bindir + "/" + name, "w") as f:
+            f.write("#!/bin/sh\n# qmail's own %s\n" % name)
+    r = make_install("DESTDIR=" + dest, "QMAIL_HOME=/q")
+    assert r.returncode != 0
+    assert "not qchan's" in r.stderr and "FORCE=1" in r.stderr
+    assert sorted(os.listdir(bindir)) == ["qmail-send", "qmail-todo"]
+    assert "qmail's own" in open(bindir + "/qmail-send").read()
+
+    r = make_install("DESTDIR=" + dest, "QMAIL_HOME=/q", "FORCE=1")
+    assert r.returncode == 0, r.stderr
+    for name in ("qmail-send", "qmail-todo"):
+        orig = open(bindir + "/%s.qmail-orig" % name).read()
+        assert orig == "#!/bin/sh\n# qmail's own %s\n" % name
+        assert b"QCHAN_HOME" in open(bindir + "/" + name, "rb").read()
+
+    # installing again over qchan's own programs needs no FORCE and keeps
+    # the originals as they are
+    r = make_install("DESTDIR=" + dest, "QMAIL_HOME=/q")
+    assert r.returncode == 0, r.stderr
+    assert "qmail's own" in open(bindir + "/qmail-send.qmail-orig").read()
+
+    # switching back, as docs/install.md says
+    for name in ("qmail-send", "qmail-todo"):
+        os.rename(bindir + "/%s.qmail-orig" % name, bindir + "/" + name)
+    assert "qmail's own" in open(bindir + "/qmail-todo").read()
