@@ -48,3 +48,11 @@ daemons: $(QD_PROGRAMS)
 # the pattern rule above would make these intermediate and delete them
 .SECONDARY: $(call obj,$(wildcard daemons/qchan_*.c) fakespawn/fakespawn_main.c)
 include daemons/install.mk
+
+# make crosscheck: the burst scenario through the simulator and through
+# the daemons at a slower time scale than make check's (closer to the
+# simulator's instantaneous queue operations; about 3 minutes)
+.PHONY: crosscheck
+crosscheck: all
+	QCHAN_BUILD=$(BUILD) QCHAN_BURST_SCALE=20 $(PYTHON) -m pytest -q -s \
+	  tests/e2e/test_sim_vs_daemons.py

@@ -61,6 +61,7 @@
  * starting with '#' and to stderr, and ignored.  At the end of input it
  * finishes what is in flight and exits 0.
  */
+#define _GNU_SOURCE   /* ppoll */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -68,6 +69,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fs_model.h"
@@ -643,14 +645,21 @@ int main(int argc, char **argv)
             pf[np++] = (struct pollfd){0, POLLIN, 0};
         if (writing && qd_buf_pending(&f.out))
             pf[np++] = (struct pollfd){1, POLLOUT, 0};
-        int timeout = -1;
+        /* ppoll: a latency scaled down to a fraction of a millisecond
+         * must not be rounded up to one (--time-scale 100 would add
+         * 0.05 s to every delivery) */
+        struct timespec ts, *tsp = NULL;
         if (f.nheap) {
             qc_time wait = f.fl[f.heap[0]].due - now;
-            timeout = wait <= 0 ? 0 : (int)((wait + 999) / 1000);
+            if (wait < 0)
+                wait = 0;
+            ts.tv_sec = (time_t)(wait / QC_SEC);
+            ts.tv_nsec = (long)(wait % QC_SEC) * 1000;
+            tsp = &ts;
         }
-        if (np == 0 && timeout < 0)
+        if (np == 0 && !tsp)
             break;
-        if (poll(pf, (nfds_t)np, timeout) < 0 && errno != EINTR)
+        if (ppoll(pf, (nfds_t)np, tsp, NULL) < 0 && errno != EINTR)
             die("poll", strerror(errno));
         if (!reading || !(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
             continue;
