@@ -93,12 +93,24 @@ check: deps
 # ---------------------------------------------------------------- fuzzing
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
-FUZZ_FLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore \
-              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore \
+               -fsanitize=address,undefined -fno-sanitize-recover=all
 
-build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard core/*.h tests/fuzz/*.h fit/*.c fit/*.h)
+# The core is compiled once for all targets (with the fuzzer's coverage
+# instrumentation; -fsanitize=fuzzer-no-link keeps libFuzzer's main out).
+FUZZ_CORE_OBJ := $(patsubst core/%.c,build/fuzz/core/%.o,$(CORE_SRC))
+FUZZ_CORE_LIB := build/fuzz/libcore.a
+
+build/fuzz/core/%.o: core/%.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $< $(CORE_SRC) -o $@ -lm
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_CORE_LIB): $(FUZZ_CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE_LIB) $(wildcard core/*.h tests/fuzz/*.h fit/*.c fit/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_CORE_LIB) -o $@ -lm
 
 fuzz-run = set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
 	  mkdir -p build/fuzz/corpus/$$n; seed=tests/fuzz/corpus/$$n; \
