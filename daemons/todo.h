@@ -35,6 +35,7 @@ struct todo {
     int x_queued;
     int trigger;             /* lock/trigger read end, -1 if unavailable */
     qc_time next_run;        /* scan todo/ at the latest then */
+    qc_time hold_until;      /* no scan before: todo/ could not be opened */
     int scanning;
     DIR *dir;
     unsigned subdir;

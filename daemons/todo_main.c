@@ -34,6 +34,7 @@
 #define SLEEP_TODO (1500 * QC_SEC)   /* check todo/ every 25 minutes */
 #define TURN_MESSAGES 64             /* messages per turn of the loop */
 #define OUT_HIGH (256 * 1024)        /* stop preprocessing above this */
+#define SLEEP_SYSFAIL (10 * QC_SEC)  /* "unable to opendir todo, sleeping" */
 
 /* todo_log - an L record */
 void todo_log(struct todo *t, const char *line)
@@ -152,12 +153,18 @@ static void work(struct todo *t, int pulled, qc_time now)
     if (t->stop)
         return;
     if (!t->scanning) {
-        if (!pulled && now < t->next_run)
+        if (now < t->hold_until || (!pulled && now < t->next_run))
             return;
         trigger_set(t);
         t->next_run = now + SLEEP_TODO;
-        if (todo_scan_start(t) < 0)
+        if (todo_scan_start(t) < 0) {
+            /* qmail-todo sleeps 10 s here; holding the scan instead keeps
+             * the talk with qmail-send going, and a trigger pulled
+             * meanwhile is not lost: the scan runs when the hold ends */
+            t->hold_until = now + SLEEP_SYSFAIL;
+            t->next_run = t->hold_until;
             return;
+        }
     }
     uint64_t id;
     for (int i = 0; i < TURN_MESSAGES && !t->stop; i++) {
@@ -248,7 +255,7 @@ int main(int argc, char **argv)
             iout = np;
             pf[np++] = (struct pollfd){TODO_FD_TO_SEND, POLLOUT, 0};
         }
-        if (!t.stop && t.trigger >= 0) {
+        if (!t.stop && t.trigger >= 0 && now >= t.hold_until) {
             itrig = np;
             pf[np++] = (struct pollfd){t.trigger, POLLIN, 0};
         }
