@@ -114,7 +114,8 @@ static int collect(const struct qd_env *e, struct idlist *ids, FILE *err)
         }
         closedir(d);
     }
-    qsort(ids->v, ids->n, sizeof *ids->v, cmp_id);
+    if (ids->n)
+        qsort(ids->v, ids->n, sizeof *ids->v, cmp_id);
     return 0;
 }
 

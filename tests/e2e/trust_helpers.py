@@ -5,7 +5,9 @@ exhaustion, install, qread, simulator against daemons) share.
                                 options (.extra), more environment
                                 (.env) and the session's processes
     fast_dir fixture            a fresh directory on tmpfs (/dev/shm),
-                                where qchan-queue's fsync costs nothing
+                                where qchan-queue's fsync costs nothing;
+                                at its end every Inst still running is
+                                killed
     kicked_until(q, pred, t)    SIGALRM every 0.2 s until pred() holds
     read_fslog(path)            fakespawn's log: (deliveries, # lines)
 """
@@ -22,10 +24,17 @@ import pytest
 from test_daemons import Qchan, prog
 
 
+LIVE = []   # every Inst made: fast_dir's teardown kills what still runs
+
+
 class Inst(Qchan):
     """A private installation; extra: more qchan-start arguments."""
 
     extra = ()
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        LIVE.append(self)
 
     def start(self, wait=True):
         args = [prog("qchan-start"), "--home", self.home, "--same-user"]
@@ -84,6 +93,8 @@ def fast_dir():
     base = "/dev/shm" if os.path.isdir("/dev/shm") else None
     tmp = Path(tempfile.mkdtemp(prefix="qchan-trust-", dir=base))
     yield tmp
+    while LIVE:
+        LIVE.pop().kill()   # a failed test leaves no daemons behind
     shutil.rmtree(tmp, ignore_errors=True)
 
 
