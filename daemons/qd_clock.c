@@ -19,14 +19,15 @@ int qd_clock_init(char *err, size_t cap)
     const char *s = getenv("QCHAN_TIME_SCALE");
     const char *e = getenv("QCHAN_TIME_EPOCH");
     char *end;
+    double f = 1.0;
+    qc_time at = qd_now();
+    /* all or nothing: a refused setting leaves the real clock */
     scale = 1.0;
-    epoch = qd_now();
     if (s && *s) {
-        scale = strtod(s, &end);
-        if (*end || !(scale > 0 && scale <= 1e6)) {
+        f = strtod(s, &end);
+        if (*end || !(f > 0 && f <= 1e6)) {
             snprintf(err, cap, "QCHAN_TIME_SCALE=%s: expected a number "
                      "above 0 and at most 1000000", s);
-            scale = 1.0;
             return -1;
         }
     }
@@ -37,8 +38,10 @@ int qd_clock_init(char *err, size_t cap)
                      "1970", e);
             return -1;
         }
-        epoch = (qc_time)(v * QC_SEC);
+        at = (qc_time)(v * QC_SEC);
     }
+    scale = f;
+    epoch = at;
     return 0;
 }
 
