@@ -1,12 +1,41 @@
 # bench/ - benchmarks; `make bench` builds and runs them (never in check).
+# bench/RESULTS.md says what they measure and what they found.
 BENCH_SCHED := $(BUILD)/bench/sched_bench
+BENCH_LOOP := $(BUILD)/bench/minimal_loop
+BENCH_FLOOR := $(BUILD)/bench/spawn_floor
+BENCH_NOFSYNC := $(BUILD)/bench/nofsync.so
+# BENCH_RUNS: runs per figure (medians); the 10M run takes BENCH_RUNS_10M
+BENCH_RUNS ?= 5
+BENCH_RUNS_10M ?= 3
+BENCH_SIZES ?= 100k,1m,10m
+BENCH_MSGS ?= 10000
 
 $(BENCH_SCHED): bench/sched_bench.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) $(CORE_LIB) $(LDLIBS)
 
-.PHONY: bench-sched
+$(BENCH_LOOP): bench/minimal_loop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) -lm
+
+$(BENCH_FLOOR): bench/spawn_floor.c $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) $(CORE_LIB) $(LDLIBS)
+
+$(BENCH_NOFSYNC): bench/nofsync.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -shared $< -o $@
+
+.PHONY: bench-sched bench-sim bench-daemons
 bench-sched: $(BENCH_SCHED)
 	$(BENCH_SCHED)
 
-bench: bench-sched
+bench-sim: $(BENCH_LOOP) $(BUILD)/bin/qchan
+	$(PYTHON) bench/run_sim.py --build $(BUILD) --runs $(BENCH_RUNS) \
+	  --runs-10m $(BENCH_RUNS_10M) --sizes $(BENCH_SIZES)
+
+bench-daemons: $(BENCH_FLOOR) $(BENCH_NOFSYNC) $(QD_PROGRAMS)
+	$(PYTHON) bench/run_daemons.py --build $(BUILD) --runs $(BENCH_RUNS) \
+	  --msgs $(BENCH_MSGS)
+
+bench: bench-sched bench-sim bench-daemons
