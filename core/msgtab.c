@@ -1,9 +1,21 @@
 /*
  * msgtab.c - message table by id; see msgtab.h.
+ *
+ *	msgtab_init(t) / msgtab_free(t)
+ *	msgtab_find(t, id), msgtab_get(t, id), msgtab_del(t, id)
+ *
+ * The direct layout may cover ids up to DIRECT_SLACK + DIRECT_SPREAD
+ * times the messages in the table; its array is at most twice that, so
+ * it never takes much more memory than the hashed layout (two to four
+ * buckets a message) would.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "msgtab.h"
+
+#define DIRECT_SLACK 1024
+#define DIRECT_SPREAD 4
 
 /* slot_of - home bucket of id (a 64-bit mix, so sequential inode
  * numbers spread over the table) */
@@ -20,6 +32,7 @@ int msgtab_init(struct msgtab *t)
 {
     t->mask = 63;
     t->len = 0;
+    t->direct = 1;
     t->b = calloc(t->mask + 1, sizeof *t->b);
     return t->b ? 0 : -1;
 }
@@ -35,6 +48,9 @@ void msgtab_free(struct msgtab *t)
 /* msgtab_find - look id up */
 struct msgtab_entry *msgtab_find(const struct msgtab *t, uint64_t id)
 {
+    if (t->direct)
+        return id <= t->mask && id != 0 && t->b[id].id == id ? &t->b[id]
+                                                             : NULL;
     for (size_t i = slot_of(t, id);; i = (i + 1) & t->mask) {
         if (t->b[i].id == id)
             return &t->b[i];
@@ -43,11 +59,13 @@ struct msgtab_entry *msgtab_find(const struct msgtab *t, uint64_t id)
     }
 }
 
-/* grow - double the buckets */
-static int grow(struct msgtab *t)
+/* rehash - the hashed layout with mask + 1 buckets, from the entries of
+ * old (either layout) */
+static int rehash(struct msgtab *t, size_t mask)
 {
     struct msgtab old = *t;
-    t->mask = 2 * old.mask + 1;
+    t->mask = mask;
+    t->direct = 0;
     t->b = calloc(t->mask + 1, sizeof *t->b);
     if (!t->b) {
         *t = old;
@@ -65,14 +83,56 @@ static int grow(struct msgtab *t)
     return 0;
 }
 
+/* direct_reach - may the direct layout cover id with len messages */
+static int direct_reach(size_t len, uint64_t id)
+{
+    return id <= DIRECT_SLACK + DIRECT_SPREAD * (uint64_t)len;
+}
+
+/* direct_grow - make the direct array reach id (it is within reach) */
+static int direct_grow(struct msgtab *t, uint64_t id)
+{
+    size_t n = t->mask + 1;
+    while (n <= id)
+        n *= 2;
+    struct msgtab_entry *b = realloc(t->b, n * sizeof *b);
+    if (!b)
+        return -1;
+    memset(b + t->mask + 1, 0, (n - t->mask - 1) * sizeof *b);
+    t->b = b;
+    t->mask = n - 1;
+    return 0;
+}
+
+/* hashed_size - buckets - 1 for len entries at a load of 1/4 */
+static size_t hashed_size(size_t len)
+{
+    size_t n = 64;
+    while (n < 4 * len)
+        n *= 2;
+    return n - 1;
+}
+
 /* msgtab_get - find or create */
 struct msgtab_entry *msgtab_get(struct msgtab *t, uint64_t id)
 {
     struct msgtab_entry *e = msgtab_find(t, id);
     if (e)
         return e;
+    if (t->direct) {
+        if (id != 0 && direct_reach(t->len + 1, id)) {
+            if (id > t->mask && direct_grow(t, id) == -1)
+                return NULL;
+            t->b[id].id = id;
+            t->b[id].chans = 0;
+            t->len++;
+            return &t->b[id];
+        }
+        if (rehash(t, hashed_size(t->len + 1)) == -1)
+            return NULL;
+    }
     /* keep the load under 1/2 so probes stay short */
-    if (2 * (t->len + 1) > t->mask + 1 && grow(t) == -1)
+    if (2 * (t->len + 1) > t->mask + 1 && rehash(t, 2 * t->mask + 1) == -1)
         return NULL;
     size_t i = slot_of(t, id);
     while (t->b[i].id != 0)
@@ -86,6 +146,15 @@ struct msgtab_entry *msgtab_get(struct msgtab *t, uint64_t id)
 /* msgtab_del - remove id, shifting later members of its run back */
 void msgtab_del(struct msgtab *t, uint64_t id)
 {
+    if (t->direct) {
+        struct msgtab_entry *e = msgtab_find(t, id);
+        if (e) {
+            e->id = 0;
+            e->chans = 0;
+            t->len--;
+        }
+        return;
+    }
     size_t i = slot_of(t, id);
     while (t->b[i].id != id) {
         if (t->b[i].id == 0)

@@ -3,8 +3,18 @@
  *
  * For each message: which channels still hold a list (bit c for channel
  * c; at most 64 channels), so the scheduler knows when a message is
- * finished without asking the queue.  Open addressing with linear
- * probing and backward-shift deletion: O(1) expected, no tombstones.
+ * finished without asking the queue.
+ *
+ * Two layouts behind one interface, with the same answers:
+ *	direct	b[id] is id's entry.  A table starts so, and stays so while
+ *		the ids are small next to the number of messages (the
+ *		simulator numbers its messages 1, 2, 3...): a lookup is one
+ *		array access, and neighbouring ids share cache lines.
+ *	hashed	open addressing with linear probing and backward-shift
+ *		deletion: O(1) expected, no tombstones.  The first id too
+ *		large for the direct layout (an inode number of a real queue,
+ *		or a long simulation whose old ids are gone) converts the
+ *		table once, for good.
  */
 #ifndef MSGTAB_H
 #define MSGTAB_H
@@ -20,6 +30,8 @@ struct msgtab {
     struct msgtab_entry *b;
     size_t mask;        /* buckets - 1; buckets is a power of two */
     size_t len;
+    int direct;         /* the direct layout; 0 after the conversion (a
+                           test may clear it after msgtab_init) */
 };
 
 int msgtab_init(struct msgtab *t);

@@ -1,7 +1,18 @@
 /*
- * prioq.c - binary min-heap of (due, id); see prioq.h.
+ * prioq.c - (due, id) priority queue: a sorted run and a binary heap;
+ * see prioq.h.
+ *
+ *	prioq_init(q) / prioq_free(q)
+ *	prioq_insert(q, due, id), prioq_min(q, &e), prioq_delmin(q)
+ *	prioq_all_due(q, t)		run-queue-now
+ *	prioq_foreach(q, fn, ctx)
+ *
+ * A queue of a million messages that arrived together is a sorted run:
+ * taking the first is reading the next element, where a heap would sift
+ * a leaf down twenty levels through memory that is not in the cache.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "prioq.h"
 
@@ -14,15 +25,14 @@ static int before(const struct prioq_elt *a, const struct prioq_elt *b)
 /* prioq_init - an empty queue */
 void prioq_init(struct prioq *q)
 {
-    q->p = NULL;
-    q->len = 0;
-    q->cap = 0;
+    memset(q, 0, sizeof *q);
 }
 
 /* prioq_free - release the storage */
 void prioq_free(struct prioq *q)
 {
     free(q->p);
+    free(q->f);
     prioq_init(q);
 }
 
@@ -46,9 +56,9 @@ static void sift_down(struct prioq *q, size_t i)
     struct prioq_elt e = q->p[i];
     for (;;) {
         size_t child = 2 * i + 1;
-        if (child >= q->len)
+        if (child >= q->hlen)
             break;
-        if (child + 1 < q->len && before(&q->p[child + 1], &q->p[child]))
+        if (child + 1 < q->hlen && before(&q->p[child + 1], &q->p[child]))
             child++;
         if (!before(&q->p[child], &e))
             break;
@@ -58,21 +68,69 @@ static void sift_down(struct prioq *q, size_t i)
     q->p[i] = e;
 }
 
+/* heap_reserve - room for n heap elements */
+static int heap_reserve(struct prioq *q, size_t n)
+{
+    if (n <= q->cap)
+        return 0;
+    size_t cap = q->cap ? 2 * q->cap : 16;
+    while (cap < n)
+        cap *= 2;
+    struct prioq_elt *p = realloc(q->p, cap * sizeof *p);
+    if (!p)
+        return -1;
+    q->p = p;
+    q->cap = cap;
+    return 0;
+}
+
+/* run_append - e goes after the run's last element */
+static int run_append(struct prioq *q, const struct prioq_elt *e)
+{
+    if (q->ftail == q->fcap) {
+        size_t n = q->ftail - q->fhead;
+        if (q->fhead > 0 && q->fhead >= n) {
+            /* at least half of the array is taken: slide back instead */
+            memmove(q->f, q->f + q->fhead, n * sizeof *q->f);
+        } else {
+            size_t cap = q->fcap ? 2 * q->fcap : 16;
+            struct prioq_elt *f = realloc(q->f, cap * sizeof *f);
+            if (!f)
+                return -1;
+            memmove(f, f + q->fhead, n * sizeof *f);
+            q->f = f;
+            q->fcap = cap;
+        }
+        q->fhead = 0;
+        q->ftail = n;
+    }
+    q->f[q->ftail++] = *e;
+    return 0;
+}
+
 /* prioq_insert - add (due, id) */
 int prioq_insert(struct prioq *q, qc_time due, uint64_t id)
 {
-    if (q->len == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 16;
-        struct prioq_elt *p = realloc(q->p, cap * sizeof *p);
-        if (!p)
+    struct prioq_elt e = {due, id};
+    if (q->fhead == q->ftail || !before(&e, &q->f[q->ftail - 1])) {
+        if (run_append(q, &e) == -1)
             return -1;
-        q->p = p;
-        q->cap = cap;
+    } else {
+        if (heap_reserve(q, q->hlen + 1) == -1)
+            return -1;
+        q->p[q->hlen] = e;
+        sift_up(q, q->hlen++);
     }
-    q->p[q->len].due = due;
-    q->p[q->len].id = id;
-    sift_up(q, q->len++);
+    q->len++;
     return 0;
+}
+
+/* from_run - is the first element the run's */
+static int from_run(const struct prioq *q)
+{
+    if (q->fhead == q->ftail)
+        return 0;
+    return q->hlen == 0 || before(&q->f[q->fhead], &q->p[0]);
 }
 
 /* prioq_min - peek at the first element */
@@ -80,7 +138,7 @@ int prioq_min(const struct prioq *q, struct prioq_elt *e)
 {
     if (q->len == 0)
         return 0;
-    *e = q->p[0];
+    *e = from_run(q) ? q->f[q->fhead] : q->p[0];
     return 1;
 }
 
@@ -89,17 +147,46 @@ void prioq_delmin(struct prioq *q)
 {
     if (q->len == 0)
         return;
-    q->p[0] = q->p[--q->len];
-    if (q->len > 0)
+    q->len--;
+    if (from_run(q)) {
+        if (++q->fhead == q->ftail)
+            q->fhead = q->ftail = 0;
+        return;
+    }
+    q->p[0] = q->p[--q->hlen];
+    if (q->hlen > 0)
         sift_down(q, 0);
+}
+
+/* by_id - qsort order of elements that are all due at once */
+static int by_id(const void *a, const void *b)
+{
+    uint64_t x = ((const struct prioq_elt *)a)->id;
+    uint64_t y = ((const struct prioq_elt *)b)->id;
+    return (x > y) - (x < y);
 }
 
 /* prioq_all_due - make every element due at t, keeping id order */
 void prioq_all_due(struct prioq *q, qc_time t)
 {
-    for (size_t i = 0; i < q->len; i++)
+    for (size_t i = 0; i < q->hlen; i++)
         q->p[i].due = t;
     /* equal keys: the heap must now be ordered by id alone */
-    for (size_t i = q->len / 2; i-- > 0;)
+    for (size_t i = q->hlen / 2; i-- > 0;)
         sift_down(q, i);
+    /* and the run too: it was sorted by (due, id) */
+    for (size_t i = q->fhead; i < q->ftail; i++)
+        q->f[i].due = t;
+    qsort(q->f + q->fhead, q->ftail - q->fhead, sizeof *q->f, by_id);
+}
+
+/* prioq_foreach - every element */
+void prioq_foreach(const struct prioq *q,
+                   void (*fn)(void *ctx, const struct prioq_elt *e),
+                   void *ctx)
+{
+    for (size_t i = 0; i < q->hlen; i++)
+        fn(ctx, &q->p[i]);
+    for (size_t i = q->fhead; i < q->ftail; i++)
+        fn(ctx, &q->f[i]);
 }

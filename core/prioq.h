@@ -1,9 +1,14 @@
 /*
- * prioq.h - a binary min-heap of (due time, message id).
+ * prioq.h - a min-priority queue of (due time, message id).
  *
  * Ties on the due time go to the smaller id, so a run is the same on
  * every machine.  Insert and delete-min are O(log n); prioq_all_due()
  * (run-queue-now) is O(n).
+ *
+ * Most insertions come in order (messages arriving now, with growing
+ * ids): those go to the end of a sorted run, a FIFO, in O(1); the others
+ * go to a binary heap.  The minimum is the smaller of the run's head and
+ * the heap's top, so the order is exactly that of one heap.
  */
 #ifndef PRIOQ_H
 #define PRIOQ_H
@@ -16,9 +21,11 @@ struct prioq_elt {
 };
 
 struct prioq {
-    struct prioq_elt *p;
-    size_t len;
-    size_t cap;
+    struct prioq_elt *p;    /* the heap */
+    size_t hlen, cap;
+    struct prioq_elt *f;    /* the sorted run: f[fhead..ftail) */
+    size_t fhead, ftail, fcap;
+    size_t len;             /* elements in both */
 };
 
 void prioq_init(struct prioq *q);
@@ -30,5 +37,9 @@ int prioq_min(const struct prioq *q, struct prioq_elt *e);
 void prioq_delmin(struct prioq *q);
 /* prioq_all_due - every element becomes due at t */
 void prioq_all_due(struct prioq *q, qc_time t);
+/* prioq_foreach - every element, in no particular order */
+void prioq_foreach(const struct prioq *q,
+                   void (*fn)(void *ctx, const struct prioq_elt *e),
+                   void *ctx);
 
 #endif

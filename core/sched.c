@@ -796,16 +796,29 @@ int sched_can_exit(const struct sched *s)
     return 1;
 }
 
+struct foreach_ctx {
+    void (*fn)(void *ctx, uint64_t id, int chan, qc_time due);
+    void *ctx;
+    int chan;
+};
+
+/* foreach_one - one queued element to the caller's function */
+static void foreach_one(void *ctx, const struct prioq_elt *e)
+{
+    const struct foreach_ctx *fc = ctx;
+    fc->fn(fc->ctx, e->id, fc->chan, e->due);
+}
+
 /* sched_foreach_queued - every queued (message, channel) */
 void sched_foreach_queued(const struct sched *s,
                           void (*fn)(void *ctx, uint64_t id, int chan,
                                      qc_time due),
                           void *ctx)
 {
+    struct foreach_ctx fc = {fn, ctx, 0};
     for (int c = 0; c < s->nchan; c++) {
-        const struct prioq *q = &s->chans[c].queue;
-        for (size_t i = 0; i < q->len; i++)
-            fn(ctx, q->p[i].id, c, q->p[i].due);
+        fc.chan = c;
+        prioq_foreach(&s->chans[c].queue, foreach_one, &fc);
     }
 }
 

@@ -1,4 +1,5 @@
-/* test_prioq.c - the (due, id) heap: order, ties, run-queue-now. */
+/* test_prioq.c - the (due, id) queue: order, ties, run-queue-now, the
+ * sorted run next to the heap, against a brute-force model. */
 #include "cunit_main.h"
 #include "prioq.h"
 
@@ -61,8 +62,108 @@ static void test_many_sorted(void)
     prioq_free(&q);
 }
 
+/* model of the queue: an unsorted array, minimum by scanning */
+struct model {
+    struct prioq_elt v[4096];
+    size_t n;
+};
+
+/* model_min - index of the first element */
+static size_t model_min(const struct model *m)
+{
+    size_t b = 0;
+    for (size_t i = 1; i < m->n; i++)
+        if (m->v[i].due < m->v[b].due ||
+            (m->v[i].due == m->v[b].due && m->v[i].id < m->v[b].id))
+            b = i;
+    return b;
+}
+
+static void count_one(void *ctx, const struct prioq_elt *e)
+{
+    uint64_t *sum = ctx;
+    sum[0]++;
+    sum[1] += e->id * 31 + (uint64_t)e->due;
+}
+
+static void test_run_and_heap_against_model(void)
+{
+    /* in-order arrivals (the run), retries out of order (the heap),
+     * run-queue-now, all interleaved: the same answers as a scan */
+    static struct model m;
+    m.n = 0;
+    struct prioq q;
+    prioq_init(&q);
+    uint64_t x = 99, next_id = 1;
+    qc_time now = 0;
+    int ok = 1;
+    for (int k = 0; k < 100000 && ok; k++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned op = (unsigned)(x >> 60);
+        if (op < 6 && m.n < 4096) {
+            /* an arrival now: in order */
+            CU_ASSERT_EQUAL(prioq_insert(&q, now, next_id), 0);
+            m.v[m.n++] = (struct prioq_elt){now, next_id++};
+        } else if (op < 9 && m.n < 4096) {
+            /* a retry later, or a stale id */
+            qc_time due = now + (qc_time)((x >> 20) % 5000);
+            uint64_t id = 1 + (x >> 8) % next_id;
+            CU_ASSERT_EQUAL(prioq_insert(&q, due, id), 0);
+            m.v[m.n++] = (struct prioq_elt){due, id};
+        } else if (op < 15) {
+            struct prioq_elt e;
+            ok &= prioq_min(&q, &e) == (m.n > 0);
+            if (m.n > 0) {
+                size_t b = model_min(&m);
+                ok &= e.due == m.v[b].due && e.id == m.v[b].id;
+                now = e.due > now ? e.due : now;
+                m.v[b] = m.v[--m.n];
+                prioq_delmin(&q);
+            }
+        } else {
+            now += 10;
+            prioq_all_due(&q, now);
+            for (size_t i = 0; i < m.n; i++)
+                m.v[i].due = now;
+        }
+        ok &= q.len == m.n;
+    }
+    CU_ASSERT(ok);
+    uint64_t got[2] = {0, 0}, want[2] = {m.n, 0};
+    for (size_t i = 0; i < m.n; i++)
+        want[1] += m.v[i].id * 31 + (uint64_t)m.v[i].due;
+    prioq_foreach(&q, count_one, got);
+    CU_ASSERT_EQUAL(got[0], want[0]);
+    CU_ASSERT_EQUAL(got[1], want[1]);
+    prioq_free(&q);
+}
+
+static void test_all_due_with_run(void)
+{
+    /* a run sorted by due time is not sorted by id: all_due fixes that */
+    struct prioq q;
+    prioq_init(&q);
+    prioq_insert(&q, 10, 9);
+    prioq_insert(&q, 20, 3);
+    prioq_insert(&q, 30, 1);
+    prioq_insert(&q, 15, 5);   /* out of order: the heap */
+    prioq_all_due(&q, 40);
+    static const uint64_t want[] = {1, 3, 5, 9};
+    struct prioq_elt e;
+    for (size_t i = 0; i < 4; i++) {
+        CU_ASSERT_FATAL(prioq_min(&q, &e));
+        CU_ASSERT_EQUAL(e.due, 40);
+        CU_ASSERT_EQUAL(e.id, want[i]);
+        prioq_delmin(&q);
+    }
+    CU_ASSERT_EQUAL(q.len, 0);
+    prioq_free(&q);
+}
+
 static void add_tests(CU_pSuite suite)
 {
+    QC_ADD_TEST(suite, test_run_and_heap_against_model);
+    QC_ADD_TEST(suite, test_all_due_with_run);
     QC_ADD_TEST(suite, test_order_and_ties);
     QC_ADD_TEST(suite, test_all_due_orders_by_id);
     QC_ADD_TEST(suite, test_many_sorted);
