@@ -37,7 +37,11 @@ retry schedule of the last message: (isqrt(age) + 20)^2 moves in steps,
 so a first attempt at age 310 instead of 285 retries at 1369 s instead
 of 1296 s and finishes at 3249 s instead of 3136 s (+3.6%); each later
 step adds 4-7%.  The counts are equal because every attempt draws the
-same latency and outcome in both hosts.
+same latency and outcome in both hosts.  Other load on the machine
+stretches the wave too (a millisecond waiting for a processor is 50 ms
+of scenario time): the daemons run at nice -10 when the test is root; on
+a 2-core machine loaded by other work (load average 7) the drain came
+out at 3483 s (+11%), unloaded at 3251 s (+3.6%), at F=20 3251 s too.
 """
 import json
 import os
@@ -135,7 +139,7 @@ def test_burst_daemons_match_simulator(fast_dir):
     todo_delay = float(scenario_lines("todo-delay")[0][0])
     spawn_limit = [w[1] for w in scenario_lines("limit")
                    if w[0] == "conf-spawn"]
-    epoch = time.time() + 1.0
+    epoch = time.time() + 2.0   # after the start and the renice
     qd = q.home + "/queue/"
     for d, _, files in os.walk(qd):
         top = os.path.relpath(d, qd).split(os.sep)[0]
@@ -153,6 +157,14 @@ def test_burst_daemons_match_simulator(fast_dir):
                           SCENARIO, SCALE, epoch, seed,
                           " --limit " + spawn_limit[0] if spawn_limit else "")}
     q.start()
+    # scenario time runs SCALE times faster than the clock: a millisecond
+    # the daemons wait for a processor is SCALE ms of scenario time, so
+    # they run ahead of whatever else loads the machine (root only)
+    for pid in q.session():
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, -10)
+        except OSError:
+            pass
     budget = summary["drain_time"] / SCALE * 2 + 30
     end = time.time() + budget   # a light poll: the run is timed
     while any(os.listdir(qd + "info/%d" % i) for i in range(23)):
