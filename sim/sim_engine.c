@@ -255,13 +255,19 @@ static void delivery_start(struct sim *s, const struct sched_event *ev)
         (void)sim_heap_push(&s->heap, s->now, EV_KILL, (uint32_t)c, 1);
         return;
     }
+    /* the domain as the model sees it: cut at 299 bytes */
     char dom[300];
     const char *addr = ev->rcpt ? ev->rcpt : "";
     const char *at = strrchr(addr, '@');
-    snprintf(dom, sizeof dom, "%s", at ? at + 1 : "");
+    const char *d = at ? at + 1 : "";
+    if (strlen(d) >= sizeof dom) {
+        memcpy(dom, d, sizeof dom - 1);
+        dom[sizeof dom - 1] = '\0';
+        d = dom;
+    }
     uint64_t key = fs_rand_mix(s->msgs[m].key) ^ (ri - s->msgs[m].first);
     struct fs_result fr;
-    fs_model_decide(s->sc->model, c, dom, key, r->attempts, s->now, &fr);
+    fs_model_decide(s->sc->model, c, d, key, r->attempts, s->now, &fr);
     sl->status = fr.status;
     sl->text = fr.text;
     (void)sim_heap_push(&s->heap, s->now + fr.latency, EV_DONE, (uint32_t)c,
