@@ -198,6 +198,8 @@ static const char *vdom_lookup(const struct classify *cl, const struct rcpt *r)
     size_t dlen;
     const char *dom = domain(r, &dlen);
 
+    if (strmap_count(cl->vdoms) == 0)
+        return NULL;   /* no virtualdomains: no key to hash */
     /* the empty key is tried last, the suffixes from the shortest up,
      * so a later hit in this pass is an earlier one in qmail's order */
     pc[0].s = "";

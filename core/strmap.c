@@ -199,6 +199,8 @@ int strmap_findv(const struct strmap *m, uint64_t h,
 int strmap_find(const struct strmap *m, const char *key, size_t klen,
                 const char **val, long *num)
 {
+    if (m->count == 0)
+        return 0;   /* an empty list (percenthack, most often): no hashing */
     struct strmap_piece pc = {key, klen};
     return strmap_findv(m, strmap_hash_prepend(strmap_hash_init(), key, klen),
                         &pc, 1, val, num);
