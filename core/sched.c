@@ -11,7 +11,8 @@
  *	  delivery for each T record while the channel is under its limit and
  *	  the spawner can take a request.
  *	- A job is one (message, channel) being worked on; it holds the
- *	  retry time and the lifetime verdict computed when its pass opened.
+ *	  retry time (worked out from when its pass opened, and only if the
+ *	  message goes back on the queue) and the lifetime verdict.
  *	  It is closed when the pass has ended and every delivery is back:
  *	  then either the list is finished (every record done) or the message
  *	  goes back on the queue at its retry time.
@@ -49,7 +50,9 @@ struct job {
     int numtodo;       /* T records started and not yet done */
     int hit_eof;
     int dying;         /* older than queuelifetime when the pass opened */
-    qc_time retry;
+    qc_time opened;    /* when the pass opened: the retry time is
+                          retry_next(birth, opened), worked out only
+                          when the message goes back on the queue */
     qc_time birth;
     char *sender;      /* reused from job to job */
     size_t sender_cap;
@@ -406,8 +409,10 @@ static void job_close(struct sched *s, size_t j, qc_time now)
         return;
     uint64_t id = jb->id;
     int c = jb->chan;
-    qc_time due = jb->retry;
     int finished = jb->hit_eof && jb->numtodo == 0;
+    qc_time due = finished ? 0
+                           : retry_next(jb->birth, jb->opened,
+                                        retry_chanskip(c));
     job_release(s, j);
     if (finished) {
         if (s->store.chan_finish(s->store.ctx, id, c) == 0) {
@@ -516,7 +521,7 @@ static int pass_begin(struct sched *s, int c, qc_time now)
     size_t j = job_open(s, e.id, c);
     struct job *jb = &s->jobs[j];
     jb->birth = birth;
-    jb->retry = retry_next(birth, now, retry_chanskip(c));
+    jb->opened = now;
     jb->dying = now > birth + s->cfg.lifetime;
     ch->pass_open = 1;
     ch->pass_job = j;
