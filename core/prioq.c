@@ -177,7 +177,8 @@ void prioq_all_due(struct prioq *q, qc_time t)
     /* and the run too: it was sorted by (due, id) */
     for (size_t i = q->fhead; i < q->ftail; i++)
         q->f[i].due = t;
-    qsort(q->f + q->fhead, q->ftail - q->fhead, sizeof *q->f, by_id);
+    if (q->ftail - q->fhead > 1)
+        qsort(q->f + q->fhead, q->ftail - q->fhead, sizeof *q->f, by_id);
 }
 
 /* prioq_foreach - every element */
