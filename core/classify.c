@@ -263,7 +263,10 @@ size_t classify_rcpt(const struct classify *cl, const char *addr,
 
     split(cl, addr, len, &r);
     const char *dom = domain(&r, &dlen);
-    if (strmap_find(cl->locals, dom, dlen, NULL, NULL)) {
+    /* locals and suppls are keyed alike: hash the domain once */
+    uint64_t h = strmap_hash_prepend(strmap_hash_init(), dom, dlen);
+    struct strmap_piece pc = {dom, dlen};
+    if (strmap_findv(cl->locals, h, &pc, 1, NULL, NULL)) {
         *chan = QC_CHAN_LOCAL;
         return emit(NULL, &r, out, outcap);
     }
@@ -272,7 +275,7 @@ size_t classify_rcpt(const struct classify *cl, const char *addr,
         *chan = QC_CHAN_LOCAL;
         return emit(prepend, &r, out, outcap);
     }
-    if (strmap_find(cl->suppls, dom, dlen, NULL, &k))
+    if (strmap_findv(cl->suppls, h, &pc, 1, NULL, &k))
         *chan = (int)k + 2;
     else
         *chan = QC_CHAN_REMOTE;

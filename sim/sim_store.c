@@ -111,8 +111,6 @@ const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
     const struct sim_rcpt *r = &s->rcpts[rcpt];
     if (r->addr != SIM_NONE)
         return s->arena + r->addr;
-    char dom[300];
-    sim_domain_name(s, r->dom, dom, sizeof dom);
     if (cap == 0)
         return buf;
     struct bw w = {buf, 0, cap};
@@ -122,6 +120,15 @@ const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
     bw_mem(&w, ".", 1);
     bw_dec(&w, rcpt - s->msgs[msg].first);
     bw_mem(&w, "@", 1);
+    if (r->dom < s->nexplicit) {
+        /* the common case, written in place */
+        const char *d = s->dom_names[r->dom];
+        size_t dl = strlen(d);
+        bw_mem(&w, d, dl < 299 ? dl : 299);
+        return buf;
+    }
+    char dom[300];
+    sim_domain_name(s, r->dom, dom, sizeof dom);
     bw_mem(&w, dom, strlen(dom));
     return buf;
 }
