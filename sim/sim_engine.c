@@ -317,7 +317,8 @@ static void delivery_result(struct sim *s, const struct sched_event *ev)
     if (final) {
         if (ch->nlat == ch->latcap) {
             size_t cap = ch->latcap ? 2 * ch->latcap : 1024;
-            int64_t *l = realloc(ch->lat, cap * sizeof *l);
+            int64_t *l = sim_mem_grow(ch->lat, ch->latcap * sizeof *l,
+                                      cap * sizeof *l);
             if (!l) {
                 s->oom = 1;
                 return;
@@ -611,10 +612,11 @@ static void teardown(struct sim *s)
     sim_heap_free(&s->heap);
     for (int c = 0; c < s->nchan; c++) {
         free(s->chans[c].slots);
-        free(s->chans[c].lat);
+        sim_mem_free(s->chans[c].lat,
+                     s->chans[c].latcap * sizeof *s->chans[c].lat);
     }
-    free(s->msgs);
-    free(s->rcpts);
+    sim_mem_free(s->msgs, s->msgcap * sizeof *s->msgs);
+    sim_mem_free(s->rcpts, s->rcptcap * sizeof *s->rcpts);
     free(s->arena);
     free(s->gen_sender);
     free(s->gen_dom_base);

@@ -136,6 +136,10 @@ int sim_new_message(struct sim *s, size_t gen, uint64_t index,
 int sim_add_rcpt(struct sim *s, uint32_t dom, const char *addr);
 int sim_todo_message(struct sim *s, size_t m);
 
+/* sim_mem.c */
+void *sim_mem_grow(void *p, size_t old, size_t new);
+void sim_mem_free(void *p, size_t size);
+
 /* sim_engine.c */
 void sim_violation(struct sim *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -28,7 +28,7 @@ static void sort_i64(int64_t *v, size_t n)
 {
     if (n < 2)
         return;
-    uint64_t *a = (uint64_t *)v, *b = malloc(n * sizeof *b);
+    uint64_t *a = (uint64_t *)v, *b = sim_mem_grow(NULL, 0, n * sizeof *b);
     if (!b) {
         qsort(v, n, sizeof *v, cmp_i64);
         return;
@@ -59,7 +59,7 @@ static void sort_i64(int64_t *v, size_t n)
         memcpy(a, src, n * sizeof *a);
     for (size_t i = 0; i < n; i++)
         a[i] ^= flip;
-    free(b);
+    sim_mem_free(b, n * sizeof *b);
 }
 
 /* quantile - nearest rank of sorted v, in seconds; -1 if empty */

@@ -140,7 +140,8 @@ int sim_new_message(struct sim *s, size_t gen, uint64_t index,
     (void)nrcpt;
     if (s->nmsgs == s->msgcap) {
         size_t cap = s->msgcap ? 2 * s->msgcap : 4096;
-        struct sim_msg *m = realloc(s->msgs, cap * sizeof *m);
+        struct sim_msg *m = sim_mem_grow(s->msgs, s->msgcap * sizeof *m,
+                                         cap * sizeof *m);
         if (!m) {
             s->oom = 1;
             return -1;
@@ -163,7 +164,8 @@ int sim_add_rcpt(struct sim *s, uint32_t dom, const char *addr)
 {
     if (s->nrcpts == s->rcptcap) {
         size_t cap = s->rcptcap ? 2 * s->rcptcap : 4096;
-        struct sim_rcpt *r = realloc(s->rcpts, cap * sizeof *r);
+        struct sim_rcpt *r = sim_mem_grow(s->rcpts, s->rcptcap * sizeof *r,
+                                          cap * sizeof *r);
         if (!r) {
             s->oom = 1;
             return -1;
