@@ -231,7 +231,7 @@ int cmd_run(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     double wall = (double)(t1.tv_sec - t0.tv_sec) +
                   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    fprintf(stderr, "qchan run: %llu events in %.2f s of wall-clock time "
+    fprintf(stderr, "qchan run: %llu events in %.3f s of wall-clock time "
             "(%.0f events/s), peak memory %ld MB\n", r.events, wall,
             wall > 0 ? (double)r.events / wall : 0.0, ru.ru_maxrss / 1024);
     rc = r.nviolations ? 3 : r.expects_failed ? 1 : 0;
