@@ -79,7 +79,7 @@ def crash_run(tmp, victim, nkills, pause, nmsg=2000):
     inj.join()
     q._wait(lambda: set(want) <= {d["rcpt"] for d in read_fslog(q.fslog)[0]
                                   if d["status"] == "K"}, 60)
-    q._wait(lambda: q.queue_files() == [], 20)
+    q._wait(lambda: q.queue_files() == [], 60)
     assert q.stop() == 0
     return q, kills, starts, want
 
