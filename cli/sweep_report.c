@@ -106,21 +106,6 @@ void sweep_text(FILE *out, const struct sweep *sw)
                 sw->violations);
 }
 
-/* json_str - a JSON string */
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
 /* json_ci - {"mean": m, "half": h, "low": l, "high": h} or null */
 static void json_ci(FILE *out, double mean, double half)
 {
@@ -143,28 +128,28 @@ static void json_value(FILE *out, const struct sweep *sw, long i)
     if (i < 0)
         fputs("null", out);
     else
-        json_str(out, sw->pts[i].text);
+        sim_json_str(out, sw->pts[i].text);
 }
 
 /* sweep_json - sweep.json */
 void sweep_json(FILE *out, const struct sweep *sw)
 {
     fputs("{\n  \"scenario\": ", out);
-    json_str(out, sw->scenario);
+    sim_json_str(out, sw->scenario);
     fputs(",\n  \"name\": ", out);
-    json_str(out, sw->name);
+    sim_json_str(out, sw->name);
     fputs(",\n  \"range\": ", out);
-    json_str(out, sw->range);
+    sim_json_str(out, sw->range);
     fprintf(out, ",\n  \"replications\": %u,\n  \"seeds\": [%llu, %llu],\n"
             "  \"latency_channel\": ", sw->reps,
             (unsigned long long)sw->seed0,
             (unsigned long long)(sw->seed0 + sw->reps - 1));
-    json_str(out, sw->chan);
+    sim_json_str(out, sw->chan);
     fprintf(out, ",\n  \"within\": %g,\n  \"points\": [\n", sw->within);
     for (size_t v = 0; v < sw->n; v++) {
         const struct sweep_point *pt = &sw->pts[v];
         fputs("    {\"value\": ", out);
-        json_str(out, pt->text);
+        sim_json_str(out, pt->text);
         fprintf(out, ", \"drained\": %u, \"drain_time\": ", pt->drained);
         json_ci(out, pt->drain_mean, pt->drain_half);
         fputs(", \"latency_p95\": ", out);
@@ -172,12 +157,12 @@ void sweep_json(FILE *out, const struct sweep *sw)
         fprintf(out, ", \"expects_failed\": %u, \"violations\": %u, "
                 "\"limit_runs\": %u, \"limits_hit\": ", pt->expects_failed,
                 pt->violations, pt->limit_runs);
-        json_str(out, pt->limits_hit);
+        sim_json_str(out, pt->limits_hit);
         fputs(", \"processes\": [", out);
         for (size_t j = 0; j < sw->nprocs; j++) {
             const struct sweep_proc *p = &sw->procs[v * sw->nprocs + j];
             fputs(j ? ", {\"name\": " : "{\"name\": ", out);
-            json_str(out, p->name);
+            sim_json_str(out, p->name);
             fprintf(out, ", \"peak\": %llu, \"limit\": %llu}", p->peak,
                     p->limit);
         }

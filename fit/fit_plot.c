@@ -25,25 +25,7 @@
 #include <unistd.h>
 
 #include "fit_out.h"
-
-/* has_gnuplot - gnuplot on PATH */
-static int has_gnuplot(void)
-{
-    const char *path = getenv("PATH");
-    char buf[4096];
-    if (!path)
-        path = "/usr/bin:/bin";
-    while (*path) {
-        size_t n = strcspn(path, ":");
-        snprintf(buf, sizeof buf, "%.*s/gnuplot", (int)n, path);
-        if (access(buf, X_OK) == 0)
-            return 1;
-        path += n;
-        if (*path == ':')
-            path++;
-    }
-    return 0;
-}
+#include "sim.h"
 
 /* one_plot - the plot command of one picture */
 static void one_plot(FILE *f, const char *name, const char *title,
@@ -119,7 +101,7 @@ int fit_plot(const char *dir, const char *simdir, const struct fit_sum *s,
         snprintf(note, cap, "cannot write %s", script);
         return -1;
     }
-    if (!has_gnuplot()) {
+    if (!sim_has_gnuplot()) {
         snprintf(note, cap, "no pictures: gnuplot is not installed "
                  "(apt-get install gnuplot-nox); %s is ready for it", script);
         return 1;

@@ -131,21 +131,6 @@ void sim_compare_text(FILE *out, const char *scenario,
         fprintf(out, "\n%zu of %zu rows differ\n", ndiff, n);
 }
 
-/* json_str - a JSON string */
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
 /* json_num - a value with the row's precision, or null */
 static void json_num(FILE *out, double v, int decimals)
 {
@@ -160,26 +145,26 @@ static void json_variant(FILE *out, const struct sim_cmp_variant *v,
                          const struct sim_sweep_res *r)
 {
     fputs("    {\"label\": ", out);
-    json_str(out, v->label);
+    sim_json_str(out, v->label);
     fputs(", \"settings\": [", out);
     for (size_t k = 0; k < v->job->nsets; k++) {
         fputs(k ? ", " : "", out);
-        json_str(out, v->job->sets[k]);
+        sim_json_str(out, v->job->sets[k]);
     }
     fputs("], \"control_dir\": ", out);
     if (v->job->control_dir)
-        json_str(out, v->job->control_dir);
+        sim_json_str(out, v->job->control_dir);
     else
         fputs("null", out);
     fputs(", \"dir\": ", out);
-    json_str(out, v->label);
+    sim_json_str(out, v->label);
     fprintf(out, ", \"seed\": %llu, \"drained\": %s, \"drain_time\": ",
             (unsigned long long)r->seed, r->drained ? "true" : "false");
     json_num(out, r->drained ? r->drain_time : NAN, 1);
     fprintf(out, ", \"expects\": %u, \"expects_failed\": %u, "
             "\"violations\": %u, \"limits_hit\": ", r->nexpects,
             r->expects_failed, r->nviolations);
-    json_str(out, r->limits_hit);
+    sim_json_str(out, r->limits_hit);
     fputc('}', out);
 }
 
@@ -192,7 +177,7 @@ void sim_compare_json(FILE *out, const char *scenario,
     static const char *const dirs[] = {"lower", "higher", "none"};
     size_t ndiff = 0;
     fputs("{\n  \"scenario\": ", out);
-    json_str(out, scenario);
+    sim_json_str(out, scenario);
     fputs(",\n  \"variants\": [\n", out);
     for (size_t i = 0; i < nvar; i++) {
         json_variant(out, &vars[i], &res[i]);
@@ -203,13 +188,13 @@ void sim_compare_json(FILE *out, const char *scenario,
         const struct sim_cmp_row *r = &rows[k];
         ndiff += r->differs;
         fputs("    {\"section\": ", out);
-        json_str(out, r->section);
+        sim_json_str(out, r->section);
         fputs(", \"metric\": ", out);
-        json_str(out, r->metric);
+        sim_json_str(out, r->metric);
         fputs(", \"what\": ", out);
-        json_str(out, r->what);
+        sim_json_str(out, r->what);
         fputs(", \"unit\": ", out);
-        json_str(out, r->unit);
+        sim_json_str(out, r->unit);
         fprintf(out, ", \"better_is\": \"%s\", \"values\": [", dirs[r->dir]);
         for (size_t i = 0; i < nvar; i++) {
             fputs(i ? ", " : "", out);
@@ -237,7 +222,7 @@ void sim_compare_json(FILE *out, const char *scenario,
         for (size_t i = 0; i < nvar; i++)
             if (r->best & (1u << i)) {
                 fputs(first ? "" : ", ", out);
-                json_str(out, vars[i].label);
+                sim_json_str(out, vars[i].label);
                 first = 0;
             }
         fputs(k + 1 < n ? "]},\n" : "]}\n", out);

@@ -24,8 +24,8 @@
 static const char *const scripts[] = {"throughput", "inflight", "queue",
                                       "fds"};
 
-/* find_gnuplot - gnuplot on PATH */
-static int find_gnuplot(void)
+/* sim_has_gnuplot - gnuplot on PATH */
+int sim_has_gnuplot(void)
 {
     const char *path = getenv("PATH");
     char buf[4096];
@@ -109,7 +109,7 @@ static int run_script(const char *vars, const char *script, const char *log)
 int sim_plot(const char *dir, const struct sim_scn *sc,
              const struct sim_result *r, char *note, size_t cap)
 {
-    if (!find_gnuplot()) {
+    if (!sim_has_gnuplot()) {
         snprintf(note, cap, "no pictures: gnuplot is not installed "
                  "(apt-get install gnuplot-nox)");
         return 1;
@@ -163,7 +163,7 @@ int sim_plot(const char *dir, const struct sim_scn *sc,
 int sim_plot_script(const char *name, const char *vars, const char *log,
                     char *note, size_t cap)
 {
-    if (!find_gnuplot()) {
+    if (!sim_has_gnuplot()) {
         snprintf(note, cap, "no pictures: gnuplot is not installed "
                  "(apt-get install gnuplot-nox)");
         return 1;

@@ -106,8 +106,8 @@ void sim_report_text(FILE *out, const struct sim_scn *sc,
     }
 }
 
-/* json_str - a JSON string */
-static void json_str(FILE *out, const char *s)
+/* sim_json_str - s as a JSON string */
+void sim_json_str(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -135,10 +135,10 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r)
 {
     fputs("{\n  \"scenario\": ", out);
-    json_str(out, sc->name);
+    sim_json_str(out, sc->name);
     fprintf(out, ",\n  \"seed\": %llu,\n  \"profile\": ",
             (unsigned long long)sc->seed);
-    json_str(out, sim_scn_profile_name(sc->profile));
+    sim_json_str(out, sim_scn_profile_name(sc->profile));
     fprintf(out, ",\n  \"drained\": %s,\n  \"drain_time\": ",
             r->drained ? "true" : "false");
     json_secs(out, r->drained ? secs(r->drain_time) : -1);
@@ -151,7 +151,7 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
         const struct sim_chan_result *ch = &r->chans[c];
         fputs(c ? ",\n    {" : "\n    {", out);
         fputs("\"name\": ", out);
-        json_str(out, ch->name);
+        sim_json_str(out, ch->name);
         fprintf(out, ", \"concurrency\": %u, \"max_concurrency\": %u, "
                 "\"max_inflight\": %u, \"attempts\": %llu, \"delivered\": "
                 "%llu, \"deferred\": %llu, \"failed\": %llu, \"pending\": "
@@ -172,14 +172,14 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
         int procs = strcmp(p->name, "qmailr") == 0;
         fputs(i ? ",\n    {" : "\n    {", out);
         fputs("\"name\": ", out);
-        json_str(out, p->name);
+        sim_json_str(out, p->name);
         fprintf(out, ", \"unit\": \"%s\", \"fd_peak\": %llu, "
                 "\"fd_highest\": %llu, \"fd_limit\": %llu, \"exhausted\": %s",
                 procs ? "processes" : "descriptors", p->fd_peak,
                 p->fd_highest, p->fd_limit, p->exhausted ? "true" : "false");
         if (p->exhausted) {
             fputs(", \"exhausted_by\": ", out);
-            json_str(out, p->exhausted_by);
+            sim_json_str(out, p->exhausted_by);
             fprintf(out, ", \"exhausted_at\": %.6f", secs(p->exhausted_at));
         }
         fputc('}', out);
@@ -189,7 +189,7 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
         const struct sim_expect_result *x = &r->expects[i];
         fprintf(out, "%s{\"line\": %u, \"text\": ", i ? ",\n    " : "\n    ",
                 x->line);
-        json_str(out, x->text);
+        sim_json_str(out, x->text);
         fprintf(out, ", \"ok\": %s, \"value\": ", x->ok ? "true" : "false");
         if (x->has_value)
             fprintf(out, "%.6f", x->value);
@@ -202,14 +202,14 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
     for (size_t i = 0; i < r->nfindings; i++) {
         fprintf(out, "%s{\"time\": %.6f, \"text\": ", i ? ",\n    " : "\n    ",
                 secs(r->findings[i].t));
-        json_str(out, r->findings[i].text);
+        sim_json_str(out, r->findings[i].text);
         fputc('}', out);
     }
     fputs(r->nfindings ? "\n  ],\n" : "],\n", out);
     fputs("  \"violations\": [", out);
     for (size_t i = 0; i < r->nviolations && i < 50; i++) {
         fputs(i ? ", " : "", out);
-        json_str(out, r->violations[i]);
+        sim_json_str(out, r->violations[i]);
     }
     fputs("]\n}\n", out);
 }
