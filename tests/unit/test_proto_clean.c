@@ -12,25 +12,7 @@
 
 #include "cunit_main.h"
 #include "proto.h"
-
-struct tr {
-    char *s;
-    size_t len, cap;
-};
-
-/* tr_add - append n bytes */
-static void tr_add(struct tr *t, const char *p, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        t->cap = (t->len + n + 1) * 2;
-        t->s = realloc(t->s, t->cap);
-        if (!t->s)
-            abort();
-    }
-    memcpy(t->s + t->len, p, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
+#include "transcript.h"
 
 /* feed_chunk - feed one chunk, from a copy of its exact size */
 static void feed_chunk(struct proto_clean_dec *d, const char *p, size_t n,

@@ -14,30 +14,12 @@
 
 #include "cunit_main.h"
 #include "proto.h"
+#include "transcript.h"
 
 static const enum proto_width widths[] = {PROTO_WIDTH_CLASSIC,
                                           PROTO_WIDTH_BIG};
 
 /* ---------------------------------------------------------- transcripts */
-
-struct tr {
-    char *s;
-    size_t len, cap;
-};
-
-/* tr_add - append n bytes */
-static void tr_add(struct tr *t, const void *p, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        t->cap = (t->len + n + 1) * 2;
-        t->s = realloc(t->s, t->cap);
-        if (!t->s)
-            abort();
-    }
-    memcpy(t->s + t->len, p, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
 
 /* tr_str - append a NUL-terminated string with its NUL */
 static void tr_str(struct tr *t, const char *s)

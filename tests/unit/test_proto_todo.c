@@ -12,27 +12,9 @@
 
 #include "cunit_main.h"
 #include "proto.h"
+#include "transcript.h"
 
 /* ---------------------------------------------------------- transcripts */
-
-struct tr {
-    char *s;
-    size_t len, cap;
-};
-
-/* tr_add - append n bytes */
-static void tr_add(struct tr *t, const char *p, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        t->cap = (t->len + n + 1) * 2;
-        t->s = realloc(t->s, t->cap);
-        if (!t->s)
-            abort();
-    }
-    memcpy(t->s + t->len, p, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
 
 /* tr_fmt - append a formatted line */
 static void tr_fmt(struct tr *t, const char *fmt, unsigned long long a,
