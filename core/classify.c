@@ -3,6 +3,7 @@
  *
  *	classify_new(c)		hash tables from a control set
  *	classify_rcpt(cl, addr, len, out, outcap, &chan)
+ *	classify_domain(cl, dom, len)
  *	classify_nchan(cl)
  *	classify_free(cl)
  *
@@ -40,6 +41,7 @@ struct classify {
     struct strmap *percenthack;
     struct strmap *vdoms;    /* key -> prepend */
     struct strmap *suppls;   /* domain -> lowest K listing it */
+    int vdom_addr_keys;      /* a virtualdomains key names an address */
 };
 
 /* classify_free - release the tables */
@@ -114,6 +116,12 @@ struct classify *classify_new(const struct control *c)
     cl->percenthack = set_of(&c->percenthack);
     cl->vdoms = vdom_map(&c->virtualdomains);
     cl->suppls = suppl_map(c);
+    for (size_t i = 0; i < c->virtualdomains.n; i++) {
+        const char *item = c->virtualdomains.items[i];
+        const char *colon = strchr(item, ':');
+        if (colon && memchr(item, '@', (size_t)(colon - item)))
+            cl->vdom_addr_keys = 1;
+    }
     if (!cl->envnoathost || !cl->locals || !cl->percenthack || !cl->vdoms ||
         !cl->suppls) {
         classify_free(cl);
@@ -280,4 +288,28 @@ size_t classify_rcpt(const struct classify *cl, const char *addr,
     else
         *chan = QC_CHAN_REMOTE;
     return emit(NULL, &r, out, outcap);
+}
+
+/* classify_domain - what classify_rcpt says for every "L@dom" whose L has
+ * no '%' and no '@': percenthack cannot cut such an L, so only the
+ * domain decides, unless virtualdomains rewrites the address (the result
+ * holds L) or has a key for single addresses (it may name L) */
+int classify_domain(const struct classify *cl, const char *dom, size_t len)
+{
+    if (memchr(dom, '@', len))
+        return -1;
+    struct rcpt r = {"", 0, dom, len, len};
+    uint64_t h = strmap_hash_prepend(strmap_hash_init(), dom, len);
+    struct strmap_piece pc = {dom, len};
+    long k;
+    if (strmap_findv(cl->locals, h, &pc, 1, NULL, NULL))
+        return QC_CHAN_LOCAL;
+    if (cl->vdom_addr_keys)
+        return -1;
+    const char *prepend = vdom_lookup(cl, &r);
+    if (prepend && *prepend)
+        return -1;
+    if (strmap_findv(cl->suppls, h, &pc, 1, NULL, &k))
+        return (int)k + 2;
+    return QC_CHAN_REMOTE;
 }

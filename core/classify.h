@@ -34,6 +34,13 @@ void classify_free(struct classify *cl);
 size_t classify_rcpt(const struct classify *cl, const char *addr,
                      size_t len, char *out, size_t outcap, int *chan);
 
+/* classify_domain - the channel classify_rcpt gives every address "L@dom"
+ * (dom len bytes) whose local part L holds no '%' and no '@', the address
+ * kept as it is; -1 when the answer depends on L (virtualdomains rewrites
+ * dom's addresses or has keys for single addresses).  A host that makes
+ * many such addresses per domain (the simulator) asks once per domain. */
+int classify_domain(const struct classify *cl, const char *dom, size_t len);
+
 int classify_nchan(const struct classify *cl);
 
 #endif

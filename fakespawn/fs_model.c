@@ -41,6 +41,7 @@ struct fs_domain {
 struct fs_model {
     int nchan;
     uint64_t seed;
+    uint64_t latency_stream, outcome_stream;  /* fs_rand_stream of seed */
     struct fs_behaviour chan[QC_MAX_CHANNELS];
     unsigned fds[QC_MAX_CHANNELS];
     struct fs_domain *dom;  /* hash table */
@@ -60,7 +61,7 @@ struct fs_model *fs_model_new(int nchan, uint64_t seed)
     if (!m)
         return NULL;
     m->nchan = nchan;
-    m->seed = seed;
+    fs_model_set_seed(m, seed);
     for (int c = 0; c < QC_MAX_CHANNELS; c++) {
         m->chan[c].has_latency = 1;
         m->chan[c].latency.kind = FS_DIST_CONST;
@@ -96,6 +97,8 @@ void fs_model_free(struct fs_model *m)
 void fs_model_set_seed(struct fs_model *m, uint64_t seed)
 {
     m->seed = seed;
+    m->latency_stream = fs_rand_stream(seed, FS_STREAM_LATENCY);
+    m->outcome_stream = fs_rand_stream(seed, FS_STREAM_OUTCOME);
 }
 
 /* lower - a lower-case copy of s into buf; -1 if too long */
@@ -428,7 +431,9 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
     const char *dom = NULL;
     if (chan < 0 || chan >= QC_MAX_CHANNELS)
         chan = QC_CHAN_REMOTE;
-    if (domain && lower(domain, buf, sizeof buf) == 0)
+    /* only domain overrides and outages look at the domain */
+    if (domain && (m->ndom || m->nout) &&
+        lower(domain, buf, sizeof buf) == 0)
         dom = buf;
     const struct fs_behaviour *cb = &m->chan[chan];
     const struct fs_behaviour *db = NULL;
@@ -441,7 +446,7 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
         db && db->has_latency ? &db->latency : &cb->latency;
     const struct fs_behaviour *ob = db && db->has_outcome ? db : cb;
 
-    double u = fs_rand_u01(m->seed, FS_STREAM_LATENCY, key, attempt);
+    double u = fs_rand_u01_at(m->latency_stream, key, attempt);
     double secs = fs_dist_sample(lat, u);
     r->latency = (qc_time)llround(secs * (double)QC_SEC);
     r->outage = 0;
@@ -464,7 +469,10 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
     }
     const char *const *texts = chan == QC_CHAN_LOCAL ? text_local
                                                      : text_remote;
-    double v = fs_rand_u01(m->seed, FS_STREAM_OUTCOME, key, attempt);
+    /* v < 1 always: with p_ok 1 the draw cannot change the outcome, and
+     * draws are keyed, so skipping it moves no other number */
+    double v = ob->p_ok >= 1 ? 0
+                             : fs_rand_u01_at(m->outcome_stream, key, attempt);
     if (v < ob->p_ok) {
         r->status = 'K';
         r->text = texts[0];

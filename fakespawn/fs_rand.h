@@ -35,5 +35,9 @@ uint64_t fs_rand_u64(uint64_t seed, uint64_t stream, uint64_t key,
 double fs_rand_u01(uint64_t seed, uint64_t stream, uint64_t key,
                    uint64_t sub);
 uint64_t fs_rand_hash(const char *s, size_t len);
+/* the same numbers with the (seed, stream) part computed once */
+uint64_t fs_rand_stream(uint64_t seed, uint64_t stream);
+uint64_t fs_rand_u64_at(uint64_t stream_hash, uint64_t key, uint64_t sub);
+double fs_rand_u01_at(uint64_t stream_hash, uint64_t key, uint64_t sub);
 
 #endif

@@ -416,6 +416,7 @@ static int do_action(struct sim *s, const struct sim_action *a)
         return -1;
     classify_free(s->cl);
     s->cl = cl;
+    memset(s->dom_chan, DOM_CHAN_UNKNOWN, s->ndomains);
     sched_reconfigure(s->sched, s->control.concurrency, s->now);
     sched_set_lifetime(s->sched, (qc_time)s->control.queuelifetime * QC_SEC);
     for (int c = 0; c < s->nchan; c++) {
@@ -622,6 +623,7 @@ static void teardown(struct sim *s)
     free(s->gen_dom_base);
     free(s->pool_base);
     free(s->dom_names);
+    free(s->dom_chan);
 }
 
 /* sim_run - the whole run */

@@ -22,6 +22,10 @@
 
 #define SIM_NONE UINT32_MAX
 
+/* dom_chan values besides a channel number */
+#define DOM_CHAN_UNKNOWN 0xff  /* not asked yet (and after a HUP) */
+#define DOM_CHAN_ADDRESS 0xfe  /* the local part decides: classify each */
+
 /* recipient state bits */
 #define RS_OK 1        /* final: delivered */
 #define RS_FAIL 2      /* final: failed (bounced) */
@@ -106,11 +110,15 @@ struct sim {
     size_t nrcpts, rcptcap;
     char *arena;
     size_t arenalen, arenacap;
+    uint64_t stream_arrival, stream_nrcpt;  /* fs_rand_stream of the seed */
+    uint64_t stream_target, stream_domain;
     uint32_t *gen_sender;          /* arena offset per generator */
     uint32_t *pool_base;           /* first domain index of each pool */
     uint32_t *gen_dom_base;        /* first domain index of a generator's
                                       targets */
     uint32_t ndomains;             /* explicit + pool domains */
+    uint8_t *dom_chan;             /* per domain: DOM_CHAN_* or the channel
+                                      classify_domain gave */
     char **dom_names;              /* explicit target domains */
     uint32_t nexplicit;
     size_t todo_next;              /* next message for qmail-todo */

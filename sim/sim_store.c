@@ -190,6 +190,24 @@ static void log_host(struct sim *s, size_t (*fn)(uint64_t, char *, size_t),
     sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
 }
 
+/* domain_channel - the channel of every generated address of domain dom
+ * (their local parts are "u<msg>.<n>": no '%', no '@'), asked of the
+ * classifier once per domain; -1 when the local part decides */
+static int domain_channel(struct sim *s, uint32_t dom)
+{
+    if (dom >= s->ndomains)
+        return -1;
+    uint8_t v = s->dom_chan[dom];
+    if (v == DOM_CHAN_UNKNOWN) {
+        char name[300];   /* cut where sim_rcpt_addr cuts it */
+        sim_domain_name(s, dom, name, sizeof name);
+        int c = classify_domain(s->cl, name, strlen(name));
+        v = c >= 0 && c < s->nchan ? (uint8_t)c : DOM_CHAN_ADDRESS;
+        s->dom_chan[dom] = v;
+    }
+    return v == DOM_CHAN_ADDRESS ? -1 : v;
+}
+
 /* sim_todo_message - qmail-todo's work on message m */
 int sim_todo_message(struct sim *s, size_t m)
 {
@@ -197,6 +215,14 @@ int sim_todo_message(struct sim *s, size_t m)
     uint64_t mask = 0;
     char buf[1024], out[2048];
     for (uint32_t i = msg->first; i < msg->first + msg->nrcpt; i++) {
+        if (s->rcpts[i].addr == SIM_NONE) {
+            int dc = domain_channel(s, s->rcpts[i].dom);
+            if (dc >= 0) {
+                s->rcpts[i].chan = (uint8_t)dc;
+                mask |= (uint64_t)1 << dc;
+                continue;
+            }
+        }
         const char *addr = sim_rcpt_addr(s, m, i, buf, sizeof buf);
         int chan = QC_CHAN_REMOTE;
         size_t len = classify_rcpt(s->cl, addr, strlen(addr), out,

@@ -29,8 +29,7 @@ static qc_time poisson_next(const struct sim *s, size_t gen, uint64_t index,
                             qc_time prev)
 {
     const struct sim_gen *g = &s->sc->gens[gen];
-    double u = fs_rand_u01(s->sc->seed, FS_STREAM_ARRIVAL,
-                           gen_key(gen, index), 0);
+    double u = fs_rand_u01_at(s->stream_arrival, gen_key(gen, index), 0);
     double gap = gsl_cdf_exponential_Pinv(u, 1.0 / g->rate);
     qc_time dt = (qc_time)llround(gap * (double)QC_SEC);
     return prev + (dt > 0 ? dt : 1);
@@ -41,6 +40,10 @@ int sim_traffic_start(struct sim *s)
 {
     const struct sim_scn *sc = s->sc;
     size_t ng = sc->ngens ? sc->ngens : 1;
+    s->stream_arrival = fs_rand_stream(sc->seed, FS_STREAM_ARRIVAL);
+    s->stream_nrcpt = fs_rand_stream(sc->seed, FS_STREAM_NRCPT);
+    s->stream_target = fs_rand_stream(sc->seed, FS_STREAM_TARGET);
+    s->stream_domain = fs_rand_stream(sc->seed, FS_STREAM_DOMAIN);
     s->gen_sender = calloc(ng, sizeof *s->gen_sender);
     s->gen_dom_base = calloc(ng, sizeof *s->gen_dom_base);
     s->pool_base = calloc(sc->npools ? sc->npools : 1, sizeof *s->pool_base);
@@ -64,6 +67,9 @@ int sim_traffic_start(struct sim *s)
         d += sc->pools[p].n;
     }
     s->ndomains = d;
+    if (!(s->dom_chan = malloc(d ? d : 1)))
+        return -1;
+    memset(s->dom_chan, DOM_CHAN_UNKNOWN, d);
     for (size_t g = 0; g < sc->ngens; g++) {
         const struct sim_gen *gen = &sc->gens[g];
         qc_time t;
@@ -106,10 +112,9 @@ static int make_message(struct sim *s, size_t g, uint64_t index)
 {
     const struct sim_gen *gen = &s->sc->gens[g];
     uint64_t key = gen_key(g, index);
-    uint64_t seed = s->sc->seed;
     unsigned n = gen->rmin;
     if (gen->rmax > gen->rmin) {
-        double u = fs_rand_u01(seed, FS_STREAM_NRCPT, key, 0);
+        double u = fs_rand_u01_at(s->stream_nrcpt, key, 0);
         n += (unsigned)(u * (gen->rmax - gen->rmin + 1));
         if (n > gen->rmax)
             n = gen->rmax;
@@ -117,14 +122,16 @@ static int make_message(struct sim *s, size_t g, uint64_t index)
     if (sim_new_message(s, g, index, NULL, n) < 0)
         return -1;
     for (unsigned i = 0; i < n; i++) {
-        double u = fs_rand_u01(seed, FS_STREAM_TARGET, key, i);
+        /* one target: the draw cannot choose, and draws are keyed */
+        double u = gen->ntargets > 1
+                       ? fs_rand_u01_at(s->stream_target, key, i) : 0;
         size_t t = 0;
         while (t + 1 < gen->ntargets && gen->targets[t].cum < u)
             t++;
         uint32_t dom;
         if (gen->targets[t].pool >= 0) {
             size_t p = (size_t)gen->targets[t].pool;
-            double v = fs_rand_u01(seed, FS_STREAM_DOMAIN, key, i);
+            double v = fs_rand_u01_at(s->stream_domain, key, i);
             dom = s->pool_base[p] + pick_pool(&s->sc->pools[p], v);
         } else {
             dom = s->gen_dom_base[g] + (uint32_t)t;

@@ -551,6 +551,94 @@ static void test_differential(void)
     CU_ASSERT_TRUE(nonremote > 20000);
 }
 
+/* test_domain_cases - classify_domain on each rule */
+static void test_domain_cases(void)
+{
+    struct control c;
+    control_init(&c, 4);
+    static const char *nv[] = {
+        "locals", "Loc.Example", "virtualdomains", "virt.example:pre",
+        "virtualdomains", "quiet.example:", "suppls0", "quiet.example",
+        "suppls1", "s1.example", "percenthack", "s1.example", NULL};
+    sets(&c, nv);
+    struct classify *cl = classify_new(&c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+    CU_ASSERT_EQUAL(classify_domain(cl, "loc.example", 11), QC_CHAN_LOCAL);
+    CU_ASSERT_EQUAL(classify_domain(cl, "VIRT.example", 12), -1);
+    CU_ASSERT_EQUAL(classify_domain(cl, "quiet.example", 13), 2);
+    CU_ASSERT_EQUAL(classify_domain(cl, "s1.example", 10), 3);
+    CU_ASSERT_EQUAL(classify_domain(cl, "gmail.com", 9), QC_CHAN_REMOTE);
+    CU_ASSERT_EQUAL(classify_domain(cl, "a@gmail.com", 11), -1);
+    /* the length counts, not a NUL */
+    CU_ASSERT_EQUAL(classify_domain(cl, "s1.examplezzz", 10), 3);
+    classify_free(cl);
+    /* a key for one address: only locals can be answered by domain */
+    set(&c, "virtualdomains", "bob@gmail.com:bobby");
+    cl = classify_new(&c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+    CU_ASSERT_EQUAL(classify_domain(cl, "loc.example", 11), QC_CHAN_LOCAL);
+    CU_ASSERT_EQUAL(classify_domain(cl, "gmail.com", 9), -1);
+    CU_ASSERT_EQUAL(classify_domain(cl, "s1.example", 10), -1);
+    classify_free(cl);
+    control_free(&c);
+}
+
+/* test_domain_differential - where classify_domain answers, every local
+ * part without '%' and '@' gets that channel and keeps its address */
+static void test_domain_differential(void)
+{
+    static const char *names[] = {"locals", "percenthack", "suppls0",
+                                  "suppls1", "suppls2"};
+    char s[64], v[80], dom[16], local[16], addr[40], want[512];
+    unsigned mismatches = 0, answered = 0, refused = 0;
+
+    rng_state = 0x2545f4914f6cdd1dULL;
+    for (int round = 0; round < 1000; round++) {
+        struct control c;
+        control_init(&c, 5);
+        for (unsigned e = rnd(12); e > 0; e--) {
+            rnd_str(s, "aB.", 3);
+            if (*s)
+                set(&c, names[rnd(5)], s);
+        }
+        for (unsigned e = rnd(4); e > 0; e--) {
+            rnd_str(s, rnd(3) ? "ab." : "ab.@", 4);
+            rnd_str(v, "px", 2);
+            size_t n = strlen(s);
+            s[n] = ':';
+            strcpy(s + n + 1, v);
+            set(&c, "virtualdomains", s);
+        }
+        struct classify *cl = classify_new(&c);
+        for (int t = 0; t < 50; t++) {
+            rnd_str(dom, rnd(8) ? "aAb." : "ab.@", 3);
+            int chan = classify_domain(cl, dom, strlen(dom));
+            if (chan < 0) {
+                refused++;
+                continue;
+            }
+            answered++;
+            for (int u = 0; u < 8; u++) {
+                int wchan;
+                rnd_str(local, "aAb.x", 4);
+                snprintf(addr, sizeof addr, "%s@%s", local, dom);
+                ref_rcpt(&c, addr, want, &wchan);
+                if (wchan != chan || strcmp(want, addr) != 0) {
+                    if (mismatches++ < 5)
+                        fprintf(stderr, "\n'%s': domain says %d, rules say "
+                                "%d '%s'\n", addr, chan, wchan, want);
+                }
+            }
+        }
+        classify_free(cl);
+        control_free(&c);
+    }
+    CU_ASSERT_EQUAL(mismatches, 0);
+    /* both answers happen often enough to mean something */
+    CU_ASSERT_TRUE(answered > 10000);
+    CU_ASSERT_TRUE(refused > 2000);
+}
+
 static void add_tests(CU_pSuite suite)
 {
     QC_ADD_TEST(suite, test_rules);
@@ -563,6 +651,8 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_big_lists);
     QC_ADD_TEST(suite, test_from_directory);
     QC_ADD_TEST(suite, test_differential);
+    QC_ADD_TEST(suite, test_domain_cases);
+    QC_ADD_TEST(suite, test_domain_differential);
 }
 
 QC_CUNIT_MAIN("classify")
