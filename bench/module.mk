@@ -3,6 +3,7 @@
 BENCH_SCHED := $(BUILD)/bench/sched_bench
 BENCH_LOOP := $(BUILD)/bench/minimal_loop
 BENCH_FLOOR := $(BUILD)/bench/spawn_floor
+BENCH_QFLOOR := $(BUILD)/bench/queue_floor
 BENCH_NOFSYNC := $(BUILD)/bench/nofsync.so
 # BENCH_RUNS: runs per figure (medians); the 10M run takes BENCH_RUNS_10M
 BENCH_RUNS ?= 5
@@ -23,6 +24,10 @@ $(BENCH_FLOOR): bench/spawn_floor.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) $(CORE_LIB) $(LDLIBS)
 
+$(BENCH_QFLOOR): bench/queue_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS)
+
 $(BENCH_NOFSYNC): bench/nofsync.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fPIC -shared $< -o $@
@@ -35,7 +40,7 @@ bench-sim: $(BENCH_LOOP) $(BUILD)/bin/qchan
 	$(PYTHON) bench/run_sim.py --build $(BUILD) --runs $(BENCH_RUNS) \
 	  --runs-10m $(BENCH_RUNS_10M) --sizes $(BENCH_SIZES)
 
-bench-daemons: $(BENCH_FLOOR) $(BENCH_NOFSYNC) $(QD_PROGRAMS)
+bench-daemons: $(BENCH_FLOOR) $(BENCH_QFLOOR) $(BENCH_NOFSYNC) $(QD_PROGRAMS)
 	$(PYTHON) bench/run_daemons.py --build $(BUILD) --runs $(BENCH_RUNS) \
 	  --runs-ext4 $(BENCH_RUNS_EXT4) --msgs $(BENCH_MSGS)
 

@@ -2,11 +2,12 @@
  * spawn_floor.c - the spawn path alone: the floor the daemon benchmark is
  * compared with.
  *
- *	spawn_floor FAKESPAWN MESSAGES CONC LOG
+ *	spawn_floor FAKESPAWN MESSAGES CONC LOG [FAKESPAWN-ARG...]
  *
  * Starts one FAKESPAWN per channel (local, remote, suppl0, suppl1, as
  * daemons/bench_daemons.py configures them: --no-open --latency 0
- * --limit 500 --log LOG, protocol width 2) and plays qmail-send's part
+ * --limit 500 --log LOG, protocol width 2, then any FAKESPAWN-ARGs, e.g.
+ * --fork for a process per delivery) and plays qmail-send's part
  * with nothing else: MESSAGES single-recipient requests, message i on
  * channel i % 4, at most CONC in flight per channel, a new request as
  * soon as a report frees a slot.  No queue, no files, no scheduler: what
@@ -64,7 +65,7 @@ static void die(const char *what)
 
 /* start - fakespawn for channel c */
 static void start(struct floor_chan *ch, const char *prog, const char *name,
-                  const char *log)
+                  const char *log, char **extra, int nextra)
 {
     int req[2], rep[2];
     if (pipe(req) < 0 || pipe(rep) < 0)
@@ -86,8 +87,19 @@ static void start(struct floor_chan *ch, const char *prog, const char *name,
         close(rep[0]);
         close(rep[1]);
         setenv("QCHAN_SPAWN_WIDTH", "2", 1);
-        execl(prog, prog, "--channel", name, "--no-open", "--latency", "0",
-              "--limit", "500", "--log", log, (char *)NULL);
+        const char *fixed[] = {prog, "--channel", name, "--no-open",
+                               "--latency", "0", "--limit", "500", "--log",
+                               log};
+        enum { NFIXED = sizeof fixed / sizeof fixed[0] };
+        char **av = calloc(NFIXED + (size_t)nextra + 1, sizeof *av);
+        if (!av)
+            _exit(111);
+        for (int i = 0; i < NFIXED; i++)
+            av[i] = (char *)fixed[i];
+        for (int i = 0; i < nextra; i++)
+            av[NFIXED + i] = extra[i];
+        execv(prog, av);
+        fprintf(stderr, "spawn_floor: cannot run %s\n", prog);
         _exit(111);
     }
     close(req[0]);
@@ -141,8 +153,9 @@ static void fill(struct floor_chan *ch, int c, size_t msgs, unsigned conc)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5)
-        die("usage: spawn_floor FAKESPAWN MESSAGES CONC LOG");
+    if (argc < 5)
+        die("usage: spawn_floor FAKESPAWN MESSAGES CONC LOG "
+            "[FAKESPAWN-ARG...]");
     size_t msgs = strtoul(argv[2], NULL, 10);
     unsigned conc = (unsigned)strtoul(argv[3], NULL, 10);
     if (msgs == 0 || conc == 0)
@@ -152,7 +165,7 @@ int main(int argc, char **argv)
     static struct floor_chan ch[NCHAN];
     for (int c = 0; c < NCHAN; c++) {
         ch[c].next = (size_t)c;
-        start(&ch[c], argv[1], names[c], argv[4]);
+        start(&ch[c], argv[1], names[c], argv[4], argv + 5, argc - 5);
     }
 
     struct rusage r0, r1;
