@@ -1,7 +1,7 @@
 /*
  * msgtab.c - message table by id; see msgtab.h.
  *
- *	msgtab_init(t) / msgtab_free(t)
+ *	msgtab_init(t, alloc) / msgtab_free(t)
  *	msgtab_find(t, id), msgtab_get(t, id), msgtab_del(t, id)
  *
  * The direct layout may cover ids up to DIRECT_SLACK + DIRECT_SPREAD
@@ -27,20 +27,30 @@ static size_t slot_of(const struct msgtab *t, uint64_t id)
     return (size_t)id & t->mask;
 }
 
-/* msgtab_init - an empty table */
-int msgtab_init(struct msgtab *t)
+/* zeroed - n empty buckets, NULL if no memory */
+static struct msgtab_entry *zeroed(const struct qc_alloc *a, size_t n)
 {
+    struct msgtab_entry *b = qc_resize(a, NULL, 0, n * sizeof *b);
+    if (b)
+        memset(b, 0, n * sizeof *b);
+    return b;
+}
+
+/* msgtab_init - an empty table */
+int msgtab_init(struct msgtab *t, const struct qc_alloc *alloc)
+{
+    t->alloc = alloc;
     t->mask = 63;
     t->len = 0;
     t->direct = 1;
-    t->b = calloc(t->mask + 1, sizeof *t->b);
+    t->b = zeroed(alloc, t->mask + 1);
     return t->b ? 0 : -1;
 }
 
 /* msgtab_free - release the storage */
 void msgtab_free(struct msgtab *t)
 {
-    free(t->b);
+    qc_release(t->alloc, t->b, t->b ? (t->mask + 1) * sizeof *t->b : 0);
     t->b = NULL;
     t->len = 0;
 }
@@ -66,7 +76,7 @@ static int rehash(struct msgtab *t, size_t mask)
     struct msgtab old = *t;
     t->mask = mask;
     t->direct = 0;
-    t->b = calloc(t->mask + 1, sizeof *t->b);
+    t->b = zeroed(t->alloc, t->mask + 1);
     if (!t->b) {
         *t = old;
         return -1;
@@ -79,7 +89,7 @@ static int rehash(struct msgtab *t, size_t mask)
             j = (j + 1) & t->mask;
         t->b[j] = old.b[i];
     }
-    free(old.b);
+    qc_release(t->alloc, old.b, (old.mask + 1) * sizeof *old.b);
     return 0;
 }
 
@@ -95,7 +105,9 @@ static int direct_grow(struct msgtab *t, uint64_t id)
     size_t n = t->mask + 1;
     while (n <= id)
         n *= 2;
-    struct msgtab_entry *b = realloc(t->b, n * sizeof *b);
+    struct msgtab_entry *b = qc_resize(t->alloc, t->b,
+                                       (t->mask + 1) * sizeof *b,
+                                       n * sizeof *b);
     if (!b)
         return -1;
     memset(b + t->mask + 1, 0, (n - t->mask - 1) * sizeof *b);

@@ -30,11 +30,14 @@ struct msgtab {
     struct msgtab_entry *b;
     size_t mask;        /* buckets - 1; buckets is a power of two */
     size_t len;
+    const struct qc_alloc *alloc;  /* where b lives; NULL: malloc */
     int direct;         /* the direct layout; 0 after the conversion (a
                            test may clear it after msgtab_init) */
 };
 
-int msgtab_init(struct msgtab *t);
+/* msgtab_init - an empty table whose storage comes from alloc (NULL:
+ * malloc); alloc must outlive the table */
+int msgtab_init(struct msgtab *t, const struct qc_alloc *alloc);
 void msgtab_free(struct msgtab *t);
 /* msgtab_find - the entry of id, or NULL */
 struct msgtab_entry *msgtab_find(const struct msgtab *t, uint64_t id);

@@ -2,7 +2,7 @@
  * prioq.c - (due, id) priority queue: a sorted run and a binary heap;
  * see prioq.h.
  *
- *	prioq_init(q) / prioq_free(q)
+ *	prioq_init(q, alloc) / prioq_free(q)
  *	prioq_insert(q, due, id), prioq_min(q, &e), prioq_delmin(q)
  *	prioq_all_due(q, t)		run-queue-now
  *	prioq_foreach(q, fn, ctx)
@@ -23,17 +23,18 @@ static int before(const struct prioq_elt *a, const struct prioq_elt *b)
 }
 
 /* prioq_init - an empty queue */
-void prioq_init(struct prioq *q)
+void prioq_init(struct prioq *q, const struct qc_alloc *alloc)
 {
     memset(q, 0, sizeof *q);
+    q->alloc = alloc;
 }
 
 /* prioq_free - release the storage */
 void prioq_free(struct prioq *q)
 {
-    free(q->p);
-    free(q->f);
-    prioq_init(q);
+    qc_release(q->alloc, q->p, q->cap * sizeof *q->p);
+    qc_release(q->alloc, q->f, q->fcap * sizeof *q->f);
+    prioq_init(q, q->alloc);
 }
 
 /* sift_up - restore the heap above position i */
@@ -76,7 +77,8 @@ static int heap_reserve(struct prioq *q, size_t n)
     size_t cap = q->cap ? 2 * q->cap : 16;
     while (cap < n)
         cap *= 2;
-    struct prioq_elt *p = realloc(q->p, cap * sizeof *p);
+    struct prioq_elt *p = qc_resize(q->alloc, q->p, q->cap * sizeof *p,
+                                    cap * sizeof *p);
     if (!p)
         return -1;
     q->p = p;
@@ -94,7 +96,9 @@ static int run_append(struct prioq *q, const struct prioq_elt *e)
             memmove(q->f, q->f + q->fhead, n * sizeof *q->f);
         } else {
             size_t cap = q->fcap ? 2 * q->fcap : 16;
-            struct prioq_elt *f = realloc(q->f, cap * sizeof *f);
+            struct prioq_elt *f = qc_resize(q->alloc, q->f,
+                                            q->fcap * sizeof *f,
+                                            cap * sizeof *f);
             if (!f)
                 return -1;
             memmove(f, f + q->fhead, n * sizeof *f);

@@ -26,9 +26,12 @@ struct prioq {
     struct prioq_elt *f;    /* the sorted run: f[fhead..ftail) */
     size_t fhead, ftail, fcap;
     size_t len;             /* elements in both */
+    const struct qc_alloc *alloc;  /* where p and f live; NULL: malloc */
 };
 
-void prioq_init(struct prioq *q);
+/* prioq_init - an empty queue; its arrays come from alloc (NULL: malloc),
+ * which must outlive the queue */
+void prioq_init(struct prioq *q, const struct qc_alloc *alloc);
 void prioq_free(struct prioq *q);
 /* prioq_insert - 0, or -1 when out of memory */
 int prioq_insert(struct prioq *q, qc_time due, uint64_t id);

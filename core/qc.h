@@ -28,6 +28,25 @@ typedef int64_t qc_time;
 /* Room for "suppl" and any channel number, with the NUL. */
 #define QC_CHAN_NAME_MAX 16
 
+/*
+ * Where the core keeps its big tables (the message table, the queues).
+ * NULL means malloc.  The core makes no system calls, so a host that
+ * holds millions of messages (the simulator) passes blocks of its own,
+ * on huge pages, through this.
+ */
+struct qc_alloc {
+    void *ctx;
+    /* resize - a block of new bytes holding the first min(old, new) of p
+     * (p NULL when old is 0); NULL on failure, p then untouched */
+    void *(*resize)(void *ctx, void *p, size_t old, size_t new);
+    /* release - p, of size bytes (p may be NULL) */
+    void (*release)(void *ctx, void *p, size_t size);
+};
+
+/* qc_resize, qc_release - through a, or malloc's when a is NULL */
+void *qc_resize(const struct qc_alloc *a, void *p, size_t old, size_t new);
+void qc_release(const struct qc_alloc *a, void *p, size_t size);
+
 /* qc_channel_name - "local", "remote", "supplK"; returns buf */
 const char *qc_channel_name(int chan, char buf[QC_CHAN_NAME_MAX]);
 

@@ -238,10 +238,10 @@ struct sched *sched_new(const struct sched_config *cfg,
         s->chans[c].limit = cfg->concurrency[c];
         s->chans[c].spawner_limit = UINT_MAX;
         s->chans[c].alive = 1;
-        prioq_init(&s->chans[c].queue);
+        prioq_init(&s->chans[c].queue, cfg->alloc);
     }
-    prioq_init(&s->done);
-    if (msgtab_init(&s->msgs) == -1) {
+    prioq_init(&s->done, cfg->alloc);
+    if (msgtab_init(&s->msgs, cfg->alloc) == -1) {
         free(s);
         return NULL;
     }

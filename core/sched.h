@@ -52,6 +52,9 @@ struct sched_config {
     unsigned concurrency[QC_MAX_CHANNELS];  /* control/concurrency* */
     qc_time lifetime;                       /* control/queuelifetime */
     enum sched_profile profile;
+    /* where the message table and the queues live (NULL: malloc); must
+     * outlive the scheduler */
+    const struct qc_alloc *alloc;
 };
 
 /* ------------------------------------------------------------ the store */

@@ -575,6 +575,7 @@ static int setup(struct sim *s)
         cfg.concurrency[c] = s->control.concurrency[c];
     cfg.lifetime = (qc_time)s->control.queuelifetime * QC_SEC;
     cfg.profile = sc->profile;
+    cfg.alloc = &sim_mem_core;
     struct sched_store st;
     struct sched_sink sink = {s, sink_event, NULL};
     sim_store_bind(s, &st);

@@ -147,6 +147,7 @@ int sim_todo_message(struct sim *s, size_t m);
 /* sim_mem.c */
 void *sim_mem_grow(void *p, size_t old, size_t new);
 void sim_mem_free(void *p, size_t size);
+extern const struct qc_alloc sim_mem_core;  /* the same, for the core */
 
 /* sim_engine.c */
 void sim_violation(struct sim *s, const char *fmt, ...)

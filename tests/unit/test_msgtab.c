@@ -4,11 +4,12 @@
 
 #include "cunit_main.h"
 #include "msgtab.h"
+#include "track_alloc.h"
 
 static void test_insert_find_delete(void)
 {
     struct msgtab t;
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
     for (uint64_t id = 1; id <= 5000; id++) {
         struct msgtab_entry *e = msgtab_get(&t, id * 3);
         CU_ASSERT_PTR_NOT_NULL_FATAL(e);
@@ -41,7 +42,7 @@ static void test_collisions_wrap(void)
     /* a small table filled and emptied in another order exercises the
      * backward shift across the end of the bucket array */
     struct msgtab t;
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
     t.direct = 0;   /* small ids would stay in the direct layout */
     for (uint64_t id = 1; id <= 30; id++)
         msgtab_get(&t, id);
@@ -58,7 +59,7 @@ static void test_direct_dense(void)
 {
     /* ids 1, 2, 3... as the simulator hands them out stay direct */
     struct msgtab t;
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
     for (uint64_t id = 1; id <= 100000; id++)
         msgtab_get(&t, id)->chans = id ^ 5;
     CU_ASSERT(t.direct);
@@ -84,7 +85,7 @@ static void test_direct_converts(void)
 {
     /* an inode-sized id converts the table; every entry survives */
     struct msgtab t;
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
     for (uint64_t id = 1; id <= 3000; id++)
         msgtab_get(&t, id)->chans = id;
     CU_ASSERT(t.direct);
@@ -106,7 +107,7 @@ static void test_direct_converts(void)
 
     /* a sliding window of ids (steady traffic) leaves the direct layout
      * once the ids run far ahead of the messages held */
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
     for (uint64_t id = 1; id <= 20000; id++) {
         msgtab_get(&t, id);
         if (id > 10)
@@ -133,7 +134,7 @@ static void test_random_against_model(void)
         static uint64_t model[RANGE + 1];   /* chans + 1; 0: absent */
         memset(model, 0, sizeof model);
         struct msgtab t;
-        CU_ASSERT_EQUAL_FATAL(msgtab_init(&t), 0);
+        CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
         if (layout == 1)
             t.direct = 0;
         uint64_t s = 42 + (uint64_t)layout, scale = layout == 2 ? 1000 : 1;
@@ -164,8 +165,39 @@ static void test_random_against_model(void)
     }
 }
 
+/* test_host_allocator - the table grows, converts to the hashed layout
+ * and is freed through the host's allocator with the right sizes; a
+ * refusal leaves the table as it was */
+static void test_host_allocator(void)
+{
+    struct track t;
+    struct qc_alloc a;
+    track_init(&t, &a);
+    struct msgtab m;
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&m, &a), 0);
+    for (uint64_t id = 1; id <= 3000; id++)
+        CU_ASSERT_PTR_NOT_NULL(msgtab_get(&m, id));
+    CU_ASSERT_TRUE(m.direct);
+    CU_ASSERT_PTR_NOT_NULL(msgtab_get(&m, (uint64_t)1 << 40));  /* hashed */
+    CU_ASSERT_FALSE(m.direct);
+    CU_ASSERT_TRUE(t.resizes >= 3);
+    CU_ASSERT_EQUAL(track_live(&t), 1);
+    t.refuse_after = (long)t.resizes;
+    int refused = 0;
+    for (uint64_t id = 5000; id < 200000 && !refused; id++)
+        refused = msgtab_get(&m, id) == NULL;
+    CU_ASSERT_TRUE(refused);
+    for (uint64_t id = 1; id <= 3000; id++)
+        CU_ASSERT_PTR_NOT_NULL(msgtab_find(&m, id));
+    msgtab_free(&m);
+    CU_ASSERT_EQUAL(track_live(&t), 0);
+    CU_ASSERT_EQUAL(t.wrong_size, 0);
+    CU_ASSERT_EQUAL(t.unknown, 0);
+}
+
 static void add_tests(CU_pSuite suite)
 {
+    QC_ADD_TEST(suite, test_host_allocator);
     QC_ADD_TEST(suite, test_direct_dense);
     QC_ADD_TEST(suite, test_direct_converts);
     QC_ADD_TEST(suite, test_random_against_model);

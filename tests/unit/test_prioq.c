@@ -2,11 +2,12 @@
  * sorted run next to the heap, against a brute-force model. */
 #include "cunit_main.h"
 #include "prioq.h"
+#include "track_alloc.h"
 
 static void test_order_and_ties(void)
 {
     struct prioq q;
-    prioq_init(&q);
+    prioq_init(&q, NULL);
     static const struct prioq_elt in[] = {
         {50, 3}, {10, 9}, {50, 1}, {10, 2}, {30, 7}, {50, 2}};
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
@@ -28,7 +29,7 @@ static void test_order_and_ties(void)
 static void test_all_due_orders_by_id(void)
 {
     struct prioq q;
-    prioq_init(&q);
+    prioq_init(&q, NULL);
     for (uint64_t id = 1; id <= 100; id++)
         prioq_insert(&q, (qc_time)((id * 37) % 101) * 1000, 101 - id);
     prioq_all_due(&q, 5);
@@ -45,7 +46,7 @@ static void test_all_due_orders_by_id(void)
 static void test_many_sorted(void)
 {
     struct prioq q;
-    prioq_init(&q);
+    prioq_init(&q, NULL);
     uint64_t x = 12345;
     for (int i = 0; i < 10000; i++) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -93,7 +94,7 @@ static void test_run_and_heap_against_model(void)
     static struct model m;
     m.n = 0;
     struct prioq q;
-    prioq_init(&q);
+    prioq_init(&q, NULL);
     uint64_t x = 99, next_id = 1;
     qc_time now = 0;
     int ok = 1;
@@ -142,7 +143,7 @@ static void test_all_due_with_run(void)
 {
     /* a run sorted by due time is not sorted by id: all_due fixes that */
     struct prioq q;
-    prioq_init(&q);
+    prioq_init(&q, NULL);
     prioq_insert(&q, 10, 9);
     prioq_insert(&q, 20, 3);
     prioq_insert(&q, 30, 1);
@@ -160,8 +161,43 @@ static void test_all_due_with_run(void)
     prioq_free(&q);
 }
 
+/* test_host_allocator - both arrays come from the host's allocator, with
+ * their sizes, and go back to it; a refusal is an error, not a loss */
+static void test_host_allocator(void)
+{
+    struct track t;
+    struct qc_alloc a;
+    track_init(&t, &a);
+    struct prioq q;
+    prioq_init(&q, &a);
+    for (uint64_t id = 1; id <= 5000; id++)   /* in order: the run */
+        CU_ASSERT_EQUAL(prioq_insert(&q, (qc_time)id, id), 0);
+    for (uint64_t id = 1; id <= 500; id++)    /* out of order: the heap */
+        CU_ASSERT_EQUAL(prioq_insert(&q, 0, 6000 - id), 0);
+    CU_ASSERT_TRUE(t.resizes >= 2);
+    CU_ASSERT_EQUAL(track_live(&t), 2);
+    t.refuse_after = (long)t.resizes;
+    size_t before = q.len;
+    int refused = 0;
+    for (uint64_t id = 1; id <= 5000 && !refused; id++)
+        refused = prioq_insert(&q, -(qc_time)id, 9000 + id) == -1;
+    CU_ASSERT_TRUE(refused);
+    struct prioq_elt e;
+    size_t n = 0;
+    while (prioq_min(&q, &e)) {
+        n++;
+        prioq_delmin(&q);
+    }
+    CU_ASSERT_TRUE(n >= before);
+    prioq_free(&q);
+    CU_ASSERT_EQUAL(track_live(&t), 0);
+    CU_ASSERT_EQUAL(t.wrong_size, 0);
+    CU_ASSERT_EQUAL(t.unknown, 0);
+}
+
 static void add_tests(CU_pSuite suite)
 {
+    QC_ADD_TEST(suite, test_host_allocator);
     QC_ADD_TEST(suite, test_run_and_heap_against_model);
     QC_ADD_TEST(suite, test_all_due_with_run);
     QC_ADD_TEST(suite, test_order_and_ties);
