@@ -36,6 +36,15 @@
  *	--no-open	do not open the message file (by default it is opened
  *			under $QCHAN_HOME/queue/mess, as a spawner must, and a
  *			missing one is a deferral)
+ *	--fork		deliver as qmail-lspawn and qmail-rspawn do: a child
+ *			process per delivery (fork, no exec) that opens the
+ *			message (unless --no-open), writes the report text
+ *			to a pipe and exits 0 (K), 100 (D) or 111 (Z); the
+ *			report goes out when the model's latency is over
+ *			and the child is reaped and its pipe drained (its
+ *			exit code gives the status, the pipe the text).
+ *			A failed pipe() or fork() is a deferral.  With
+ *			--keep, N then numbers requests, not copies
  *	--sim-key G	draw outcomes with the keys the simulator gives
  *			generator G's messages: message N is its message
  *			N-1, recipient "uN.R@..." its recipient R (other
@@ -69,6 +78,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,6 +98,12 @@ struct flight {
     char *msg;
     char *sender;
     char *rcpt;
+    /* --fork: the child delivering it */
+    pid_t pid;              /* > 0 while it runs */
+    int pipe;               /* read end of its output */
+    int waiting;            /* the latency is over; waiting for it */
+    char *out;              /* its output: the report text */
+    size_t outlen;
 };
 
 struct attempts {          /* open addressing: key -> attempts so far */
@@ -117,7 +133,13 @@ struct fakespawn {
     struct attempts att;
     struct qd_buf out;
     unsigned long kept;
+    int fork;               /* --fork */
+    unsigned *kids;         /* slots whose child runs */
+    unsigned nkids;
 };
+
+/* the most of a child's output kept for the report */
+#define FORK_TEXT_MAX 4000
 
 /* usage - the options */
 static void usage(void)
@@ -132,7 +154,7 @@ static void usage(void)
             "         [--log FILE] [--keep DIR] [--no-open] [--sim-key G]\n"
             "         [--mangle-every N] [--bad-slot-every N] "
             "[--huge-report-every N]\n"
-            "         [--die-after N]\n");
+            "         [--die-after N] [--fork]\n");
 }
 
 /* die - a start-up error */
@@ -342,6 +364,7 @@ static void report(struct fakespawn *f, unsigned slot, qc_time now)
     free(d->msg);
     free(d->sender);
     free(d->rcpt);
+    free(d->out);
     memset(d, 0, sizeof *d);
     f->inflight--;
 }
@@ -379,6 +402,110 @@ static int message_ok(struct fakespawn *f, const char *path, const char *id)
     }
     close(fd);
     return 1;
+}
+
+/* child_run - in the child: the delivery itself, then exit with its
+ * outcome as qmail-local and qmail-remote do (0, 100 permanent, 111
+ * temporary) */
+static void child_run(struct fakespawn *f, const struct flight *d, int out,
+                      const char *path, const char *id)
+{
+    /* the parent counted this copy already (the child's count is lost) */
+    if (f->keep)
+        f->kept--;
+    const char *text = d->text;
+    char status = d->status;
+    if (!message_ok(f, path, id)) {
+        status = 'Z';
+        text = "fakespawn: unable to open the message file./";
+    }
+    (void)qd_write_all(out, text, strlen(text));
+    _exit(status == 'K' ? 0 : status == 'D' ? 100 : 111);
+}
+
+/* child_start - --fork: a child process for the delivery in slot; a
+ * failure to make one is a deferral, as in qmail's spawn */
+static void child_start(struct fakespawn *f, unsigned slot, const char *path,
+                        const char *id)
+{
+    struct flight *d = &f->fl[slot];
+    int p[2];
+    if (pipe(p) < 0) {
+        d->status = 'Z';
+        d->text = "fakespawn: unable to create a pipe./";
+        return;
+    }
+    if (f->keep)
+        f->kept++;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        child_run(f, d, p[1], path, id);
+    }
+    close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        d->status = 'Z';
+        d->text = "fakespawn: unable to fork./";
+        return;
+    }
+    d->pid = pid;
+    d->pipe = p[0];
+    f->kids[f->nkids++] = slot;
+}
+
+/* child_read - more output from the child in slot; 1 at its end */
+static int child_read(struct fakespawn *f, unsigned slot)
+{
+    struct flight *d = &f->fl[slot];
+    char buf[4096];
+    ssize_t r = qd_read_some(d->pipe, buf, sizeof buf);
+    if (r <= 0)
+        return 1;
+    size_t take = (size_t)r;
+    if (take > FORK_TEXT_MAX - d->outlen)
+        take = FORK_TEXT_MAX - d->outlen;
+    if (take == 0)
+        return 0;   /* over the limit: drained, not kept */
+    char *n = realloc(d->out, d->outlen + take + 1);
+    if (!n)
+        die("out of memory", NULL);
+    /* a NUL would end the report early */
+    for (size_t i = 0; i < take; i++)
+        n[d->outlen + i] = buf[i] ? buf[i] : '_';
+    d->out = n;
+    d->outlen += take;
+    d->out[d->outlen] = '\0';
+    return 0;
+}
+
+/* child_done - the child in slot has closed its output: reap it, take
+ * its outcome, and report if the latency is over */
+static void child_done(struct fakespawn *f, unsigned slot, qc_time now)
+{
+    struct flight *d = &f->fl[slot];
+    int st;
+    while (waitpid(d->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    close(d->pipe);
+    d->pid = 0;
+    d->pipe = -1;
+    for (unsigned i = 0; i < f->nkids; i++)
+        if (f->kids[i] == slot) {
+            f->kids[i] = f->kids[--f->nkids];
+            break;
+        }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        d->status = 'K';
+    else if (WIFEXITED(st) && WEXITSTATUS(st) == 100)
+        d->status = 'D';
+    else
+        d->status = 'Z';
+    d->text = d->out ? d->out : "";
+    if (!WIFEXITED(st))
+        d->text = "fakespawn: the delivery process crashed./";
+    if (d->waiting)
+        report(f, slot, now);
 }
 
 /* recipient_key - the model's key for rcpt of message msg: the
@@ -434,7 +561,9 @@ static void request(struct fakespawn *f, const struct proto_request *q,
     d->rcpt = strdup(q->rcpt);
     if (!d->msg || !d->sender || !d->rcpt)
         die("out of memory", NULL);
-    if (!message_ok(f, q->path, id)) {
+    if (f->fork) {
+        child_start(f, q->slot, q->path, id);
+    } else if (!message_ok(f, q->path, id)) {
         d->status = 'Z';
         d->text = "fakespawn: unable to open the message file./";
     }
@@ -542,6 +671,8 @@ static void setup(struct fakespawn *f, int argc, char **argv)
             f->keep = opt_value(argc, argv, &i);
         } else if (strcmp(o, "--no-open") == 0) {
             f->open_msg = 0;
+        } else if (strcmp(o, "--fork") == 0) {
+            f->fork = 1;
         } else if (strcmp(o, "--sim-key") == 0) {
             f->sim_gen = (int)opt_number(o, opt_value(argc, argv, &i));
         } else if (strcmp(o, "--mangle-every") == 0) {
@@ -602,7 +733,8 @@ static void setup(struct fakespawn *f, int argc, char **argv)
 
     f->fl = calloc(f->limit, sizeof *f->fl);
     f->heap = calloc(f->limit, sizeof *f->heap);
-    if (!f->fl || !f->heap)
+    f->kids = calloc(f->limit, sizeof *f->kids);
+    if (!f->fl || !f->heap || !f->kids)
         die("out of memory", NULL);
     if (f->open_msg) {
         char dir[QD_HOME_MAX + 16];
@@ -628,23 +760,35 @@ int main(int argc, char **argv)
     if (!dec)
         die("out of memory", NULL);
     proto_request_dec_init(dec, f.width, f.limit);
+    /* stdin, stdout and, under --fork, a pipe per child */
+    struct pollfd *pf = calloc((size_t)f.limit + 2, sizeof *pf);
+    unsigned *kidslot = calloc((size_t)f.limit + 1, sizeof *kidslot);
+    if (!pf || !kidslot)
+        die("out of memory", NULL);
     int reading = 1, writing = 1;
     char buf[65536];
     while (reading || f.inflight || (writing && qd_buf_pending(&f.out))) {
         qc_time now = qd_now();
-        while (f.nheap && f.fl[f.heap[0]].due <= now)
-            report(&f, heap_pop(&f), now);
+        while (f.nheap && f.fl[f.heap[0]].due <= now) {
+            unsigned slot = heap_pop(&f);
+            if (f.fl[slot].pid > 0)
+                f.fl[slot].waiting = 1;   /* reported when reaped */
+            else
+                report(&f, slot, now);
+        }
         if (writing && qd_buf_flush(&f.out, 1) < 0)
             writing = 0;   /* qmail-send is gone; finish quietly */
         if (!writing)
             f.out.off = f.out.len = 0;
 
-        struct pollfd pf[2];
         int np = 0;
         if (reading)
             pf[np++] = (struct pollfd){0, POLLIN, 0};
         if (writing && qd_buf_pending(&f.out))
             pf[np++] = (struct pollfd){1, POLLOUT, 0};
+        int kid0 = np;
+        for (unsigned k = 0; k < f.nkids; k++)
+            pf[np++] = (struct pollfd){f.fl[f.kids[k]].pipe, POLLIN, 0};
         /* ppoll: a latency scaled down to a fraction of a millisecond
          * must not be rounded up to one (--time-scale 100 would add
          * 0.05 s to every delivery) */
@@ -659,8 +803,22 @@ int main(int argc, char **argv)
         }
         if (np == 0 && !tsp)
             break;
-        if (ppoll(pf, (nfds_t)np, tsp, NULL) < 0 && errno != EINTR)
+        int pr = ppoll(pf, (nfds_t)np, tsp, NULL);
+        if (pr < 0 && errno != EINTR)
             die("poll", strerror(errno));
+        if (pr > 0 && np > kid0) {
+            /* children that end are taken out of kids: note theirs first */
+            unsigned nk = (unsigned)(np - kid0);
+            for (unsigned k = 0; k < nk; k++)
+                if (pf[kid0 + k].revents & (POLLIN | POLLHUP | POLLERR))
+                    kidslot[k] = f.kids[k];
+                else
+                    kidslot[k] = f.limit;
+            qc_time cnow = qd_now();
+            for (unsigned k = 0; k < nk; k++)
+                if (kidslot[k] < f.limit && child_read(&f, kidslot[k]))
+                    child_done(&f, kidslot[k], cnow);
+        }
         if (!reading || !(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
             continue;
         ssize_t r = qd_read_some(0, buf, sizeof buf);
@@ -697,6 +855,9 @@ int main(int argc, char **argv)
         }
     }
     free(dec);
+    free(pf);
+    free(kidslot);
+    free(f.kids);
     qd_buf_free(&f.out);
     free(f.fl);
     free(f.heap);
