@@ -47,10 +47,12 @@ void send_log_flush(struct send *sv)
         (void)qd_buf_flush_all(&sv->log, SEND_FD_LOG);
 }
 
-/* verp_sender - senderadd(): the sender a spawner sees for rcpt */
-static char *verp_sender(const char *sender, const char *rcpt)
+/* verp_sender - senderadd(): the sender a spawner sees for rcpt, or
+ * NULL when it is the sender itself; *fail set if out of memory */
+static char *verp_sender(const char *sender, const char *rcpt, int *fail)
 {
     size_t i = strlen(sender);
+    *fail = 0;
     if (i >= 4 && strcmp(sender + i - 4, "-@[]") == 0) {
         const char *j = NULL;
         for (const char *p = sender; p < sender + i - 4; p++)
@@ -61,29 +63,32 @@ static char *verp_sender(const char *sender, const char *rcpt)
         if (k && jl + 5 <= i) {
             size_t n = jl + strlen(rcpt) + i + 4;
             char *out = malloc(n);
-            if (!out)
+            if (!out) {
+                *fail = 1;
                 return NULL;
+            }
             snprintf(out, n, "%.*s%.*s=%s@%.*s", (int)jl, sender,
                      (int)(k - rcpt), rcpt, k + 1,
                      (int)(i - 5 - jl), sender + jl + 1);
             return out;
         }
     }
-    return strdup(sender);
+    return NULL;
 }
 
 /* request - queue the spawn request for a delivery start */
 static void request(struct send *sv, const struct sched_event *ev)
 {
     char path[QD_PATH_MAX];
-    snprintf(path, sizeof path, "%llu/%llu",
-             (unsigned long long)(ev->msg % sv->env.split),
-             (unsigned long long)ev->msg);
-    char *sender = verp_sender(ev->sender ? ev->sender : "", ev->rcpt);
-    if (!sender) {
+    (void)qd_split_name(path, sizeof path, &sv->env, ev->msg);
+    int fail;
+    const char *plain = ev->sender ? ev->sender : "";
+    char *verp = verp_sender(plain, ev->rcpt, &fail);
+    if (fail) {
         send_log(sv, "alert: out of memory, sleeping...\n");
         return;
     }
+    const char *sender = verp ? verp : plain;
     size_t need = proto_request_enc(NULL, 0, sv->env.width, ev->slot, path,
                                     sender, ev->rcpt);
     char *at = need ? qd_buf_reserve(&sv->req[ev->chan], need) : NULL;
@@ -93,7 +98,7 @@ static void request(struct send *sv, const struct sched_event *ev)
     else
         send_logf(sv, "warning: unable to send delivery %llu to its "
                   "spawner\n", (unsigned long long)ev->delid);
-    free(sender);
+    free(verp);
 }
 
 /* event - one decision of the scheduler */
