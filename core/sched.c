@@ -132,6 +132,8 @@ static void warn(struct sched *s, enum sched_warning w, qc_time now,
 /* status - the in-flight counts changed */
 static void status(struct sched *s, qc_time now)
 {
+    if (s->cfg.quiet_status)
+        return;
     struct sched_event ev;
     event_init(&ev, SCHED_EV_STATUS, now, -1, 0);
     emit(s, &ev);

@@ -55,6 +55,9 @@ struct sched_config {
     /* where the message table and the queues live (NULL: malloc); must
      * outlive the scheduler */
     const struct qc_alloc *alloc;
+    /* no STATUS events: for a host that neither logs nor shows them (a
+     * simulation without a log sends millions) */
+    int quiet_status;
 };
 
 /* ------------------------------------------------------------ the store */

@@ -247,6 +247,15 @@ int sim_fds_todo_message(struct sim_fds *f, int nchanfiles)
     unsigned n = LIMITS_TODO_MESSAGE_FDS + (unsigned)nchanfiles;
     int ok = 0;
     unsigned i;
+    int memo = nchanfiles >= 0 && nchanfiles <= QC_MAX_CHANNELS;
+    if (memo && f->todo_fits[nchanfiles] &&
+        f->system + n <= f->lim.file_max) {
+        /* what the opens below would change: the peaks of qmail-todo
+         * and the rest were set when it fitted the first time */
+        if (f->system + n > f->system_peak)
+            f->system_peak = f->system + n;
+        return 0;
+    }
     for (i = 0; i < n; i++)
         if ((fd[i] = proc_open(f, &f->todo)) < 0) {
             ok = -1;
@@ -254,6 +263,8 @@ int sim_fds_todo_message(struct sim_fds *f, int nchanfiles)
         }
     while (i-- > 0)
         proc_close(f, &f->todo, fd[i]);
+    if (memo && ok == 0)
+        f->todo_fits[nchanfiles] = 1;
     return ok;
 }
 

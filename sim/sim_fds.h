@@ -60,6 +60,10 @@ struct sim_fds {
     unsigned system_hit, qmailr_hit;
     qc_time system_hit_at, qmailr_hit_at;
     qc_time now;             /* set by the host before each call */
+    /* qmail-todo's own descriptors are the same before every message, so
+     * a message with n channel files that fitted once fits again as long
+     * as the system has room: todo_fits[n] remembers that it did */
+    unsigned char todo_fits[QC_MAX_CHANNELS + 1];
 };
 
 int sim_fds_init(struct sim_fds *f, int nchan, const struct sim_limits *lim);

@@ -62,17 +62,78 @@ static void sort_i64(int64_t *v, size_t n)
     sim_mem_free(b, n * sizeof *b);
 }
 
+/* rank - the nearest rank (1..n) of quantile p of n values */
+static size_t rank(size_t n, double p)
+{
+    size_t k = (size_t)(p * (double)n + 0.999999999);
+    if (k < 1)
+        k = 1;
+    return k > n ? n : k;
+}
+
 /* quantile - nearest rank of sorted v, in seconds; -1 if empty */
 static double quantile(const int64_t *v, size_t n, double p)
 {
     if (n == 0)
         return -1;
-    size_t k = (size_t)(p * (double)n + 0.999999999);
-    if (k < 1)
-        k = 1;
-    if (k > n)
-        k = n;
-    return (double)v[k - 1] / QC_SEC;
+    return (double)v[rank(n, p) - 1] / QC_SEC;
+}
+
+/* select_nth - put the value of sorted position k of v[lo..hi) at v[k],
+ * smaller ones before it and larger ones after (quickselect, median of
+ * three; a range that does not shrink fast enough is sorted instead, so
+ * the worst case stays n log n) */
+static void select_nth(int64_t *v, size_t lo, size_t hi, size_t k)
+{
+    unsigned budget = 64;
+    while (hi - lo > 16) {
+        if (budget-- == 0) {
+            sort_i64(v + lo, hi - lo);
+            return;
+        }
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t a = v[lo], b = v[mid], c = v[hi - 1];
+        int64_t pivot = a < b ? (b < c ? b : (a < c ? c : a))
+                              : (a < c ? a : (b < c ? c : b));
+        size_t i = lo, j = hi - 1;
+        for (;;) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            int64_t t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+            i++;
+            j--;
+        }
+        /* now v[lo..j] <= pivot <= v[j+1..hi) */
+        if (k <= j)
+            hi = j + 1;
+        else
+            lo = j + 1;
+    }
+    sort_i64(v + lo, hi - lo);
+}
+
+/* chan_quantiles - p50, p95, p99 of v without sorting all of it */
+static void chan_quantiles(int64_t *v, size_t n, double *p50, double *p95,
+                           double *p99)
+{
+    if (n == 0) {
+        *p50 = *p95 = *p99 = -1;
+        return;
+    }
+    size_t k50 = rank(n, 0.50) - 1, k95 = rank(n, 0.95) - 1,
+           k99 = rank(n, 0.99) - 1;
+    select_nth(v, 0, n, k50);
+    select_nth(v, k50, n, k95);
+    select_nth(v, k95, n, k99);
+    *p50 = (double)v[k50] / QC_SEC;
+    *p95 = (double)v[k95] / QC_SEC;
+    *p99 = (double)v[k99] / QC_SEC;
 }
 
 /* kind_name - the limit's word, as core/limits_model.h names it */
@@ -298,11 +359,7 @@ void sim_result_build(struct sim *s)
     for (int c = 0; c < s->nchan; c++) {
         struct sim_chan *ch = &s->chans[c];
         struct sim_chan_result *cr = &r->chans[c];
-        if (ch->nlat)
-            sort_i64(ch->lat, ch->nlat);
-        cr->p50 = quantile(ch->lat, ch->nlat, 0.50);
-        cr->p95 = quantile(ch->lat, ch->nlat, 0.95);
-        cr->p99 = quantile(ch->lat, ch->nlat, 0.99);
+        chan_quantiles(ch->lat, ch->nlat, &cr->p50, &cr->p95, &cr->p99);
         cr->concurrency = sched_limit(s->sched, c);
     }
     r->nprocs = 0;

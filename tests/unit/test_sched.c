@@ -487,8 +487,61 @@ static void test_spawner_not_ready(void)
     sched_free(s);
 }
 
+/* quiet_run - a fixed workload with or without STATUS events; the events
+ * other than STATUS go to out */
+static int quiet_run(int quiet, struct mq_event *out, int max)
+{
+    memset(&q, 0, sizeof q);
+    struct sched_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.nchan = 3;
+    cfg.concurrency[0] = 2;
+    cfg.concurrency[1] = 3;
+    cfg.concurrency[2] = 1;
+    cfg.lifetime = 604800 * S;
+    cfg.quiet_status = quiet;
+    struct sched *s = mq_sched(&q, &cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(sched_start(s, 0), 0);
+    for (uint64_t id = 1; id <= 6; id++)
+        add(s, id, 0, (int)id % 3, 2, (int)id % 2, 0);
+    qc_time now = 0;
+    for (int round = 0; round < 40 && q.nflight + q.nmsgs > 0; round++) {
+        sched_run(s, now);
+        if (q.nflight > 0)
+            mq_answer(&q, s, 0, round % 5 == 4 ? 'Z' : 'K', now);
+        now += 1000 * S;
+    }
+    sched_free(s);
+    int n = 0, status = 0;
+    for (int i = 0; i < q.nev; i++) {
+        if (q.ev[i].type == SCHED_EV_STATUS)
+            status++;
+        else if (n < max)
+            out[n++] = q.ev[i];
+    }
+    if (quiet) {
+        CU_ASSERT_EQUAL(status, 0);
+    } else {
+        CU_ASSERT_TRUE(status > 10);
+    }
+    return n;
+}
+
+/* test_quiet_status - quiet_status drops STATUS and nothing else */
+static void test_quiet_status(void)
+{
+    static struct mq_event loud[MQ_EVENTS], quiet[MQ_EVENTS];
+    int nl = quiet_run(0, loud, MQ_EVENTS);
+    int nq = quiet_run(1, quiet, MQ_EVENTS);
+    CU_ASSERT_TRUE(nl > 20);
+    CU_ASSERT_EQUAL_FATAL(nl, nq);
+    CU_ASSERT_EQUAL(memcmp(loud, quiet, (size_t)nl * sizeof loud[0]), 0);
+}
+
 static void add_tests(CU_pSuite suite)
 {
+    QC_ADD_TEST(suite, test_quiet_status);
     QC_ADD_TEST(suite, test_cap_per_channel);
     QC_ADD_TEST(suite, test_order_by_due_then_id);
     QC_ADD_TEST(suite, test_pass_skips_done_records);
