@@ -626,6 +626,7 @@ static void teardown(struct sim *s)
     free(s->pool_base);
     free(s->dom_names);
     free(s->dom_chan);
+    free(s->dom_lens);
 }
 
 /* sim_run - the whole run */

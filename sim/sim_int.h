@@ -22,6 +22,10 @@
 
 #define SIM_NONE UINT32_MAX
 
+/* room for any generated address: "u", two numbers, ".", "@", a domain
+ * cut at 299 bytes and the NUL */
+#define SIM_ADDR_ROOM (1 + 20 + 1 + 20 + 1 + 299 + 1)
+
 /* dom_chan values besides a channel number */
 #define DOM_CHAN_UNKNOWN 0xff  /* not asked yet (and after a HUP) */
 #define DOM_CHAN_ADDRESS 0xfe  /* the local part decides: classify each */
@@ -120,6 +124,7 @@ struct sim {
     uint8_t *dom_chan;             /* per domain: DOM_CHAN_* or the channel
                                       classify_domain gave */
     char **dom_names;              /* explicit target domains */
+    uint16_t *dom_lens;            /* their lengths, cut at 299 */
     uint32_t nexplicit;
     size_t todo_next;              /* next message for qmail-todo */
     int todo_busy;                 /* an EV_TODO is pending */

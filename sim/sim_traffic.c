@@ -62,6 +62,12 @@ int sim_traffic_start(struct sim *s)
         s->gen_sender[g] = sim_arena_add(s, gen->sender ? gen->sender : "");
     }
     s->nexplicit = d;
+    if (!(s->dom_lens = calloc(d ? d : 1, sizeof *s->dom_lens)))
+        return -1;
+    for (uint32_t i = 0; i < d; i++) {
+        size_t n = s->dom_names[i] ? strlen(s->dom_names[i]) : 0;
+        s->dom_lens[i] = (uint16_t)(n < 299 ? n : 299);
+    }
     for (size_t p = 0; p < sc->npools; p++) {
         s->pool_base[p] = d;
         d += sc->pools[p].n;
