@@ -5,6 +5,7 @@ alone.
 
     /usr/bin/python3 bench/run_daemons.py [--build build] [--runs 5]
         [--runs-ext4 3] [--msgs 10000] [--conc 100] [--json FILE]
+        [--variants tmpfs,tmpfs-fork,ext4,ext4-nofsync]
 
 Each daemon run is daemons/bench_daemons.py (h-trust's driver: inject
 MSGS single-recipient messages with the daemons paused, then time the
@@ -14,10 +15,21 @@ qmail-send's CPU time from /proc) with its temporary queue under:
   ext4    /var/tmp: the machine's disk, every fsync waits for it;
   ext4-nofsync  /var/tmp with bench/nofsync.so preloaded into every daemon
           (fsync and fdatasync return at once): ext4 minus the waiting, so
-          ext4 / ext4-nofsync says how much fsync dominates.
-The floor is bench/spawn_floor: the same four fakespawns, the same
-concurrency, the same number of requests, driven by a client that does
-nothing else.  Figures are medians; ratios are to the floor's median.
+          ext4 / ext4-nofsync says how much fsync dominates;
+  tmpfs-fork  /dev/shm with fakespawn --fork: a child process per
+          delivery (fork, pipe, reap) as qmail-lspawn/qmail-rspawn make.
+The floors, each run next to every daemon run (same load, same time):
+  spawn floor  bench/spawn_floor: the same four fakespawns, the same
+          concurrency, the same number of requests, driven by a client
+          that does nothing else;
+  fork floor   the same with fakespawn --fork (beside tmpfs-fork runs);
+  queue floor  bench/queue_floor on /dev/shm, the same number of messages:
+          the queue-file system calls qmail-send makes per message (qmail),
+          those daemons/ make (qchan), the fewest a qmail-compatible
+          qmail-send could make (least), in one process, nothing else.
+Figures are medians; "vs floor" is a row's median over its own floor's
+(the spawn floor, or the fork floor for tmpfs-fork), "vs queue" over the
+queue floor with qmail's calls.
 """
 import argparse
 import json
@@ -32,15 +44,19 @@ DELIV = re.compile(r"delivered (\d+) in ([0-9.]+) s: (\d+) deliveries/s; "
 INJ = re.compile(r"injected (\d+) messages .* in ([0-9.]+) s")
 FLOOR = re.compile(r"delivered (\d+) in ([0-9.]+) s: (\d+) deliveries/s; "
                    r"client CPU ([0-9.]+) s = ([0-9.]+) us/delivery")
+QFLOOR = re.compile(r"delivered (\d+) in ([0-9.]+) s: (\d+) deliveries/s; "
+                    r"CPU ([0-9.]+) s = ([0-9.]+) us/delivery")
+QCALLS = ("qmail", "qchan", "least")
 
 
-def daemon_run(build, msgs, conc, tmpdir, preload):
+def daemon_run(build, msgs, conc, tmpdir, preload, spawn_args):
     env = dict(os.environ, TMPDIR=tmpdir)
     if preload:
         env["LD_PRELOAD"] = preload
+    extra = ["--spawn-args=" + " ".join(spawn_args)] if spawn_args else []
     p = subprocess.run(["/usr/bin/python3", "daemons/bench_daemons.py",
                         "--build", build, "--msgs", str(msgs), "--rcpts",
-                        "1", "--conc", str(conc)], env=env,
+                        "1", "--conc", str(conc)] + extra, env=env,
                        capture_output=True, text=True, timeout=1800)
     g = DELIV.search(p.stdout)
     if p.returncode != 0 or not g:
@@ -52,19 +68,32 @@ def daemon_run(build, msgs, conc, tmpdir, preload):
             "inject_rate": int(i.group(1)) / float(i.group(2)) if i else 0}
 
 
-def floor_run(build, msgs, conc):
+def floor_run(build, msgs, conc, spawn_args=()):
     log = "/dev/shm/qchan-bench-floor-%d.log" % os.getpid()
     try:
         p = subprocess.run([os.path.join(build, "bench", "spawn_floor"),
                             os.path.join(build, "bin", "fakespawn"),
-                            str(msgs), str(conc), log],
-                           capture_output=True, text=True, timeout=600)
+                            str(msgs), str(conc), log] + list(spawn_args),
+                           capture_output=True, text=True, timeout=1800)
     finally:
         if os.path.exists(log):
             os.unlink(log)
     g = FLOOR.search(p.stdout)
     if p.returncode != 0 or not g:
         sys.exit("run_daemons: spawn_floor failed (%d):\n%s%s" %
+                 (p.returncode, p.stdout, p.stderr))
+    return {"rate": float(g.group(3)), "cpu_us": float(g.group(5))}
+
+
+def queue_floor_run(build, msgs, calls):
+    qdir = "/dev/shm/qchan-bench-qfloor-%d" % os.getpid()
+    p = subprocess.run([os.path.join(build, "bench", "queue_floor"),
+                        "--calls", calls, qdir, str(msgs)],
+                       capture_output=True, text=True, timeout=600)
+    g = QFLOOR.search(p.stdout)
+    if p.returncode != 0 or not g:
+        subprocess.run(["rm", "-rf", qdir])
+        sys.exit("run_daemons: queue_floor failed (%d):\n%s%s" %
                  (p.returncode, p.stdout, p.stderr))
     return {"rate": float(g.group(3)), "cpu_us": float(g.group(5))}
 
@@ -80,43 +109,71 @@ def main():
     ap.add_argument("--runs-ext4", type=int, default=3)
     ap.add_argument("--msgs", type=int, default=10000)
     ap.add_argument("--conc", type=int, default=100)
-    ap.add_argument("--variants", default="tmpfs,ext4,ext4-nofsync")
+    ap.add_argument("--variants",
+                    default="tmpfs,tmpfs-fork,ext4,ext4-nofsync")
     ap.add_argument("--json")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
     nofsync = os.path.join(build, "bench", "nofsync.so")
-    where = {"tmpfs": ("/dev/shm", None, a.runs),
-             "ext4": ("/var/tmp", None, a.runs_ext4),
-             "ext4-nofsync": ("/var/tmp", nofsync, a.runs_ext4)}
-    res = {}
-    for v in a.variants.split(","):
+    # variant: queue directory, preload, runs, fakespawn arguments, floor
+    where = {"tmpfs": ("/dev/shm", None, a.runs, [], "spawn floor"),
+             "tmpfs-fork": ("/dev/shm", None, a.runs, ["--fork"],
+                            "fork floor"),
+             "ext4": ("/var/tmp", None, a.runs_ext4, [], "spawn floor"),
+             "ext4-nofsync": ("/var/tmp", nofsync, a.runs_ext4, [],
+                              "spawn floor")}
+    variants = a.variants.split(",")
+    for v in variants:
         if v not in where:
-            sys.exit("run_daemons: unknown variant %s" % v)
-        tmpdir, preload, runs = where[v]
+            sys.exit("run_daemons: unknown variant %s (known: %s)" %
+                     (v, ",".join(where)))
+    res = {}
+    for v in variants:
+        tmpdir, preload, runs, spawn_args, floor_key = where[v]
         res[v] = []
         for k in range(runs):
-            # the floor runs next to each daemon run: same load, same time
-            res.setdefault("floor", []).append(floor_run(build, a.msgs,
-                                                         a.conc))
-            res[v].append(daemon_run(build, a.msgs, a.conc, tmpdir, preload))
-            print("  %s run %d: %.0f deliveries/s, %.1f us/delivery" %
-                  (v, k + 1, res[v][-1]["rate"], res[v][-1]["cpu_us"]),
+            # the floors run next to each daemon run: same load, same time
+            res.setdefault(floor_key, []).append(
+                floor_run(build, a.msgs, a.conc, spawn_args))
+            if tmpdir == "/dev/shm":
+                for calls in QCALLS:
+                    res.setdefault("queue " + calls, []).append(
+                        queue_floor_run(build, a.msgs, calls))
+            res[v].append(daemon_run(build, a.msgs, a.conc, tmpdir, preload,
+                                     spawn_args))
+            print("  %s run %d: %.0f deliveries/s, %.1f us/delivery; %s "
+                  "%.0f/s" % (v, k + 1, res[v][-1]["rate"],
+                              res[v][-1]["cpu_us"], floor_key,
+                              res[floor_key][-1]["rate"]),
                   file=sys.stderr, flush=True)
-    floor = median_of(res["floor"], "rate")
+    qfloor = median_of(res["queue qmail"], "rate") \
+        if "queue qmail" in res else 0
     print("daemons: %d single-recipient messages, instant fakespawn "
           "(--latency 0 --no-open), concurrency %d on each of 4 channels; "
           "medians" % (a.msgs, a.conc))
-    print("%-13s %4s %12s %14s %10s %12s" % ("queue", "runs", "deliv/s",
-                                             "send us/deliv", "vs floor",
-                                             "inject msg/s"))
-    for v in a.variants.split(","):
-        rate = median_of(res[v], "rate")
-        print("%-13s %4d %12.0f %14.1f %10.3f %12.0f" %
-              (v, len(res[v]), rate, median_of(res[v], "cpu_us"),
-               rate / floor, median_of(res[v], "inject_rate")))
-    print("%-13s %4d %12.0f %14.1f %10.3f %12s" %
-          ("spawn floor", len(res["floor"]), floor,
-           median_of(res["floor"], "cpu_us"), 1.0, "-"))
+    print("%-18s %4s %10s %9s %-12s %8s %8s %12s" % (
+        "row", "runs", "deliv/s", "us/deliv", "own floor", "vs floor",
+        "vs queue", "inject msg/s"))
+
+    def row(name, runs, floor_key, inject):
+        rate = median_of(runs, "rate")
+        own = median_of(res[floor_key], "rate") if floor_key in res else 0
+        print("%-18s %4d %10.0f %9.1f %-12s %8s %8s %12s" % (
+            name, len(runs), rate, median_of(runs, "cpu_us"),
+            floor_key or "-", "%.3f" % (rate / own) if own else "-",
+            "%.3f" % (rate / qfloor) if qfloor else "-",
+            "%.0f" % median_of(runs, "inject_rate") if inject else "-"))
+    for v in variants:
+        row(v, res[v], where[v][4], True)
+    for key in ("spawn floor", "fork floor"):
+        if key in res:
+            row(key, res[key], key, False)
+    for calls in QCALLS:
+        if "queue " + calls in res:
+            row("queue floor " + calls, res["queue " + calls],
+                "queue " + calls, False)
+    print("us/deliv: qmail-send's CPU for the daemons, the client's for the "
+          "spawn floors, queue_floor's own for the queue floors")
     if "ext4" in res and "ext4-nofsync" in res:
         e = median_of(res["ext4"], "rate")
         n = median_of(res["ext4-nofsync"], "rate")
