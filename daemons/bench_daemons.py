@@ -30,6 +30,8 @@ def main():
     ap.add_argument("--msgs", type=int, default=5000)
     ap.add_argument("--rcpts", type=int, default=2)
     ap.add_argument("--conc", type=int, default=100)
+    # extra fakespawn arguments, appended (bench/run_daemons.py: --fork)
+    ap.add_argument("--spawn-args", default="")
     a = ap.parse_args()
     bin_ = os.path.abspath(os.path.join(a.build, "bin"))
     tmp = tempfile.mkdtemp(prefix="qchan-bench-")
@@ -54,6 +56,8 @@ def main():
             control("concurrency" + c, str(conc))
         spawn = ("all=%s/fakespawn --channel %%c --no-open --latency 0 "
                  "--limit 500 --log %s" % (bin_, fslog))
+        if a.spawn_args:
+            spawn += " " + a.spawn_args
         return subprocess.Popen([bin_ + "/qchan-start", "--home", home,
                                  "--same-user", "--spawn", spawn],
                                 stdout=open(log, "a"), env=env)
