@@ -265,7 +265,7 @@ static void delivery_start(struct sim *s, const struct sched_event *ev)
         dom[sizeof dom - 1] = '\0';
         d = dom;
     }
-    uint64_t key = fs_rand_mix(s->msgs[m].key) ^ (ri - s->msgs[m].first);
+    uint64_t key = fs_rand_mix(sim_msg_key(&s->msgs[m])) ^ (ri - s->msgs[m].first);
     struct fs_result fr;
     fs_model_decide(s->sc->model, c, d, key, r->attempts, s->now, &fr);
     sl->status = fr.status;

@@ -51,7 +51,8 @@ struct sim_rcpt {
 
 struct sim_msg {
     qc_time arrival;
-    uint64_t key;      /* random-stream key: generator and index */
+    uint32_t index;    /* within its generator: with gen, the key of its
+                          random numbers (sim_msg_key) */
     uint32_t first;    /* first recipient */
     uint32_t sender;   /* arena offset */
     uint16_t nrcpt;
@@ -136,6 +137,12 @@ struct sim {
     unsigned spawn_hit_seen[QC_MAX_CHANNELS];
     unsigned send_hit_seen, todo_hit_seen;
 };
+
+/* sim_msg_key - the random-stream key of a message: generator and index */
+static inline uint64_t sim_msg_key(const struct sim_msg *m)
+{
+    return ((uint64_t)m->gen + 1) << 40 | m->index;
+}
 
 /* sim_store.c */
 void sim_store_bind(struct sim *s, struct sched_store *st);

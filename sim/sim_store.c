@@ -168,6 +168,10 @@ int sim_new_message(struct sim *s, size_t gen, uint64_t index,
                     const char *sender, unsigned nrcpt)
 {
     (void)nrcpt;
+    if (s->nmsgs >= SIM_NONE - 1 || index >= SIM_NONE) {
+        s->oom = 1;   /* message numbers are 32-bit: a run this big ends */
+        return -1;
+    }
     if (s->nmsgs == s->msgcap) {
         size_t cap = s->msgcap ? 2 * s->msgcap : 4096;
         struct sim_msg *m = sim_mem_grow(s->msgs, s->msgcap * sizeof *m,
@@ -182,7 +186,7 @@ int sim_new_message(struct sim *s, size_t gen, uint64_t index,
     struct sim_msg *m = &s->msgs[s->nmsgs++];
     memset(m, 0, sizeof *m);
     m->arrival = s->now;
-    m->key = ((uint64_t)(gen + 1) << 40) | index;
+    m->index = (uint32_t)index;
     m->first = (uint32_t)s->nrcpts;
     m->gen = (uint8_t)gen;
     m->sender = sender ? sim_arena_add(s, sender) : s->gen_sender[gen];
@@ -192,6 +196,10 @@ int sim_new_message(struct sim *s, size_t gen, uint64_t index,
 /* sim_add_rcpt - a recipient of the newest message */
 int sim_add_rcpt(struct sim *s, uint32_t dom, const char *addr)
 {
+    if (s->nrcpts >= SIM_NONE - 1) {
+        s->oom = 1;   /* recipient numbers are 32-bit */
+        return -1;
+    }
     if (s->nrcpts == s->rcptcap) {
         size_t cap = s->rcptcap ? 2 * s->rcptcap : 4096;
         struct sim_rcpt *r = sim_mem_grow(s->rcpts, s->rcptcap * sizeof *r,
