@@ -14,7 +14,7 @@ static void test_order_and_ties(void)
         CU_ASSERT_EQUAL(prioq_insert(&q, in[i].due, in[i].id), 0);
     static const struct prioq_elt want[] = {
         {10, 2}, {10, 9}, {30, 7}, {50, 1}, {50, 2}, {50, 3}};
-    struct prioq_elt e;
+    struct prioq_elt e = {0, 0};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         CU_ASSERT_FATAL(prioq_min(&q, &e));
         CU_ASSERT_EQUAL(e.due, want[i].due);
@@ -33,7 +33,7 @@ static void test_all_due_orders_by_id(void)
     for (uint64_t id = 1; id <= 100; id++)
         prioq_insert(&q, (qc_time)((id * 37) % 101) * 1000, 101 - id);
     prioq_all_due(&q, 5);
-    struct prioq_elt e;
+    struct prioq_elt e = {0, 0};
     for (uint64_t id = 1; id <= 100; id++) {
         CU_ASSERT_FATAL(prioq_min(&q, &e));
         CU_ASSERT_EQUAL(e.due, 5);
@@ -150,7 +150,7 @@ static void test_all_due_with_run(void)
     prioq_insert(&q, 15, 5);   /* out of order: the heap */
     prioq_all_due(&q, 40);
     static const uint64_t want[] = {1, 3, 5, 9};
-    struct prioq_elt e;
+    struct prioq_elt e = {0, 0};
     for (size_t i = 0; i < 4; i++) {
         CU_ASSERT_FATAL(prioq_min(&q, &e));
         CU_ASSERT_EQUAL(e.due, 40);
@@ -182,7 +182,7 @@ static void test_host_allocator(void)
     for (uint64_t id = 1; id <= 5000 && !refused; id++)
         refused = prioq_insert(&q, -(qc_time)id, 9000 + id) == -1;
     CU_ASSERT_TRUE(refused);
-    struct prioq_elt e;
+    struct prioq_elt e = {0, 0};
     size_t n = 0;
     while (prioq_min(&q, &e)) {
         n++;

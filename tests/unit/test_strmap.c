@@ -39,7 +39,7 @@ static void test_put_find(void)
 static void test_case_insensitive(void)
 {
     struct strmap *m = strmap_new(4);
-    const char *v;
+    const char *v = NULL;
 
     CU_ASSERT_EQUAL(strmap_put(m, "Example.COM", 11, "x", 0), 0);
     CU_ASSERT_TRUE(find_s(m, "example.com", &v, NULL));
@@ -61,7 +61,7 @@ static void test_case_insensitive(void)
 static void test_replace_later_wins(void)
 {
     struct strmap *m = strmap_new(0);
-    const char *v;
+    const char *v = NULL;
     long n;
 
     strmap_put(m, "k", 1, "first", 1);
@@ -77,7 +77,7 @@ static void test_replace_later_wins(void)
 static void test_empty_and_nul_keys(void)
 {
     struct strmap *m = strmap_new(0);
-    const char *v;
+    const char *v = NULL;
 
     CU_ASSERT_EQUAL(strmap_put(m, "", 0, "empty", 0), 0);
     CU_ASSERT_TRUE(strmap_find(m, "", 0, &v, NULL));
@@ -127,7 +127,7 @@ static void test_hash_pieces(void)
                         strmap_hash_prepend(h0, "ba", 2));
 
     struct strmap *m = strmap_new(0);
-    const char *v;
+    const char *v = NULL;
     strmap_put(m, "user@dom.org", 12, "hit", 0);
     struct strmap_piece pc[3] = {{"User", 4}, {"@", 1}, {"DOM.org", 7}};
     CU_ASSERT_TRUE(strmap_findv(m, h, pc, 3, &v, NULL));
