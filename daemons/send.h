@@ -21,6 +21,7 @@
 #include "control.h"
 #include "proto.h"
 #include "qd_env.h"
+#include "qd_idset.h"
 #include "qd_io.h"
 #include "sched.h"
 
@@ -38,6 +39,7 @@ struct send_pass {
     uint64_t id;
     char buf[4096];
     size_t blen, boff;
+    int eof;                /* the last read was short: the list ended */
     uint64_t pos;           /* file offset of the next record */
     char *rec;
     size_t reccap;
@@ -57,6 +59,7 @@ struct send {
     struct proto_report_dec *rdec[QC_MAX_CHANNELS];
     struct proto_todo_dec *tdec;
     int todo_alive;
+    int todo_nonblock;      /* its pipe may be read until EAGAIN */
     int todo_x_sent;
     int clean_alive;
     struct qd_buf log;
@@ -66,6 +69,12 @@ struct send {
         qc_time due;
     } *rescan;
     size_t nrescan, caprescan;
+    /* messages that may have a bounce/N: those listed at start-up and
+     * those qmail-send appended to since; only while bounces_known (the
+     * listing worked and memory never ran out) is a message outside the
+     * set known to have none */
+    struct qd_idset bounces;
+    int bounces_known;
     DIR *cleanup_dir;       /* the mess/ pass under way, or NULL */
     unsigned cleanup_sub;
     qc_time cleanup_next;

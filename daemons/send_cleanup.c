@@ -12,6 +12,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -23,13 +24,15 @@
 #define OSSIFIED (129600 * QC_SEC)
 #define CLEANUP_STEP 32
 
-/* one - mess/N abandoned for long enough? then remove it */
-static void one(struct send *sv, uint64_t id, qc_time now)
+/* one - mess/N (entry name in the directory being read) abandoned for
+ * long enough? then remove it */
+static void one(struct send *sv, uint64_t id, const char *name, qc_time now)
 {
     char fn[QD_PATH_MAX];
     struct stat st;
-    qd_path(fn, sizeof fn, &sv->env, "mess", id);
-    if (stat(fn, &st) < 0)
+    /* relative to the open directory: every message of the queue is
+     * looked at once per pass, and a one-name lookup is the cheapest */
+    if (fstatat(dirfd(sv->cleanup_dir), name, &st, 0) < 0)
         return;   /* probably qmail-queue deleted it */
     if (now <= qd_clock_of_file(st.st_atim.tv_sec, 0) + OSSIFIED)
         return;
@@ -66,7 +69,7 @@ void send_cleanup_step(struct send *sv, qc_time now)
         uint64_t id;
         if (de) {
             if (qd_parse_id(de->d_name, &id) == 0)
-                one(sv, id, now);
+                one(sv, id, de->d_name, now);
             continue;
         }
         closedir(sv->cleanup_dir);

@@ -1,7 +1,8 @@
 /*
  * send_scan.c - what the queue holds at start-up, and retry times at exit.
  *
- *	send_scan(sv, now)		every info/ file: qmail-send's pqstart
+ *	send_scan(sv, now)		every info/ file: qmail-send's pqstart,
+ *					from listings of the queue directories
  *	send_scan_one(sv, id, now)	one message: qmail-send's pqadd
  *	send_rescan_due(sv, now)	scans that failed, retried (pqfail)
  *	send_keep_retry_times(sv)	qmail-send's pqfinish
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "qd_clock.h"
+#include "qd_idset.h"
 #include "qd_path.h"
 #include "send.h"
 
@@ -98,9 +100,13 @@ void send_rescan_due(struct send *sv, qc_time now)
         send_scan_one(sv, due[i].id, now);
 }
 
-/* send_scan - pqstart: every message of info/ */
-void send_scan(struct send *sv, qc_time now)
+/* list_info - every message of info/, in the order qmail-send's pqstart
+ * meets them (the order its decisions follow); -1 out of memory */
+static int list_info(struct send *sv, uint64_t **ids, size_t *n)
 {
+    size_t cap = 0;
+    *ids = NULL;
+    *n = 0;
     for (unsigned i = 0; i < sv->env.split; i++) {
         char dir[64];
         snprintf(dir, sizeof dir, "info/%u", i);
@@ -112,11 +118,118 @@ void send_scan(struct send *sv, qc_time now)
         }
         struct dirent *de;
         uint64_t id;
-        while ((de = readdir(d)) != NULL)
-            if (qd_parse_id(de->d_name, &id) == 0)
-                send_scan_one(sv, id, now);
+        while ((de = readdir(d)) != NULL) {
+            if (qd_parse_id(de->d_name, &id) < 0)
+                continue;
+            if (*n == cap) {
+                size_t nc = cap ? cap * 2 : 1024;
+                uint64_t *p = realloc(*ids, nc * sizeof *p);
+                if (!p) {
+                    closedir(d);
+                    return -1;
+                }
+                *ids = p;
+                cap = nc;
+            }
+            (*ids)[(*n)++] = id;
+        }
         closedir(d);
     }
+    return 0;
+}
+
+/* scan_listed - pqadd for a message whose todo/N and lists are known from
+ * listings of todo/ and the channel directories: the lists found are
+ * stat()ed for their mtimes, the missing files are not asked about */
+static void scan_listed(struct send *sv, uint64_t id, qc_time now,
+                        const struct qd_idset *todo,
+                        const struct qd_idset *chan)
+{
+    char fn[QD_PATH_MAX];
+    struct stat st;
+    if (qd_idset_has(todo, id))
+        return;   /* look, ma, dad crashed writing info! */
+    qc_time due[QC_MAX_CHANNELS];
+    int any = 0;
+    for (int c = 0; c < sv->nchan; c++) {
+        due[c] = -1;
+        if (!qd_idset_has(&chan[c], id))
+            continue;
+        qd_chan_path(fn, sizeof fn, &sv->env, c, id);
+        if (stat(fn, &st) == 0) {
+            due[c] = qd_clock_of_file(st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+            any = 1;
+        } else if (errno != ENOENT) {
+            send_logf(sv, "warning: unable to stat %s; will try again "
+                      "later\n", fn);
+            rescan_later(sv, id, now);
+            return;
+        }
+    }
+    for (int c = 0; c < sv->nchan; c++)
+        if (due[c] >= 0)
+            sched_add_channel(sv->s, id, c, due[c]);
+    if (!any)
+        sched_add_done(sv->s, id, now);
+}
+
+/* send_scan - pqstart: every message of info/
+ *
+ * qmail's pqadd stats info/N, todo/N and every channel list of each
+ * message: five or more lookups, most of them of files that do not
+ * exist.  Here info/, todo/ and the channel directories are each listed
+ * once, in that order (so each message is still seen in info/ before its
+ * todo/N is looked for, and that before its lists), and only the lists
+ * that exist are stat()ed, for their mtimes.  Nothing writes info/ or
+ * lists meanwhile: qmail-todo waits for our 'S'.  If a listing fails,
+ * every message is looked at one by one as qmail does. */
+void send_scan(struct send *sv, qc_time now)
+{
+    uint64_t *ids;
+    size_t n;
+    struct qd_idset todo = {0}, chan[QC_MAX_CHANNELS];
+    memset(chan, 0, sizeof chan);
+    int listed = list_info(sv, &ids, &n) == 0 &&
+                 qd_idset_read_dir(&todo, &sv->env, "todo") == 0;
+    for (int c = 0; listed && c < sv->nchan; c++) {
+        char dir[QC_CHAN_NAME_MAX];
+        listed = qd_idset_read_dir(&chan[c], &sv->env,
+                                   qd_chan_dir(c, dir)) == 0;
+    }
+    /* bounce/ last: a bounce/N found is one qmail-send left itself */
+    sv->bounces_known = listed &&
+                        qd_idset_read_dir(&sv->bounces, &sv->env,
+                                          "bounce") == 0;
+    if (listed) {
+        for (size_t i = 0; i < n; i++)
+            scan_listed(sv, ids[i], now, &todo, chan);
+    } else {
+        free(ids);
+        ids = NULL;
+        n = 0;
+        /* pqstart as qmail has it; the listing's partial work is lost */
+        for (unsigned i = 0; i < sv->env.split; i++) {
+            char dir[64];
+            snprintf(dir, sizeof dir, "info/%u", i);
+            DIR *d;
+            while (!(d = opendir(dir))) {
+                send_logf(sv, "alert: unable to opendir %s, sleeping...\n",
+                          dir);
+                send_log_flush(sv);
+                sleep(10);
+            }
+            struct dirent *de;
+            uint64_t id;
+            while ((de = readdir(d)) != NULL)
+                if (qd_parse_id(de->d_name, &id) == 0)
+                    send_scan_one(sv, id, now);
+            closedir(d);
+        }
+    }
+    free(ids);
+    qd_idset_free(&todo);
+    for (int c = 0; c < QC_MAX_CHANNELS; c++)
+        qd_idset_free(&chan[c]);
 }
 
 /* keep_one - set a pending list's mtime to its retry time */

@@ -11,8 +11,8 @@
  *	mark_done	overwrite the record's first byte with 'D' in place
  *	add_bounce	append "<rcpt>:\n" text "\n" to bounce/N
  *	chan_finish	remove the list
- *	message_finish	no list and no todo/N left: inject the bounce, remove
- *			info/N, then ask qmail-clean to remove mess/N ("foop")
+ *	message_finish	inject the bounce, remove info/N, then ask
+ *			qmail-clean to remove mess/N ("foop")
  * A failure returns -1 after logging qmail's warning; the scheduler tries
  * again later.
  */
@@ -99,19 +99,28 @@ static int pass_open(void *ctx, uint64_t id, int chan, const char **sender,
     }
     p->id = id;
     p->blen = p->boff = 0;
+    p->eof = 0;
     p->pos = 0;
     *sender = p->sender;
     return 0;
 }
 
-/* pass_fill - more bytes of the list; 1 some, 0 end, -1 error */
+/* pass_fill - more bytes of the list; 1 some, 0 end, -1 error
+ *
+ * A list is complete (written and fsynced) before qmail-send hears of it
+ * and only changes in place afterwards (mark_done), so a read of a
+ * regular file that returns less than was asked for has reached the end:
+ * the read that would return 0 is not made. */
 static int pass_fill(struct send_pass *p)
 {
+    if (p->eof)
+        return 0;
     ssize_t r = qd_read_some(p->fd, p->buf, sizeof p->buf);
     if (r < 0)
         return -1;
     p->blen = (size_t)r;
     p->boff = 0;
+    p->eof = (size_t)r < sizeof p->buf;
     return r > 0;
 }
 
@@ -264,6 +273,9 @@ static int add_bounce(void *ctx, uint64_t id, const char *rcpt,
 
     char fn[QD_PATH_MAX];
     qd_path(fn, sizeof fn, &sv->env, "bounce", id);
+    /* in the set before the file may exist */
+    if (sv->bounces_known && qd_idset_add(&sv->bounces, id) < 0)
+        sv->bounces_known = 0;
     int fd = open(fn, O_WRONLY | O_APPEND | O_CREAT, 0600);
     struct stat st;
     int r = fd >= 0 && fstat(fd, &st) == 0 ? 0 : -1;
@@ -288,52 +300,63 @@ static int chan_finish(void *ctx, uint64_t id, int chan)
     return unlink(fn) == 0 || errno == ENOENT ? 0 : -1;
 }
 
-/* exists - 1 present, 0 absent, -1 cannot tell (logged) */
-static int exists(struct send *sv, const char *fn)
-{
-    struct stat st;
-    if (stat(fn, &st) == 0)
-        return 1;
-    if (errno == ENOENT)
-        return 0;
-    send_logf(sv, "warning: unable to stat %s; will try again later\n", fn);
-    return -1;
-}
-
-/* message_finish - the end of a message */
+/* message_finish - the end of a message
+ *
+ * qmail's messdone() first stats every channel list and todo/N ("false
+ * alarm; consequence of HOPEFULLY"): its job_close() guesses from stat()
+ * that a message has no list left, and messdone() checks the guess.  The
+ * scheduler does not guess: its message table knows which lists it
+ * removed, and it learnt of the message either from the queue scan (which
+ * saw no todo/N) or from qmail-todo's "D" record (sent after todo/N is
+ * gone, naming every list written).  Only qmail-todo writes lists and
+ * only while todo/N exists, which never happens again for a message
+ * whose todo/N is gone (qmail-queue makes it, for a fresh mess/ inode).
+ * So those stats tell nothing new and are not made; on tmpfs each one
+ * that fails is a slow lookup.  What is left is qmail's order: the
+ * bounce, info/N, then mess/N through qmail-clean. */
 static int message_finish(void *ctx, uint64_t id)
 {
     struct send *sv = ctx;
-    char fn[QD_PATH_MAX];
-    int e;
-    /* a list or todo/N still there: qmail-todo is (re)doing the message
-     * and will report it again; like qmail, say nothing now */
-    for (int c = 0; c < sv->nchan; c++) {
-        qd_chan_path(fn, sizeof fn, &sv->env, c, id);
-        if ((e = exists(sv, fn)) != 0)
-            goto quiet;
-    }
-    qd_path(fn, sizeof fn, &sv->env, "todo", id);
-    if ((e = exists(sv, fn)) != 0)
-        goto quiet;
+    char fn[QD_PATH_MAX], bfn[QD_PATH_MAX];
+    struct stat st;
     qd_path(fn, sizeof fn, &sv->env, "info", id);
-    if ((e = exists(sv, fn)) <= 0) {
-        e = e == 0 ? 1 : -1;
-        goto quiet;
+    /* bounce/N is written by qmail-send alone: without the start-up
+     * listing or an add_bounce naming it, it does not exist */
+    int nobounce = sv->bounces_known && !qd_idset_has(&sv->bounces, id);
+    if (!nobounce) {
+        qd_path(bfn, sizeof bfn, &sv->env, "bounce", id);
+        nobounce = stat(bfn, &st) < 0 && errno == ENOENT;
     }
-    if (send_bounce(sv, id) < 0)
-        return -1;
-    if (unlink(fn) < 0) {
-        send_logf(sv, "warning: unable to unlink %s; will try again later\n",
-                  fn);
-        return -1;
+    if (nobounce) {
+        /* no bounce: removing info/N is the test that it is there (an
+         * absent info/N means someone else finished it: say nothing) */
+        if (unlink(fn) < 0) {
+            if (errno == ENOENT)
+                return SCHED_NOT_FINISHED;
+            send_logf(sv, "warning: unable to unlink %s; will try again "
+                      "later\n", fn);
+            return -1;
+        }
+    } else {
+        if (stat(fn, &st) < 0) {
+            if (errno == ENOENT)
+                return SCHED_NOT_FINISHED;
+            send_logf(sv, "warning: unable to stat %s; will try again "
+                      "later\n", fn);
+            return -1;
+        }
+        if (send_bounce(sv, id) < 0)
+            return -1;
+        qd_idset_del(&sv->bounces, id);   /* bounce/N is gone */
+        if (unlink(fn) < 0) {
+            send_logf(sv, "warning: unable to unlink %s; will try again "
+                      "later\n", fn);
+            return -1;
+        }
     }
-    char foop[QD_PATH_MAX];
-    qd_path(foop, sizeof foop, &sv->env, "foop", id);
-    (void)send_clean(sv, foop);
+    qd_path(fn, sizeof fn, &sv->env, "foop", id);
+    (void)send_clean(sv, fn);
     return 0;
-quiet:
-    return e < 0 ? -1 : SCHED_NOT_FINISHED;
 }
 
 /* send_clean - one request to qmail-clean */
@@ -380,4 +403,5 @@ void send_store_free(struct send *sv)
         free(sv->pass[c].rec);
         free(sv->pass[c].sender);
     }
+    qd_idset_free(&sv->bounces);
 }
