@@ -147,7 +147,8 @@ static void setup(struct send *sv, struct sched_store *store,
         if (!sv->rdec[c])
             cannot_start(sv, "out of memory");
         proto_report_dec_init(sv->rdec[c], sv->env.width, sv->spawn_limit[c]);
-        if (qd_nonblock(sv->fdout[c]) < 0)
+        /* reports are read until the pipe is empty: non-blocking too */
+        if (qd_nonblock(sv->fdout[c]) < 0 || qd_nonblock(sv->fdin[c]) < 0)
             sv->spawn_alive[c] = 0;
         sched_spawner_limit(sv->s, c, sv->spawn_limit[c], now);
     }
@@ -159,6 +160,7 @@ static void setup(struct send *sv, struct sched_store *store,
     sv->clean_alive = 1;
     send_scan(sv, now);
     sv->todo_alive = 1;
+    sv->todo_nonblock = qd_nonblock(SEND_FD_FROM_TODO) == 0;
     if (qd_write_all(SEND_FD_TO_TODO, "S", 1) < 0) {
         send_log(sv, "alert: oh no! lost qmail-todo connection! dying...\n");
         sv->todo_alive = 0;
@@ -203,24 +205,17 @@ static void spawner_gone(struct send *sv, int c, qc_time now)
     sched_spawner_dead(sv->s, c, now);
 }
 
-/* reports - whatever chan's spawner wrote */
-static void reports(struct send *sv, int c, qc_time now)
+/* feed_reports - the complete reports in buf go to the scheduler */
+static void feed_reports(struct send *sv, int c, const char *buf, size_t n,
+                         qc_time now)
 {
-    char buf[65536];
-    ssize_t r = qd_read_some(sv->fdin[c], buf, sizeof buf);
-    if (r < 0)
-        return;
-    if (r == 0) {
-        spawner_gone(sv, c, now);
-        return;
-    }
     size_t off = 0;
-    while (off < (size_t)r) {
+    while (off < n) {
         size_t used = 0;
         struct proto_report rep;
         enum proto_error err;
-        int res = proto_report_dec_feed(sv->rdec[c], buf + off,
-                                        (size_t)r - off, &used, &rep, &err);
+        int res = proto_report_dec_feed(sv->rdec[c], buf + off, n - off,
+                                        &used, &rep, &err);
         off += used;
         if (res == PROTO_MORE)
             break;
@@ -237,28 +232,42 @@ static void reports(struct send *sv, int c, qc_time now)
     }
 }
 
-/* todo_records - whatever qmail-todo wrote */
-static void todo_records(struct send *sv, qc_time now)
+/* reports - everything chan's spawner has written so far
+ *
+ * The pipe is non-blocking and read until it is empty: with a fast
+ * spawner one wakeup finds many reports, and each poll() saved is a
+ * system call and often a sleep.  A read that fills less than the buffer
+ * emptied the pipe; the next turn of the loop starts the deliveries the
+ * reports made room for before poll() is asked again. */
+static void reports(struct send *sv, int c, qc_time now)
 {
-    char buf[65536];
-    ssize_t r = qd_read_some(SEND_FD_FROM_TODO, buf, sizeof buf);
-    if (r < 0)
-        return;
-    if (r == 0) {
-        if (!sched_exiting(sv->s))
-            send_log(sv, "alert: oh no! lost qmail-todo connection! "
-                         "dying...\n");
-        sv->todo_alive = 0;
-        sched_exit_asap(sv->s);
-        return;
+    static char buf[65536];
+    for (;;) {
+        ssize_t r = qd_read_some(sv->fdin[c], buf, sizeof buf);
+        if (r < 0)
+            return;   /* EAGAIN: drained */
+        if (r == 0) {
+            spawner_gone(sv, c, now);
+            return;
+        }
+        feed_reports(sv, c, buf, (size_t)r, now);
+        if ((size_t)r < sizeof buf)
+            return;
     }
+}
+
+/* feed_todo - the complete records in buf: D to the scheduler, L to the
+ * log, X: qmail-todo has stopped */
+static void feed_todo(struct send *sv, const char *buf, size_t n,
+                      qc_time now)
+{
     size_t off = 0;
-    while (off < (size_t)r) {
+    while (off < n) {
         size_t used = 0;
         struct proto_todo_rec rec;
         enum proto_error err;
-        int res = proto_todo_dec_feed(sv->tdec, buf + off, (size_t)r - off,
-                                      &used, &rec, &err);
+        int res = proto_todo_dec_feed(sv->tdec, buf + off, n - off, &used,
+                                      &rec, &err);
         off += used;
         if (res == PROTO_MORE)
             break;
@@ -282,6 +291,29 @@ static void todo_records(struct send *sv, qc_time now)
             send_logf(sv, "warning: qmail-send unable to understand "
                       "qmail-todo: %s\n", proto_strerror(err));
         }
+    }
+}
+
+/* todo_records - everything qmail-todo has written so far (a
+ * non-blocking pipe, read until empty, as the reports) */
+static void todo_records(struct send *sv, qc_time now)
+{
+    static char buf[65536];
+    for (;;) {
+        ssize_t r = qd_read_some(SEND_FD_FROM_TODO, buf, sizeof buf);
+        if (r < 0)
+            return;
+        if (r == 0) {
+            if (!sched_exiting(sv->s))
+                send_log(sv, "alert: oh no! lost qmail-todo connection! "
+                             "dying...\n");
+            sv->todo_alive = 0;
+            sched_exit_asap(sv->s);
+            return;
+        }
+        feed_todo(sv, buf, (size_t)r, now);
+        if ((size_t)r < sizeof buf || !sv->todo_alive || !sv->todo_nonblock)
+            return;
     }
 }
 
