@@ -27,13 +27,35 @@ static size_t slot_of(const struct msgtab *t, uint64_t id)
     return (size_t)id & t->mask;
 }
 
-/* zeroed - n empty buckets, NULL if no memory */
-static struct msgtab_entry *zeroed(const struct qc_alloc *a, size_t n)
+/* zeroed - n zero bytes from a, NULL if no memory */
+static void *zeroed(const struct qc_alloc *a, size_t n)
 {
-    struct msgtab_entry *b = qc_resize(a, NULL, 0, n * sizeof *b);
+    void *b = qc_resize(a, NULL, 0, n);
     if (b)
-        memset(b, 0, n * sizeof *b);
+        memset(b, 0, n);
     return b;
+}
+
+/* present_words - words of the presence bitmap for ids 0..mask */
+static size_t present_words(size_t mask)
+{
+    return mask / 64 + 1;
+}
+
+/* release - give back the arrays of the current layout */
+static void release(struct msgtab *t)
+{
+    if (t->direct) {
+        qc_release(t->alloc, t->chans,
+                   t->chans ? (t->mask + 1) * sizeof *t->chans : 0);
+        qc_release(t->alloc, t->present,
+                   t->present ? present_words(t->mask) * sizeof *t->present
+                              : 0);
+    } else {
+        qc_release(t->alloc, t->b, t->b ? (t->mask + 1) * sizeof *t->b : 0);
+    }
+    t->b = NULL;
+    t->chans = t->present = NULL;
 }
 
 /* msgtab_init - an empty table */
@@ -43,53 +65,74 @@ int msgtab_init(struct msgtab *t, const struct qc_alloc *alloc)
     t->mask = 63;
     t->len = 0;
     t->direct = 1;
-    t->b = zeroed(alloc, t->mask + 1);
-    return t->b ? 0 : -1;
+    t->b = NULL;
+    t->chans = zeroed(alloc, (t->mask + 1) * sizeof *t->chans);
+    t->present = zeroed(alloc, present_words(t->mask) * sizeof *t->present);
+    if (!t->chans || !t->present) {
+        release(t);
+        return -1;
+    }
+    return 0;
 }
 
 /* msgtab_free - release the storage */
 void msgtab_free(struct msgtab *t)
 {
-    qc_release(t->alloc, t->b, t->b ? (t->mask + 1) * sizeof *t->b : 0);
-    t->b = NULL;
+    release(t);
     t->len = 0;
 }
 
+/* is_present - id is in the direct arrays */
+static int is_present(const struct msgtab *t, uint64_t id)
+{
+    return (t->present[id / 64] >> (id % 64)) & 1;
+}
+
 /* msgtab_find - look id up */
-struct msgtab_entry *msgtab_find(const struct msgtab *t, uint64_t id)
+uint64_t *msgtab_find(const struct msgtab *t, uint64_t id)
 {
     if (t->direct)
-        return id <= t->mask && id != 0 && t->b[id].id == id ? &t->b[id]
-                                                             : NULL;
+        return id <= t->mask && is_present(t, id) ? &t->chans[id] : NULL;
     for (size_t i = slot_of(t, id);; i = (i + 1) & t->mask) {
         if (t->b[i].id == id)
-            return &t->b[i];
+            return &t->b[i].chans;
         if (t->b[i].id == 0)
             return NULL;
     }
 }
 
+/* put - id with chans into the hashed buckets (not there yet) */
+static uint64_t *put(struct msgtab *t, uint64_t id, uint64_t chans)
+{
+    size_t i = slot_of(t, id);
+    while (t->b[i].id != 0)
+        i = (i + 1) & t->mask;
+    t->b[i].id = id;
+    t->b[i].chans = chans;
+    return &t->b[i].chans;
+}
+
 /* rehash - the hashed layout with mask + 1 buckets, from the entries of
- * old (either layout) */
+ * either layout */
 static int rehash(struct msgtab *t, size_t mask)
 {
     struct msgtab old = *t;
+    struct msgtab_entry *b = zeroed(t->alloc, (mask + 1) * sizeof *b);
+    if (!b)
+        return -1;
+    t->b = b;
+    t->chans = t->present = NULL;
     t->mask = mask;
     t->direct = 0;
-    t->b = zeroed(t->alloc, t->mask + 1);
-    if (!t->b) {
-        *t = old;
-        return -1;
-    }
     for (size_t i = 0; i <= old.mask; i++) {
-        if (old.b[i].id == 0)
-            continue;
-        size_t j = slot_of(t, old.b[i].id);
-        while (t->b[j].id != 0)
-            j = (j + 1) & t->mask;
-        t->b[j] = old.b[i];
+        if (old.direct) {
+            if (i != 0 && (old.present[i / 64] >> (i % 64)) & 1)
+                put(t, i, old.chans[i]);
+        } else if (old.b[i].id != 0) {
+            put(t, old.b[i].id, old.b[i].chans);
+        }
     }
-    qc_release(t->alloc, old.b, (old.mask + 1) * sizeof *old.b);
+    release(&old);
     return 0;
 }
 
@@ -99,19 +142,28 @@ static int direct_reach(size_t len, uint64_t id)
     return id <= DIRECT_SLACK + DIRECT_SPREAD * (uint64_t)len;
 }
 
-/* direct_grow - make the direct array reach id (it is within reach) */
+/* direct_grow - make the direct arrays reach id (it is within reach);
+ * on failure the table is as it was */
 static int direct_grow(struct msgtab *t, uint64_t id)
 {
     size_t n = t->mask + 1;
     while (n <= id)
         n *= 2;
-    struct msgtab_entry *b = qc_resize(t->alloc, t->b,
-                                       (t->mask + 1) * sizeof *b,
-                                       n * sizeof *b);
-    if (!b)
+    size_t old_words = present_words(t->mask), words = present_words(n - 1);
+    uint64_t *present = zeroed(t->alloc, words * sizeof *present);
+    if (!present)
         return -1;
-    memset(b + t->mask + 1, 0, (n - t->mask - 1) * sizeof *b);
-    t->b = b;
+    uint64_t *chans = qc_resize(t->alloc, t->chans,
+                                (t->mask + 1) * sizeof *chans,
+                                n * sizeof *chans);
+    if (!chans) {
+        qc_release(t->alloc, present, words * sizeof *present);
+        return -1;
+    }
+    memcpy(present, t->present, old_words * sizeof *present);
+    qc_release(t->alloc, t->present, old_words * sizeof *present);
+    t->present = present;
+    t->chans = chans;
     t->mask = n - 1;
     return 0;
 }
@@ -126,19 +178,19 @@ static size_t hashed_size(size_t len)
 }
 
 /* msgtab_get - find or create */
-struct msgtab_entry *msgtab_get(struct msgtab *t, uint64_t id)
+uint64_t *msgtab_get(struct msgtab *t, uint64_t id)
 {
-    struct msgtab_entry *e = msgtab_find(t, id);
+    uint64_t *e = msgtab_find(t, id);
     if (e)
         return e;
     if (t->direct) {
         if (id != 0 && direct_reach(t->len + 1, id)) {
             if (id > t->mask && direct_grow(t, id) == -1)
                 return NULL;
-            t->b[id].id = id;
-            t->b[id].chans = 0;
+            t->present[id / 64] |= (uint64_t)1 << (id % 64);
+            t->chans[id] = 0;
             t->len++;
-            return &t->b[id];
+            return &t->chans[id];
         }
         if (rehash(t, hashed_size(t->len + 1)) == -1)
             return NULL;
@@ -146,23 +198,16 @@ struct msgtab_entry *msgtab_get(struct msgtab *t, uint64_t id)
     /* keep the load under 1/2 so probes stay short */
     if (2 * (t->len + 1) > t->mask + 1 && rehash(t, 2 * t->mask + 1) == -1)
         return NULL;
-    size_t i = slot_of(t, id);
-    while (t->b[i].id != 0)
-        i = (i + 1) & t->mask;
-    t->b[i].id = id;
-    t->b[i].chans = 0;
     t->len++;
-    return &t->b[i];
+    return put(t, id, 0);
 }
 
 /* msgtab_del - remove id, shifting later members of its run back */
 void msgtab_del(struct msgtab *t, uint64_t id)
 {
     if (t->direct) {
-        struct msgtab_entry *e = msgtab_find(t, id);
-        if (e) {
-            e->id = 0;
-            e->chans = 0;
+        if (id <= t->mask && is_present(t, id)) {
+            t->present[id / 64] &= ~((uint64_t)1 << (id % 64));
             t->len--;
         }
         return;

@@ -318,17 +318,17 @@ int sched_add_channel(struct sched *s, uint64_t id, int chan, qc_time due)
 {
     if (chan < 0 || chan >= s->nchan || id == 0)
         return -1;
-    struct msgtab_entry *m = msgtab_get(&s->msgs, id);
-    if (!m)
+    uint64_t *chans = msgtab_get(&s->msgs, id);
+    if (!chans)
         return -1;
     uint64_t bit = (uint64_t)1 << chan;
     /* already queued or being worked on: a second entry could start a
      * second pass over the same list */
-    if (m->chans & bit)
+    if (*chans & bit)
         return 0;
     if (prioq_insert(&s->chans[chan].queue, due, id) == -1)
         return -1;
-    m->chans |= bit;
+    *chans |= bit;
     return 0;
 }
 
@@ -337,10 +337,10 @@ int sched_add_done(struct sched *s, uint64_t id, qc_time due)
 {
     if (id == 0)
         return -1;
-    struct msgtab_entry *m = msgtab_get(&s->msgs, id);
-    if (!m)
+    uint64_t *chans = msgtab_get(&s->msgs, id);
+    if (!chans)
         return -1;
-    if (m->chans)
+    if (*chans)
         return 0;
     return prioq_insert(&s->done, due, id);
 }
@@ -395,11 +395,11 @@ static void list_finished(struct sched *s, uint64_t id, int chan,
     struct sched_event ev;
     event_init(&ev, SCHED_EV_CHANNEL_DONE, now, chan, id);
     emit(s, &ev);
-    struct msgtab_entry *m = msgtab_find(&s->msgs, id);
-    if (!m)
+    uint64_t *chans = msgtab_find(&s->msgs, id);
+    if (!chans)
         return;
-    m->chans &= ~((uint64_t)1 << chan);
-    if (m->chans == 0)
+    *chans &= ~((uint64_t)1 << chan);
+    if (*chans == 0)
         (void)prioq_insert(&s->done, now, id);
 }
 
@@ -577,8 +577,8 @@ static int finish_due(struct sched *s, qc_time now)
     while (prioq_min(&s->done, &e) && e.due <= now) {
         prioq_delmin(&s->done);
         changed = 1;
-        struct msgtab_entry *m = msgtab_find(&s->msgs, e.id);
-        if (!m || m->chans != 0)
+        const uint64_t *chans = msgtab_find(&s->msgs, e.id);
+        if (!chans || *chans != 0)
             continue;   /* finished already, or lists were added since */
         int r = s->store.message_finish(s->store.ctx, e.id);
         if (r == SCHED_NOT_FINISHED) {
