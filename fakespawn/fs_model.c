@@ -432,7 +432,7 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
     if (chan < 0 || chan >= QC_MAX_CHANNELS)
         chan = QC_CHAN_REMOTE;
     /* only domain overrides and outages look at the domain */
-    if (domain && (m->ndom || m->nout) &&
+    if (domain && fs_model_uses_domain(m) &&
         lower(domain, buf, sizeof buf) == 0)
         dom = buf;
     const struct fs_behaviour *cb = &m->chan[chan];
@@ -483,6 +483,12 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
         r->status = 'D';
         r->text = texts[2];
     }
+}
+
+/* fs_model_uses_domain - domain overrides or outages exist */
+int fs_model_uses_domain(const struct fs_model *m)
+{
+    return m->ndom || m->nout;
 }
 
 /* fs_model_fds - per-delivery descriptors of chan's spawner */

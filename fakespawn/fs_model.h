@@ -65,6 +65,9 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
                      uint64_t key, unsigned attempt, qc_time now,
                      struct fs_result *r);
 
+/* fs_model_uses_domain - does the domain change any answer (domain
+ * overrides or outages); when not, callers may pass NULL */
+int fs_model_uses_domain(const struct fs_model *m);
 /* fs_model_fds - descriptors chan's spawner holds per delivery in flight */
 unsigned fs_model_fds(const struct fs_model *m, int chan);
 

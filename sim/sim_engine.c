@@ -257,13 +257,16 @@ static void delivery_start(struct sim *s, const struct sched_event *ev)
     }
     /* the domain as the model sees it: cut at 299 bytes */
     char dom[300];
-    const char *addr = ev->rcpt ? ev->rcpt : "";
-    const char *at = strrchr(addr, '@');
-    const char *d = at ? at + 1 : "";
-    if (strlen(d) >= sizeof dom) {
-        memcpy(dom, d, sizeof dom - 1);
-        dom[sizeof dom - 1] = '\0';
-        d = dom;
+    const char *d = NULL;
+    if (fs_model_uses_domain(s->sc->model)) {
+        const char *addr = ev->rcpt ? ev->rcpt : "";
+        const char *at = strrchr(addr, '@');
+        d = at ? at + 1 : "";
+        if (strlen(d) >= sizeof dom) {
+            memcpy(dom, d, sizeof dom - 1);
+            dom[sizeof dom - 1] = '\0';
+            d = dom;
+        }
     }
     uint64_t key = fs_rand_mix(sim_msg_key(&s->msgs[m])) ^ (ri - s->msgs[m].first);
     struct fs_result fr;
