@@ -28,8 +28,10 @@ The floors, each run next to every daemon run (same load, same time):
           those daemons/ make (qchan), the fewest a qmail-compatible
           qmail-send could make (least), in one process, nothing else.
 Figures are medians; "vs floor" is a row's median over its own floor's
-(the spawn floor, or the fork floor for tmpfs-fork), "vs queue" over the
-queue floor with qmail's calls.
+(the spawn floor, or the fork floor for tmpfs-fork), "paired" the median
+of each run's rate over the floor run just before it (steadier when the
+machine's load changes between runs), "vs queue" the median over the
+queue floor's with qmail's calls.
 """
 import argparse
 import json
@@ -141,6 +143,8 @@ def main():
                         queue_floor_run(build, a.msgs, calls))
             res[v].append(daemon_run(build, a.msgs, a.conc, tmpdir, preload,
                                      spawn_args))
+            res[v][-1]["paired"] = (res[v][-1]["rate"] /
+                                    res[floor_key][-1]["rate"])
             print("  %s run %d: %.0f deliveries/s, %.1f us/delivery; %s "
                   "%.0f/s" % (v, k + 1, res[v][-1]["rate"],
                               res[v][-1]["cpu_us"], floor_key,
@@ -151,16 +155,18 @@ def main():
     print("daemons: %d single-recipient messages, instant fakespawn "
           "(--latency 0 --no-open), concurrency %d on each of 4 channels; "
           "medians" % (a.msgs, a.conc))
-    print("%-18s %4s %10s %9s %-12s %8s %8s %12s" % (
+    print("%-18s %4s %10s %9s %-12s %8s %7s %8s %12s" % (
         "row", "runs", "deliv/s", "us/deliv", "own floor", "vs floor",
-        "vs queue", "inject msg/s"))
+        "paired", "vs queue", "inject msg/s"))
 
     def row(name, runs, floor_key, inject):
         rate = median_of(runs, "rate")
         own = median_of(res[floor_key], "rate") if floor_key in res else 0
-        print("%-18s %4d %10.0f %9.1f %-12s %8s %8s %12s" % (
+        paired = [r["paired"] for r in runs if "paired" in r]
+        print("%-18s %4d %10.0f %9.1f %-12s %8s %7s %8s %12s" % (
             name, len(runs), rate, median_of(runs, "cpu_us"),
             floor_key or "-", "%.3f" % (rate / own) if own else "-",
+            "%.3f" % statistics.median(paired) if paired else "-",
             "%.3f" % (rate / qfloor) if qfloor else "-",
             "%.0f" % median_of(runs, "inject_rate") if inject else "-"))
     for v in variants:
