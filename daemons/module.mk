@@ -11,7 +11,7 @@ HOST_LIBS := $(QD_LIB) $(HOST_LIBS)
 
 $(QD_LIB): $(call obj,$(QD_LIB_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 QD_SEND_SRC := $(wildcard daemons/send_*.c)
 QD_TODO_SRC := $(wildcard daemons/todo_*.c)

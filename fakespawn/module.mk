@@ -6,4 +6,4 @@ HOST_LIBS := $(FAKE_LIB) $(HOST_LIBS)
 
 $(FAKE_LIB): $(call obj,$(FAKE_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^

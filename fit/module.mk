@@ -6,4 +6,4 @@ CFLAGS += -Ifit
 
 $(FIT_LIB): $(call obj,$(FIT_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^

@@ -5,4 +5,4 @@ HOST_LIBS := $(SIM_LIB) $(HOST_LIBS)
 
 $(SIM_LIB): $(call obj,$(SIM_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
