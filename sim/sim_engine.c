@@ -438,36 +438,57 @@ static void sample(struct sim *s)
 {
     qc_time dt = s->now - s->last_sample;
     s->last_sample = s->now;
-    double t = (double)s->now / QC_SEC;
+    /* the times as "%.3f" gives them, formatted once for every row */
+    char t[48], dts[48];
+    snprintf(t, sizeof t, "%.3f", (double)s->now / QC_SEC);
+    snprintf(dts, sizeof dts, "%.3f", (double)dt / QC_SEC);
     char cn[QC_CHAN_NAME_MAX];
+    struct sim_row r = {{0}, 0, 0};
     for (int c = 0; c < s->nchan; c++) {
         struct sim_chan *ch = &s->chans[c];
-        if (s->opts->series)
-            fprintf(s->opts->series,
-                    "%.3f,%s,%llu,%llu,%llu,%u,%u,%zu,%llu,%lld,%.3f\n", t,
-                    chan_name(c, cn), ch->iv_ok, ch->iv_defer, ch->iv_fail,
-                    ch->inflight, sched_limit(s->sched, c),
-                    sched_queued(s->sched, c), s->fds.spawn[c].count,
-                    sim_proc_highest_now(&s->fds.spawn[c]),
-                    (double)dt / QC_SEC);
+        if (s->opts->series) {
+            sim_row_str(&r, t);
+            sim_row_str(&r, chan_name(c, cn));
+            sim_row_u(&r, ch->iv_ok);
+            sim_row_u(&r, ch->iv_defer);
+            sim_row_u(&r, ch->iv_fail);
+            sim_row_u(&r, ch->inflight);
+            sim_row_u(&r, sched_limit(s->sched, c));
+            sim_row_u(&r, sched_queued(s->sched, c));
+            sim_row_u(&r, s->fds.spawn[c].count);
+            sim_row_i(&r, sim_proc_highest_now(&s->fds.spawn[c]));
+            sim_row_str(&r, dts);
+            sim_row_end(&r, s->opts->series);
+        }
         ch->iv_ok = ch->iv_defer = ch->iv_fail = 0;
     }
     if (s->opts->fds) {
         FILE *f = s->opts->fds;
-        struct sim_proc *p[2] = {&s->fds.send, &s->fds.todo};
-        for (int i = 0; i < 2; i++)
-            fprintf(f, "%.3f,%s,%llu,%lld,%llu\n", t, p[i]->name, p[i]->count,
-                    sim_proc_highest_now(p[i]),
-                    sim_proc_fd_limit(&s->fds, p[i]));
+        const struct sim_proc *p[2 + QC_MAX_CHANNELS];
+        int n = 0;
+        p[n++] = &s->fds.send;
+        p[n++] = &s->fds.todo;
         for (int c = 0; c < s->nchan; c++)
-            fprintf(f, "%.3f,%s,%llu,%lld,%llu\n", t, s->fds.spawn[c].name,
-                    s->fds.spawn[c].count,
-                    sim_proc_highest_now(&s->fds.spawn[c]),
-                    sim_proc_fd_limit(&s->fds, &s->fds.spawn[c]));
-        fprintf(f, "%.3f,qmailr,%llu,-1,%llu\n", t, s->fds.qmailr,
-                s->fds.lim.nproc);
-        fprintf(f, "%.3f,system,%llu,-1,%llu\n", t, s->fds.system,
-                s->fds.lim.file_max);
+            p[n++] = &s->fds.spawn[c];
+        for (int i = 0; i < n; i++) {
+            sim_row_str(&r, t);
+            sim_row_str(&r, p[i]->name);
+            sim_row_u(&r, p[i]->count);
+            sim_row_i(&r, sim_proc_highest_now(p[i]));
+            sim_row_u(&r, sim_proc_fd_limit(&s->fds, p[i]));
+            sim_row_end(&r, f);
+        }
+        const char *names[2] = {"qmailr", "system"};
+        unsigned long long now[2] = {s->fds.qmailr, s->fds.system};
+        unsigned long long lim[2] = {s->fds.lim.nproc, s->fds.lim.file_max};
+        for (int i = 0; i < 2; i++) {
+            sim_row_str(&r, t);
+            sim_row_str(&r, names[i]);
+            sim_row_u(&r, now[i]);
+            sim_row_i(&r, -1);
+            sim_row_u(&r, lim[i]);
+            sim_row_end(&r, f);
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 #define SIM_INT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "classify.h"
 #include "fs_model.h"
@@ -155,6 +156,18 @@ int sim_new_message(struct sim *s, size_t gen, uint64_t index,
                     const char *sender, unsigned nrcpt);
 int sim_add_rcpt(struct sim *s, uint32_t dom, const char *addr);
 int sim_todo_message(struct sim *s, size_t m);
+
+/* sim_fmt.c */
+struct sim_row {
+    char b[512];
+    size_t n;
+    unsigned fields;
+};
+char *sim_put_dec(char *p, unsigned long long v);
+void sim_row_str(struct sim_row *r, const char *str);
+void sim_row_u(struct sim_row *r, unsigned long long v);
+void sim_row_i(struct sim_row *r, long long v);
+void sim_row_end(struct sim_row *r, FILE *f);
 
 /* sim_mem.c */
 void *sim_mem_grow(void *p, size_t old, size_t new);

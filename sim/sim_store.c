@@ -103,31 +103,6 @@ void sim_domain_name(const struct sim *s, uint32_t dom, char *buf,
     bw_mem(&w, "unknown.test", 12);
 }
 
-/* put_dec - v in decimal at p, two digits a step; the end */
-static char *put_dec(char *p, unsigned long long v)
-{
-    static const char pairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233"
-        "34353637383940414243444546474849505152535455565758596061626364656667"
-        "6869707172737475767778798081828384858687888990919293949596979899";
-    char d[24];
-    size_t i = sizeof d;
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        d[--i] = pairs[2 * r + 1];
-        d[--i] = pairs[2 * r];
-    }
-    if (v >= 10) {
-        d[--i] = pairs[2 * v + 1];
-        d[--i] = pairs[2 * v];
-    } else {
-        d[--i] = (char)('0' + v);
-    }
-    memcpy(p, d + i, sizeof d - i);
-    return p + (sizeof d - i);
-}
-
 /* sim_rcpt_addr - the address of recipient rcpt of message msg:
  * u<msg>.<n>@<domain>, the domain cut at 299 bytes */
 const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
@@ -142,9 +117,9 @@ const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
         /* the common case, written in place: it always fits */
         char *p = buf;
         *p++ = 'u';
-        p = put_dec(p, msg + 1);
+        p = sim_put_dec(p, msg + 1);
         *p++ = '.';
-        p = put_dec(p, rcpt - s->msgs[msg].first);
+        p = sim_put_dec(p, rcpt - s->msgs[msg].first);
         *p++ = '@';
         memcpy(p, s->dom_names[r->dom], s->dom_lens[r->dom]);
         p[s->dom_lens[r->dom]] = '\0';
