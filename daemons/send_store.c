@@ -328,8 +328,8 @@ static int message_finish(void *ctx, uint64_t id)
         nobounce = stat(bfn, &st) < 0 && errno == ENOENT;
     }
     if (nobounce) {
-        /* no bounce: removing info/N is the test that it is there (an
-         * absent info/N means someone else finished it: say nothing) */
+        /* no bounce: removing info/N is the test that it is there (if
+         * it is not, there is nothing to finish: say nothing, as qmail) */
         if (unlink(fn) < 0) {
             if (errno == ENOENT)
                 return SCHED_NOT_FINISHED;
