@@ -108,6 +108,12 @@ static void emit(struct sched *s, struct sched_event *ev)
         s->sink.event(s->sink.ctx, ev);
 }
 
+/* wanted - does the host want events of type */
+static int wanted(const struct sched *s, enum sched_event_type type)
+{
+    return !(s->cfg.quiet_events & SCHED_QUIETABLE & SCHED_QUIET(type));
+}
+
 /* event_init - an event of type at now with no payload */
 static void event_init(struct sched_event *ev, enum sched_event_type type,
                        qc_time now, int chan, uint64_t msg)
@@ -132,7 +138,7 @@ static void warn(struct sched *s, enum sched_warning w, qc_time now,
 /* status - the in-flight counts changed */
 static void status(struct sched *s, qc_time now)
 {
-    if (s->cfg.quiet_status)
+    if (!wanted(s, SCHED_EV_STATUS))
         return;
     struct sched_event ev;
     event_init(&ev, SCHED_EV_STATUS, now, -1, 0);
@@ -392,9 +398,11 @@ static void job_release(struct sched *s, size_t j)
 static void list_finished(struct sched *s, uint64_t id, int chan,
                           qc_time now)
 {
-    struct sched_event ev;
-    event_init(&ev, SCHED_EV_CHANNEL_DONE, now, chan, id);
-    emit(s, &ev);
+    if (wanted(s, SCHED_EV_CHANNEL_DONE)) {
+        struct sched_event ev;
+        event_init(&ev, SCHED_EV_CHANNEL_DONE, now, chan, id);
+        emit(s, &ev);
+    }
     uint64_t *chans = msgtab_find(&s->msgs, id);
     if (!chans)
         return;
@@ -592,9 +600,11 @@ static int finish_due(struct sched *s, qc_time now)
             continue;
         }
         msgtab_del(&s->msgs, e.id);
-        struct sched_event ev;
-        event_init(&ev, SCHED_EV_MESSAGE_DONE, now, -1, e.id);
-        emit(s, &ev);
+        if (wanted(s, SCHED_EV_MESSAGE_DONE)) {
+            struct sched_event ev;
+            event_init(&ev, SCHED_EV_MESSAGE_DONE, now, -1, e.id);
+            emit(s, &ev);
+        }
     }
     return changed;
 }

@@ -55,10 +55,16 @@ struct sched_config {
     /* where the message table and the queues live (NULL: malloc); must
      * outlive the scheduler */
     const struct qc_alloc *alloc;
-    /* no STATUS events: for a host that neither logs nor shows them (a
-     * simulation without a log sends millions) */
-    int quiet_status;
+    /* events the host does not want, SCHED_QUIET(type) each: only the
+     * ones that merely report (SCHED_QUIETABLE) can be left out; a
+     * simulation without a log would otherwise be sent millions */
+    uint32_t quiet_events;
 };
+
+#define SCHED_QUIET(type) ((uint32_t)1 << (type))
+#define SCHED_QUIETABLE                                                 \
+    (SCHED_QUIET(SCHED_EV_STATUS) | SCHED_QUIET(SCHED_EV_CHANNEL_DONE) | \
+     SCHED_QUIET(SCHED_EV_MESSAGE_DONE))
 
 /* ------------------------------------------------------------ the store */
 

@@ -600,7 +600,8 @@ static int setup(struct sim *s)
     cfg.lifetime = (qc_time)s->control.queuelifetime * QC_SEC;
     cfg.profile = sc->profile;
     cfg.alloc = &sim_mem_core;
-    cfg.quiet_status = !s->opts->log;   /* only the log shows them */
+    if (!s->opts->log)   /* only the log shows these */
+        cfg.quiet_events = SCHED_QUIETABLE;
     struct sched_store st;
     struct sched_sink sink = {s, sink_event, NULL};
     sim_store_bind(s, &st);

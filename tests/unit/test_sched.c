@@ -487,9 +487,10 @@ static void test_spawner_not_ready(void)
     sched_free(s);
 }
 
-/* quiet_run - a fixed workload with or without STATUS events; the events
- * other than STATUS go to out */
-static int quiet_run(int quiet, struct mq_event *out, int max)
+/* quiet_run - a fixed workload with the events of quiet left out; the
+ * events not of a quietable type go to out, *dropped counts the others */
+static int quiet_run(uint32_t quiet, struct mq_event *out, int max,
+                     int *quietable)
 {
     memset(&q, 0, sizeof q);
     struct sched_config cfg;
@@ -499,7 +500,7 @@ static int quiet_run(int quiet, struct mq_event *out, int max)
     cfg.concurrency[1] = 3;
     cfg.concurrency[2] = 1;
     cfg.lifetime = 604800 * S;
-    cfg.quiet_status = quiet;
+    cfg.quiet_events = quiet;
     struct sched *s = mq_sched(&q, &cfg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT_EQUAL(sched_start(s, 0), 0);
@@ -513,35 +514,47 @@ static int quiet_run(int quiet, struct mq_event *out, int max)
         now += 1000 * S;
     }
     sched_free(s);
-    int n = 0, status = 0;
+    int n = 0;
+    *quietable = 0;
     for (int i = 0; i < q.nev; i++) {
-        if (q.ev[i].type == SCHED_EV_STATUS)
-            status++;
+        if (SCHED_QUIETABLE & SCHED_QUIET(q.ev[i].type))
+            (*quietable)++;
         else if (n < max)
             out[n++] = q.ev[i];
-    }
-    if (quiet) {
-        CU_ASSERT_EQUAL(status, 0);
-    } else {
-        CU_ASSERT_TRUE(status > 10);
     }
     return n;
 }
 
-/* test_quiet_status - quiet_status drops STATUS and nothing else */
-static void test_quiet_status(void)
+/* test_quiet_events - the events asked to be left out are, if they only
+ * report; nothing else changes */
+static void test_quiet_events(void)
 {
     static struct mq_event loud[MQ_EVENTS], quiet[MQ_EVENTS];
-    int nl = quiet_run(0, loud, MQ_EVENTS);
-    int nq = quiet_run(1, quiet, MQ_EVENTS);
+    int lq, qq;
+    int nl = quiet_run(0, loud, MQ_EVENTS, &lq);
+    /* every type asked for: DELIVERY_START and the rest must still come */
+    int nq = quiet_run(~(uint32_t)0, quiet, MQ_EVENTS, &qq);
     CU_ASSERT_TRUE(nl > 20);
+    CU_ASSERT_TRUE(lq > 10);
+    CU_ASSERT_EQUAL(qq, 0);
     CU_ASSERT_EQUAL_FATAL(nl, nq);
     CU_ASSERT_EQUAL(memcmp(loud, quiet, (size_t)nl * sizeof loud[0]), 0);
+    /* one type alone: only it goes */
+    int sq;
+    (void)quiet_run(SCHED_QUIET(SCHED_EV_STATUS), quiet, MQ_EVENTS, &sq);
+    int status = 0, done = 0;
+    for (int i = 0; i < q.nev; i++) {
+        status += q.ev[i].type == SCHED_EV_STATUS;
+        done += q.ev[i].type == SCHED_EV_MESSAGE_DONE;
+    }
+    CU_ASSERT_EQUAL(status, 0);
+    CU_ASSERT_TRUE(done > 0);
+    CU_ASSERT_TRUE(sq > 0 && sq < lq);
 }
 
 static void add_tests(CU_pSuite suite)
 {
-    QC_ADD_TEST(suite, test_quiet_status);
+    QC_ADD_TEST(suite, test_quiet_events);
     QC_ADD_TEST(suite, test_cap_per_channel);
     QC_ADD_TEST(suite, test_order_by_due_then_id);
     QC_ADD_TEST(suite, test_pass_skips_done_records);
