@@ -26,6 +26,8 @@ static size_t put(char *buf, size_t cap, const char *fmt, ...)
  * other byte outside printable ASCII '?' */
 static size_t safe(char *buf, size_t cap, size_t at, const char *text)
 {
+    if (!text)
+        text = "";   /* a store that gave no address (sched_rcpt) */
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         char ch = (char)*p;
         if (*p == '\n')

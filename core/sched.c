@@ -66,6 +66,7 @@ struct delivery {
     uint64_t pos;
     char *rcpt;        /* reused from delivery to delivery */
     size_t rcpt_cap;
+    int has_rcpt;      /* the store gave the address's text */
 };
 
 struct channel {
@@ -450,6 +451,12 @@ static int delivery_avail(struct sched *s, int c)
     return 1;
 }
 
+/* rcpt_of - the address of delivery d, NULL when the store gave none */
+static const char *rcpt_of(const struct delivery *d)
+{
+    return d->has_rcpt ? d->rcpt : NULL;
+}
+
 /* delivery_start - hand recipient rcpt of job j to the spawner */
 static void delivery_start(struct sched *s, size_t j,
                            const struct sched_rcpt *r, qc_time now)
@@ -458,8 +465,10 @@ static void delivery_start(struct sched *s, size_t j,
     struct channel *ch = &s->chans[jb->chan];
     unsigned slot = ch->free_slots[ch->nfree - 1];
     struct delivery *d = &ch->dels[slot];
-    if (copy_into(&d->rcpt, &d->rcpt_cap, r->addr, strlen(r->addr)) == -1)
+    if (r->addr &&
+        copy_into(&d->rcpt, &d->rcpt_cap, r->addr, strlen(r->addr)) == -1)
         return;   /* stays T: the next pass retries it */
+    d->has_rcpt = r->addr != NULL;
     ch->nfree--;
     d->used = 1;
     d->job = j;
@@ -474,7 +483,7 @@ static void delivery_start(struct sched *s, size_t j,
     ev.slot = slot;
     ev.delid = d->delid;
     ev.sender = jb->sender;
-    ev.rcpt = d->rcpt;
+    ev.rcpt = rcpt_of(d);
     ev.birth = jb->birth;
     emit(s, &ev);
     status(s, now);
@@ -685,7 +694,7 @@ void sched_report(struct sched *s, int chan, unsigned slot, char status_byte,
     event_init(&ev, SCHED_EV_DELIVERY_RESULT, now, chan, jb->id);
     ev.slot = slot;
     ev.delid = d->delid;
-    ev.rcpt = d->rcpt;
+    ev.rcpt = rcpt_of(d);
     ev.text = msg;
     ev.birth = jb->birth;
     switch (status_byte) {
@@ -706,10 +715,10 @@ void sched_report(struct sched *s, int chan, unsigned slot, char status_byte,
 
     int done = ev.outcome == SCHED_OUT_SUCCESS;
     if (ev.outcome == SCHED_OUT_FAILURE) {
-        if (s->store.add_bounce(s->store.ctx, jb->id, d->rcpt, msg) == 0) {
+        if (s->store.add_bounce(s->store.ctx, jb->id, rcpt_of(d), msg) == 0) {
             struct sched_event bev;
             event_init(&bev, SCHED_EV_BOUNCE, now, chan, jb->id);
-            bev.rcpt = d->rcpt;
+            bev.rcpt = rcpt_of(d);
             bev.text = msg;
             emit(s, &bev);
             done = 1;

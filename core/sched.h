@@ -78,7 +78,10 @@ enum sched_record {
 
 struct sched_rcpt {
     uint64_t pos;     /* record offset in the channel file, for mark_done */
-    const char *addr; /* NUL-terminated; valid until the next pass_next */
+    const char *addr; /* NUL-terminated; valid until the next pass_next.
+                         NULL when no one needs the text (a simulation
+                         that keeps no log): the events then carry rcpt
+                         NULL and add_bounce gets NULL */
 };
 
 /*
@@ -153,7 +156,8 @@ struct sched_event {
     unsigned slot;         /* delivery number on the spawn wire */
     uint64_t delid;        /* delivery number in the log ("delivery 17") */
     const char *sender;    /* DELIVERY_START */
-    const char *rcpt;      /* DELIVERY_START, _RESULT, BOUNCE */
+    const char *rcpt;      /* DELIVERY_START, _RESULT, BOUNCE; NULL when
+                              the store gave no text (sched_rcpt) */
     enum sched_outcome outcome; /* DELIVERY_RESULT */
     const char *text;      /* report text (RESULT, BOUNCE), NUL-terminated */
     qc_time birth;         /* DELIVERY_START, _RESULT: the message's birth */

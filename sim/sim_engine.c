@@ -191,14 +191,17 @@ static void delivery_start(struct sim *s, const struct sched_event *ev)
     if (ch->inflight > limit)
         sim_violation(s, "%s: delivery started with %u in flight, limit %u",
                       chan_name(c, cn), ch->inflight, limit);
+    char ab[1024];   /* the address for a finding: events may lack it */
     if (r->state & (RS_OK | RS_FAIL | RS_DONE))
         sim_violation(s, "%s: delivery of message %llu recipient %s, which "
                       "already has its final outcome", chan_name(c, cn),
-                      (unsigned long long)ev->msg, ev->rcpt);
+                      (unsigned long long)ev->msg,
+                      sim_rcpt_addr(s, m, ri, ab, sizeof ab));
     if (r->state & RS_INFLIGHT)
         sim_violation(s, "%s: second delivery of message %llu recipient %s "
                       "while one runs", chan_name(c, cn),
-                      (unsigned long long)ev->msg, ev->rcpt);
+                      (unsigned long long)ev->msg,
+                      sim_rcpt_addr(s, m, ri, ab, sizeof ab));
     r->state |= RS_INFLIGHT;
     if (r->attempts < UINT16_MAX)
         r->attempts++;
@@ -291,6 +294,7 @@ static void delivery_result(struct sim *s, const struct sched_event *ev)
     struct sim_slot *sl = &ch->slots[ev->slot];
     struct sim_rcpt *r = &s->rcpts[sl->rcpt];
     struct sim_chan_result *cr = &s->r->chans[c];
+    char ab[1024];   /* the address for a finding: events may lack it */
     r->state &= (uint8_t)~RS_INFLIGHT;
     sl->active = 0;
     ch->inflight--;
@@ -299,7 +303,7 @@ static void delivery_result(struct sim *s, const struct sched_event *ev)
         if (r->state & (RS_OK | RS_FAIL))
             sim_violation(s, "%s: message %llu recipient %s delivered twice",
                           chan_name(c, cn), (unsigned long long)ev->msg,
-                          ev->rcpt);
+                          sim_rcpt_addr(s, sl->msg, sl->rcpt, ab, sizeof ab));
         r->state |= RS_OK;
         cr->delivered++;
         ch->iv_ok++;
@@ -308,7 +312,8 @@ static void delivery_result(struct sim *s, const struct sched_event *ev)
         if (r->state & (RS_OK | RS_FAIL))
             sim_violation(s, "%s: message %llu recipient %s has a second "
                           "final outcome", chan_name(c, cn),
-                          (unsigned long long)ev->msg, ev->rcpt);
+                          (unsigned long long)ev->msg,
+                          sim_rcpt_addr(s, sl->msg, sl->rcpt, ab, sizeof ab));
         r->state |= RS_FAIL;
         cr->failed++;
         ch->iv_fail++;
@@ -602,6 +607,7 @@ static int setup(struct sim *s)
     cfg.alloc = &sim_mem_core;
     if (!s->opts->log)   /* only the log shows these */
         cfg.quiet_events = SCHED_QUIETABLE;
+    s->keep_addr = s->opts->log || fs_model_uses_domain(sc->model);
     struct sched_store st;
     struct sched_sink sink = {s, sink_event, NULL};
     sim_store_bind(s, &st);

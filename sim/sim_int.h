@@ -135,6 +135,7 @@ struct sim {
     qc_time last_finish;           /* when the last message finished */
     int oom;
     int stop;
+    int keep_addr;                 /* pass_next gives addresses' text */
     unsigned spawn_hit_seen[QC_MAX_CHANNELS];
     unsigned send_hit_seen, todo_hit_seen;
 };

@@ -323,7 +323,11 @@ static enum sched_record st_pass_next(void *ctx, uint64_t id, int chan,
         ch->pass_next = i + 1;
         ch->pass_last = i;
         rcpt->pos = i - msg->first;
-        rcpt->addr = sim_rcpt_addr(s, m, i, ch->addr, sizeof ch->addr);
+        /* the text only for the log and a model that looks at domains;
+         * the simulator itself knows the recipient by number */
+        rcpt->addr = s->keep_addr ? sim_rcpt_addr(s, m, i, ch->addr,
+                                                  sizeof ch->addr)
+                                  : NULL;
         return (s->rcpts[i].state & RS_DONE) ? SCHED_REC_DONE
                                              : SCHED_REC_TODO;
     }

@@ -65,6 +65,9 @@ struct memqueue {
     int not_finished;         /* message_finish answers SCHED_NOT_FINISHED */
     int bad_record;           /* pass_next answers BAD once */
     int spawner_busy[MQ_CHANS];
+    int no_addr;              /* pass_next gives no address text */
+    int last_pos[MQ_CHANS];   /* the record pass_next gave last */
+    int null_rcpt_events;     /* events that came without an address */
     struct mq_event ev[MQ_EVENTS];
     int nev;
     uint64_t ev_hash;         /* of every event, for determinism checks */
@@ -144,7 +147,8 @@ static inline enum sched_record mq_pass_next(void *ctx, uint64_t id,
     if (pos >= m->nrcpt[chan])
         return SCHED_REC_END;
     r->pos = (uint64_t)pos;
-    r->addr = m->r[chan][pos].addr;
+    r->addr = q->no_addr ? NULL : m->r[chan][pos].addr;
+    q->last_pos[chan] = pos;
     return m->r[chan][pos].done ? SCHED_REC_DONE : SCHED_REC_TODO;
 }
 
@@ -173,7 +177,7 @@ static inline int mq_add_bounce(void *ctx, uint64_t id, const char *rcpt,
         return -1;
     struct mq_msg *m = mq_find(q, id);
     snprintf(q->last_text, sizeof q->last_text, "%s", text);
-    for (int c = 0; m && c < MQ_CHANS; c++)
+    for (int c = 0; m && rcpt && c < MQ_CHANS; c++)
         for (int r = 0; r < m->nrcpt[c]; r++)
             if (strcmp(m->r[c][r].addr, rcpt) == 0)
                 m->r[c][r].bounced++;
@@ -233,8 +237,11 @@ static inline void mq_event(void *ctx, const struct sched_event *ev)
         f->slot = ev->slot;
         f->msg = ev->msg;
         f->pos = 0;
+        if (!ev->rcpt)
+            q->null_rcpt_events++;
         for (int r = 0; m && r < m->nrcpt[ev->chan]; r++)
-            if (strcmp(m->r[ev->chan][r].addr, ev->rcpt) == 0) {
+            if (ev->rcpt ? strcmp(m->r[ev->chan][r].addr, ev->rcpt) == 0
+                         : r == q->last_pos[ev->chan]) {
                 struct mq_rcpt *rc = &m->r[ev->chan][r];
                 if (rc->inflight || rc->done)
                     q->violations++;

@@ -487,12 +487,14 @@ static void test_spawner_not_ready(void)
     sched_free(s);
 }
 
-/* quiet_run - a fixed workload with the events of quiet left out; the
- * events not of a quietable type go to out, *dropped counts the others */
-static int quiet_run(uint32_t quiet, struct mq_event *out, int max,
-                     int *quietable)
+/* quiet_run_addr - a fixed workload with the events of quiet left out and
+ * (no_addr) a store that gives no address text; the events not of a
+ * quietable type go to out, *quietable counts the others */
+static int quiet_run_addr(uint32_t quiet, int no_addr, struct mq_event *out,
+                          int max, int *quietable)
 {
     memset(&q, 0, sizeof q);
+    q.no_addr = no_addr;
     struct sched_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.nchan = 3;
@@ -525,6 +527,13 @@ static int quiet_run(uint32_t quiet, struct mq_event *out, int max,
     return n;
 }
 
+/* quiet_run - the same with address texts */
+static int quiet_run(uint32_t quiet, struct mq_event *out, int max,
+                     int *quietable)
+{
+    return quiet_run_addr(quiet, 0, out, max, quietable);
+}
+
 /* test_quiet_events - the events asked to be left out are, if they only
  * report; nothing else changes */
 static void test_quiet_events(void)
@@ -552,8 +561,25 @@ static void test_quiet_events(void)
     CU_ASSERT_TRUE(sq > 0 && sq < lq);
 }
 
+/* test_no_address_text - a store that gives no address text gets the
+ * same decisions; the deliveries and results carry rcpt NULL */
+static void test_no_address_text(void)
+{
+    static struct mq_event with[MQ_EVENTS], without[MQ_EVENTS];
+    int wq, nq;
+    int nw = quiet_run_addr(0, 0, with, MQ_EVENTS, &wq);
+    CU_ASSERT_EQUAL(q.null_rcpt_events, 0);
+    int nn = quiet_run_addr(0, 1, without, MQ_EVENTS, &nq);
+    CU_ASSERT_TRUE(q.null_rcpt_events > 10);
+    CU_ASSERT_EQUAL(q.violations, 0);
+    CU_ASSERT_EQUAL_FATAL(nw, nn);
+    CU_ASSERT_EQUAL(wq, nq);
+    CU_ASSERT_EQUAL(memcmp(with, without, (size_t)nw * sizeof with[0]), 0);
+}
+
 static void add_tests(CU_pSuite suite)
 {
+    QC_ADD_TEST(suite, test_no_address_text);
     QC_ADD_TEST(suite, test_quiet_events);
     QC_ADD_TEST(suite, test_cap_per_channel);
     QC_ADD_TEST(suite, test_order_by_due_then_id);
