@@ -37,9 +37,14 @@
 #define RS_DONE 4      /* its record is marked done */
 #define RS_INFLIGHT 8  /* a delivery is running */
 
+/* a recipient's where: RCPT_STORED and the arena offset of its address
+ * (replayed, or rewritten by qmail-todo), or else the index of its
+ * domain (sim_domain_name), the address made on demand; both stay below
+ * RCPT_STORED (the arena is held under 2 GB) */
+#define RCPT_STORED 0x80000000u
+
 struct sim_rcpt {
-    uint32_t dom;      /* domain index (sim_domain_name), or SIM_NONE */
-    uint32_t addr;     /* arena offset of a stored address, or SIM_NONE */
+    uint32_t where;
     uint16_t attempts;
     uint8_t chan;
     uint8_t state;

@@ -25,7 +25,7 @@
 uint32_t sim_arena_add(struct sim *s, const char *str)
 {
     size_t len = strlen(str) + 1;
-    if (s->arenalen + len > UINT32_MAX - 1) {
+    if (s->arenalen + len > RCPT_STORED - 1) {
         s->oom = 1;
         return SIM_NONE;
     }
@@ -108,12 +108,12 @@ void sim_domain_name(const struct sim *s, uint32_t dom, char *buf,
 const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
                           size_t cap)
 {
-    const struct sim_rcpt *r = &s->rcpts[rcpt];
-    if (r->addr != SIM_NONE)
-        return s->arena + r->addr;
+    uint32_t where = s->rcpts[rcpt].where;
+    if (where & RCPT_STORED)
+        return s->arena + (where & ~RCPT_STORED);
     if (cap == 0)
         return buf;
-    if (r->dom < s->nexplicit && cap >= SIM_ADDR_ROOM) {
+    if (where < s->nexplicit && cap >= SIM_ADDR_ROOM) {
         /* the common case, written in place: it always fits */
         char *p = buf;
         *p++ = 'u';
@@ -121,8 +121,8 @@ const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
         *p++ = '.';
         p = sim_put_dec(p, rcpt - s->msgs[msg].first);
         *p++ = '@';
-        memcpy(p, s->dom_names[r->dom], s->dom_lens[r->dom]);
-        p[s->dom_lens[r->dom]] = '\0';
+        memcpy(p, s->dom_names[where], s->dom_lens[where]);
+        p[s->dom_lens[where]] = '\0';
         return buf;
     }
     struct bw w = {buf, 0, cap};
@@ -133,7 +133,7 @@ const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
     bw_dec(&w, rcpt - s->msgs[msg].first);
     bw_mem(&w, "@", 1);
     char dom[300];
-    sim_domain_name(s, r->dom, dom, sizeof dom);
+    sim_domain_name(s, where, dom, sizeof dom);
     bw_mem(&w, dom, strlen(dom));
     return buf;
 }
@@ -186,10 +186,16 @@ int sim_add_rcpt(struct sim *s, uint32_t dom, const char *addr)
         s->rcpts = r;
         s->rcptcap = cap;
     }
+    uint32_t where = dom;
+    if (addr) {
+        uint32_t off = sim_arena_add(s, addr);
+        if (off == SIM_NONE)
+            return -1;
+        where = off | RCPT_STORED;
+    }
     struct sim_rcpt *r = &s->rcpts[s->nrcpts++];
     memset(r, 0, sizeof *r);
-    r->dom = dom;
-    r->addr = addr ? sim_arena_add(s, addr) : SIM_NONE;
+    r->where = where;
     s->msgs[s->nmsgs - 1].nrcpt++;
     return s->oom ? -1 : 0;
 }
@@ -228,8 +234,8 @@ int sim_todo_message(struct sim *s, size_t m)
     uint64_t mask = 0;
     char buf[1024], out[2048];
     for (uint32_t i = msg->first; i < msg->first + msg->nrcpt; i++) {
-        if (s->rcpts[i].addr == SIM_NONE) {
-            int dc = domain_channel(s, s->rcpts[i].dom);
+        if (!(s->rcpts[i].where & RCPT_STORED)) {
+            int dc = domain_channel(s, s->rcpts[i].where);
             if (dc >= 0) {
                 s->rcpts[i].chan = (uint8_t)dc;
                 mask |= (uint64_t)1 << dc;
@@ -248,7 +254,7 @@ int sim_todo_message(struct sim *s, size_t m)
             uint32_t off = sim_arena_add(s, out);
             if (off == SIM_NONE)
                 return -1;
-            s->rcpts[i].addr = off;
+            s->rcpts[i].where = off | RCPT_STORED;
         }
         s->rcpts[i].chan = (uint8_t)chan;
         mask |= (uint64_t)1 << chan;

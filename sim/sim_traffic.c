@@ -73,6 +73,8 @@ int sim_traffic_start(struct sim *s)
         d += sc->pools[p].n;
     }
     s->ndomains = d;
+    if (d >= RCPT_STORED)
+        return -1;   /* a recipient keeps its domain in 31 bits */
     if (!(s->dom_chan = malloc(d ? d : 1)))
         return -1;
     memset(s->dom_chan, DOM_CHAN_UNKNOWN, d);
