@@ -141,21 +141,6 @@ int proto_todo_dec_feed(struct proto_todo_dec *d, const char *in, size_t len,
     return e == PROTO_E_NONE ? PROTO_OK : PROTO_ERR;
 }
 
-/* fmt_u64 - decimal digits of v into a buffer of 20; their count */
-static size_t fmt_u64(char *digits, uint64_t v)
-{
-    char tmp[20];
-    size_t n = 0;
-
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        digits[i] = tmp[n - 1 - i];
-    return n;
-}
-
 /* proto_todo_enc_delivery - "D" flags id "\0"; 0 if mask or nchan bad */
 size_t proto_todo_enc_delivery(char *out, size_t cap, int nchan,
                                uint64_t chanmask, uint64_t id)
@@ -166,7 +151,7 @@ size_t proto_todo_enc_delivery(char *out, size_t cap, int nchan,
         return 0;
     if (nchan < 64 && (chanmask >> nchan) != 0)
         return 0;
-    size_t nd = fmt_u64(digits, id);
+    size_t nd = qc_fmt_u64(digits, id);
     size_t need = 1 + (size_t)nchan + nd + 1;
     if (need > cap)
         return need;

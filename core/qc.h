@@ -47,6 +47,10 @@ struct qc_alloc {
 void *qc_resize(const struct qc_alloc *a, void *p, size_t old, size_t new);
 void qc_release(const struct qc_alloc *a, void *p, size_t size);
 
+/* qc_fmt_u64 - v's decimal digits at out (no NUL, at most 20); their
+ * count */
+size_t qc_fmt_u64(char *out, uint64_t v);
+
 /* qc_channel_name - "local", "remote", "supplK"; returns buf */
 const char *qc_channel_name(int chan, char buf[QC_CHAN_NAME_MAX]);
 

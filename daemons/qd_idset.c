@@ -135,7 +135,7 @@ int qd_idset_read_dir(struct qd_idset *s, const struct qd_env *e,
     memcpy(sub, dir, dlen);
     sub[dlen] = '/';
     for (unsigned i = 0; i < e->split; i++) {
-        sub[dlen + 1 + qd_fmt_u64(sub + dlen + 1, i)] = '\0';
+        sub[dlen + 1 + qc_fmt_u64(sub + dlen + 1, i)] = '\0';
         if (read_one(s, sub) < 0)
             return -1;
     }

@@ -13,20 +13,6 @@
 
 #include "qd_path.h"
 
-/* qd_fmt_u64 - decimal digits of v at out (no NUL); their count */
-size_t qd_fmt_u64(char *out, uint64_t v)
-{
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    return n;
-}
-
 /* qd_split_dir - dir holds split subdirectories */
 int qd_split_dir(const struct qd_env *e, const char *dir)
 {
@@ -44,10 +30,10 @@ static int put_name(char *buf, size_t cap, const char *dir, size_t dlen,
     char num[44];   /* "<20 digits>/<20 digits>" */
     size_t n = 0;
     if (split) {
-        n = qd_fmt_u64(num, id % e->split);
+        n = qc_fmt_u64(num, id % e->split);
         num[n++] = '/';
     }
-    n += qd_fmt_u64(num + n, id);
+    n += qc_fmt_u64(num + n, id);
     if (dlen + 1 + n >= cap)
         return -1;
     memcpy(buf, dir, dlen);
@@ -83,7 +69,7 @@ int qd_chan_path(char *buf, size_t cap, const struct qd_env *e, int chan,
         memcpy(dir, "remote", dlen = 6);
     } else {
         memcpy(dir, "suppl", 5);
-        dlen = 5 + qd_fmt_u64(dir + 5, (uint64_t)((chan - 2) & 0xff));
+        dlen = 5 + qc_fmt_u64(dir + 5, (uint64_t)((chan - 2) & 0xff));
     }
     return put_name(buf, cap, dir, dlen, 1, e, id);
 }
@@ -94,9 +80,9 @@ int qd_split_name(char *buf, size_t cap, const struct qd_env *e,
 {
     char tmp[44];
     char *p = tmp;
-    p += qd_fmt_u64(p, id % e->split);
+    p += qc_fmt_u64(p, id % e->split);
     *p++ = '/';
-    p += qd_fmt_u64(p, id);
+    p += qc_fmt_u64(p, id);
     size_t n = (size_t)(p - tmp);
     if (n >= cap)
         return -1;

@@ -7,7 +7,6 @@
  *	qd_chan_dir(chan, buf)			"local", "remote", "supplK"
  *	qd_split_dir(e, dir)			is dir split?
  *	qd_split_name(buf, cap, e, id)		"<id % split>/<id>"
- *	qd_fmt_u64(out, v)			v's digits, no NUL; their count
  *
  * mess/, info/ and the channel directories are split; todo/ and intd/
  * only under big-todo; bounce/, pid/, lock/ and qmail-clean's foop/ never.  A result that does
@@ -28,8 +27,6 @@ int qd_chan_path(char *buf, size_t cap, const struct qd_env *e, int chan,
 const char *qd_chan_dir(int chan, char buf[QC_CHAN_NAME_MAX]);
 int qd_split_name(char *buf, size_t cap, const struct qd_env *e,
                   uint64_t id);
-/* qd_fmt_u64 - writes at most 20 bytes */
-size_t qd_fmt_u64(char *out, uint64_t v);
 /* qd_parse_id - a message number from a directory entry; -1 if not one */
 int qd_parse_id(const char *name, uint64_t *id);
 

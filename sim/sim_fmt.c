@@ -11,29 +11,10 @@
 
 #include "sim_int.h"
 
-/* sim_put_dec - v in decimal at p, two digits a step; the end */
+/* sim_put_dec - v in decimal at p; the end */
 char *sim_put_dec(char *p, unsigned long long v)
 {
-    static const char pairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233"
-        "34353637383940414243444546474849505152535455565758596061626364656667"
-        "6869707172737475767778798081828384858687888990919293949596979899";
-    char d[24];
-    size_t i = sizeof d;
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        d[--i] = pairs[2 * r + 1];
-        d[--i] = pairs[2 * r];
-    }
-    if (v >= 10) {
-        d[--i] = pairs[2 * v + 1];
-        d[--i] = pairs[2 * v];
-    } else {
-        d[--i] = (char)('0' + v);
-    }
-    memcpy(p, d + i, sizeof d - i);
-    return p + (sizeof d - i);
+    return p + qc_fmt_u64(p, v);
 }
 
 /* sim_row_str - a field of text (the row has room: fields are short) */

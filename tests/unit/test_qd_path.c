@@ -106,24 +106,11 @@ static void test_split_name(void)
     CU_ASSERT_STRING_EQUAL(got, "20/457");
 }
 
-static void test_fmt_u64(void)
-{
-    char b[21];
-    b[qd_fmt_u64(b, 0)] = '\0';
-    CU_ASSERT_STRING_EQUAL(b, "0");
-    b[qd_fmt_u64(b, 1000)] = '\0';
-    CU_ASSERT_STRING_EQUAL(b, "1000");
-    CU_ASSERT_EQUAL(qd_fmt_u64(b, UINT64_MAX), 20);
-    b[20] = '\0';
-    CU_ASSERT_STRING_EQUAL(b, "18446744073709551615");
-}
-
 static void add_tests(CU_pSuite suite)
 {
     QC_ADD_TEST(suite, test_against_snprintf);
     QC_ADD_TEST(suite, test_chan_path);
     QC_ADD_TEST(suite, test_split_name);
-    QC_ADD_TEST(suite, test_fmt_u64);
 }
 
 QC_CUNIT_MAIN("qd_path")
