@@ -38,8 +38,12 @@
  * foop request and its answer, the log lines) and the poll/select around
  * it: that is the spawn floor's part (bench/spawn_floor.c).
  *
- * --calls qchan: what daemons/ do today (send_scan.c, send_store.c,
- * send_bounce.c, qchan_clean.c): qmail's list minus job_close's stats of
+ * --calls qchan: what daemons/ did at commit 0ba3e57 (since then they
+ * list each queue directory once at start-up instead of the per-message
+ * stats, and skip the stats of lists the scheduler knows are gone: 14.7
+ * calls per delivery in all, bench/RESULTS.md) (send_scan.c,
+ * send_store.c, send_bounce.c, qchan_clean.c): qmail's list minus
+ * job_close's stats of
  * the other lists, markdone's fstat and lseek (one pwrite instead), the
  * second getinfo (only when bounce/N exists) and qmail-clean's pid/ scan.
  *
