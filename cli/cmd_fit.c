@@ -19,11 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "fit_out.h"
+#include "sim.h"
 
 /* fit_usage - the --help text */
 static void fit_usage(FILE *out)
@@ -63,33 +63,6 @@ static void fit_usage(FILE *out)
         "  -h, --help           this text\n\n"
         "exit status: 0 written, 2 bad usage, an unreadable file or no\n"
         "qmail-send lines.\n");
-}
-
-/* mkdirs - mkdir -p */
-static int mkdirs(const char *dir)
-{
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = path + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(path, 0777) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    if (mkdir(path, 0777) < 0 && errno != EEXIST)
-        return -1;
-    struct stat st;
-    if (stat(path, &st) < 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
 }
 
 /* number - a non-negative number option */
@@ -267,7 +240,7 @@ int cmd_fit(int argc, char **argv)
     }
     rc = 0;
     const char *out = cf.out;
-    if (mkdirs(out) < 0) {
+    if (sim_mkdirs(out) < 0) {
         fprintf(stderr, "qchan fit: cannot create directory %s: %s\n", out,
                 strerror(errno));
         rc = 2;

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -46,24 +45,6 @@ static int usage(FILE *out, int rc)
             "exit: 0 every expect holds, 1 an expect failed, 2 bad input, "
             "3 a broken invariant\n");
     return rc;
-}
-
-/* mkdirs - mkdir -p */
-static int mkdirs(const char *path)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return -1;
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-        return -1;
-    return 0;
 }
 
 /* open_out - DIR/name for writing, with a big buffer */
@@ -178,7 +159,7 @@ int cmd_run(int argc, char **argv)
 
     struct sim_opts opts = {NULL, NULL, NULL};
     if (out) {
-        if (mkdirs(out) < 0) {
+        if (sim_mkdirs(out) < 0) {
             fprintf(stderr, "qchan run: cannot create %s: %s\n", out,
                     strerror(errno));
             goto done;

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -181,22 +180,6 @@ static void progress(void *ctx, size_t done, size_t n)
     }
 }
 
-/* mkdirs - mkdir -p */
-static int mkdirs(const char *path)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return -1;
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 struct opts {
     const char *scn, *range, *seed, *chan, *out;
     char **sets;
@@ -333,7 +316,7 @@ static int sweep(const struct opts *o)
                 "such channel\n", o->chan);
         goto done;
     }
-    if (mkdirs(out) < 0) {
+    if (sim_mkdirs(out) < 0) {
         fprintf(stderr, "qchan sweep: cannot create %s: %s\n", out,
                 strerror(errno));
         goto done;

@@ -14,27 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim_sweep.h"
-
-/* mkdirs - mkdir -p */
-static int mkdirs(const char *path)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return -1;
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-        return -1;
-    return 0;
-}
 
 /* use_control_dir - a variant's whole configuration from a directory */
 static int use_control_dir(struct sim_scn *sc, const char *dir,
@@ -199,7 +180,7 @@ void sim_sweep_run(const struct sim_sweep_job *job, struct sim_sweep_res *res)
     }
     struct sim_opts opts = {NULL, NULL, NULL};
     if (job->outdir) {
-        if (mkdirs(job->outdir) < 0) {
+        if (sim_mkdirs(job->outdir) < 0) {
             res->status = 2;
             snprintf(res->msg, sizeof res->msg, "cannot create %s: %s",
                      job->outdir, strerror(errno));

@@ -189,6 +189,13 @@ def test_usage_errors_exit_2(bindir, tmp_path):
     p = run(bindir, scn, "--set", "concurrencyremote=x", check=2)
     assert "concurrencyremote" in p.stderr
     run(bindir, scn, "--seed", "-1", check=2)
+    # --out where a file stands, or below one: named, not written over
+    (tmp_path / "afile").write_text("keep\n")
+    for out in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        p = run(bindir, ROOT / "scenarios" / "burst.scn", "--no-plots",
+                out=out, check=2)
+        assert str(out) in p.stderr and "Not a directory" in p.stderr
+    assert (tmp_path / "afile").read_text() == "keep\n"
 
 
 def test_set_overrides_control_limit_and_profile(bindir, tmp_path):
