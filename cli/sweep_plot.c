@@ -108,23 +108,10 @@ int sweep_plot(const char *dir, const struct sweep *sw, char *note,
         }
     len += (size_t)snprintf(v + len, vcap - len, "\"");
     len = limit_groups(sw, v, len, vcap);
-    char log[4200];
-    snprintf(log, sizeof log, "%.4000s/gnuplot.log", dir);
-    remove(log);
-    int rc = 0;
-    for (size_t k = 0; k < sizeof scripts / sizeof scripts[0]; k++) {
-        int r = sim_plot_script(scripts[k], v, log, note, cap);
-        if (r == 1) {
-            free(v);
-            return 1;
-        }
-        if (r < 0)
-            rc = -1;
-    }
+    int rc = sim_plot_scripts(scripts, sizeof scripts / sizeof scripts[0],
+                              v, dir, note, cap);
     free(v);
     if (rc == 0)
         snprintf(note, cap, "pictures: %s/sweep_{drain,fds}.{png,svg}", dir);
-    else
-        snprintf(note, cap, "gnuplot failed on some pictures: see %s", log);
     return rc;
 }

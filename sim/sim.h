@@ -111,5 +111,7 @@ int sim_plot(const char *dir, const struct sim_scn *sc,
              const struct sim_result *r, char *note, size_t notecap);
 int sim_plot_script(const char *name, const char *vars, const char *log,
                     char *note, size_t notecap);
+int sim_plot_scripts(const char *const *names, size_t n, const char *vars,
+                     const char *dir, char *note, size_t notecap);
 
 #endif

@@ -7,6 +7,10 @@
  *					run one script plots/NAME.gp with the
  *					gnuplot assignments vars (plotdir is
  *					added); same answers (compare, sweep)
+ *	sim_plot_scripts(names, n, vars, dir, note, cap)
+ *					each of n scripts so, gnuplot's words
+ *					in dir/gnuplot.log; on 0 note is the
+ *					caller's to write
  *
  * The scripts are found through $QCHAN_PLOTS, then plots/ beside the
  * source tree the program was built in (walking up from the executable),
@@ -191,5 +195,26 @@ int sim_plot_script(const char *name, const char *vars, const char *log,
         snprintf(note, cap, "gnuplot failed on %s: see %s", name, log);
     else
         note[0] = '\0';
+    return rc;
+}
+
+/* sim_plot_scripts - run every script; 1 gnuplot missing, -1 if one or
+ * more failed (note says where to look), 0 all drawn */
+int sim_plot_scripts(const char *const *names, size_t n, const char *vars,
+                     const char *dir, char *note, size_t cap)
+{
+    char log[4200];
+    snprintf(log, sizeof log, "%.4000s/gnuplot.log", dir);
+    remove(log);
+    int rc = 0;
+    for (size_t k = 0; k < n; k++) {
+        int r = sim_plot_script(names[k], vars, log, note, cap);
+        if (r == 1)
+            return 1;
+        if (r < 0)
+            rc = -1;
+    }
+    if (rc < 0)
+        snprintf(note, cap, "gnuplot failed on some pictures: see %s", log);
     return rc;
 }
