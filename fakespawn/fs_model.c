@@ -16,9 +16,14 @@
 #include "fs_model.h"
 #include "fs_rand.h"
 
+/* outcome indexes of the per-outcome latencies */
+enum { FS_O_OK, FS_O_DEFER, FS_O_FAIL, FS_NOUT };
+
 struct fs_behaviour {
     int has_latency;
-    struct fs_dist latency;
+    struct fs_dist latency;          /* every outcome without its own */
+    int has_olat[FS_NOUT];
+    struct fs_dist olat[FS_NOUT];    /* latency ok|defer|fail MODEL */
     int has_outcome;
     double p_ok, p_defer;   /* cumulative thresholds; fail is the rest */
 };
@@ -31,6 +36,8 @@ struct fs_outage {
     qc_time from, to;
     enum fs_outage_kind kind;
     qc_time timeout;
+    int has_latency;       /* defer|fail ... latency MODEL */
+    struct fs_dist latency;
 };
 
 struct fs_domain {
@@ -74,21 +81,31 @@ struct fs_model *fs_model_new(int nchan, uint64_t seed)
     return m;
 }
 
+/* behaviour_free - the distributions a behaviour holds */
+static void behaviour_free(struct fs_behaviour *b)
+{
+    fs_dist_free(&b->latency);
+    for (int o = 0; o < FS_NOUT; o++)
+        fs_dist_free(&b->olat[o]);
+}
+
 /* fs_model_free - release the model */
 void fs_model_free(struct fs_model *m)
 {
     if (!m)
         return;
     for (int c = 0; c < QC_MAX_CHANNELS; c++)
-        fs_dist_free(&m->chan[c].latency);
+        behaviour_free(&m->chan[c]);
     for (size_t i = 0; i < m->domcap; i++)
         if (m->dom[i].name) {
             free(m->dom[i].name);
-            fs_dist_free(&m->dom[i].b.latency);
+            behaviour_free(&m->dom[i].b);
         }
     free(m->dom);
-    for (size_t i = 0; i < m->nout; i++)
+    for (size_t i = 0; i < m->nout; i++) {
         free(m->out[i].domain);
+        fs_dist_free(&m->out[i].latency);
+    }
     free(m->out);
     free(m);
 }
@@ -209,6 +226,18 @@ static int parse_outcome(struct fs_behaviour *b, char **w, int n, int *used,
     return 0;
 }
 
+/* outcome_word - FS_O_* of "ok", "defer" or "fail"; -1 other words */
+static int outcome_word(const char *w)
+{
+    if (strcmp(w, "ok") == 0)
+        return FS_O_OK;
+    if (strcmp(w, "defer") == 0)
+        return FS_O_DEFER;
+    if (strcmp(w, "fail") == 0)
+        return FS_O_FAIL;
+    return -1;
+}
+
 /* parse_behaviour - latency/outcome/fds options from w; fds NULL when
  * not allowed */
 static int parse_behaviour(struct fs_behaviour *b, unsigned *fds, char **w,
@@ -224,14 +253,21 @@ static int parse_behaviour(struct fs_behaviour *b, unsigned *fds, char **w,
     while (i < n) {
         int used = 0;
         if (strcmp(w[i], "latency") == 0) {
+            /* "latency ok|defer|fail MODEL": that outcome's durations */
+            int o = i + 1 < n ? outcome_word(w[i + 1]) : -1;
+            int skip = o >= 0 ? 2 : 1;
             struct fs_dist d;
-            if (fs_dist_parse(&d, w + i + 1, n - i - 1, &used, basedir, err,
-                              errcap) < 0)
+            if (fs_dist_parse(&d, w + i + skip, n - i - skip, &used, basedir,
+                              err, errcap) < 0)
                 return -1;
-            fs_dist_free(&b->latency);
-            b->latency = d;
-            b->has_latency = 1;
-            i += 1 + used;
+            struct fs_dist *dst = o >= 0 ? &b->olat[o] : &b->latency;
+            fs_dist_free(dst);
+            *dst = d;
+            if (o >= 0)
+                b->has_olat[o] = 1;
+            else
+                b->has_latency = 1;
+            i += skip + used;
         } else if (strcmp(w[i], "outcome") == 0) {
             if (parse_outcome(b, w + i + 1, n - i - 1, &used, err,
                               errcap) < 0)
@@ -267,8 +303,8 @@ static int parse_time(const char *s, qc_time *t)
 }
 
 /* parse_outage - TARGET from A to B defer|fail|timeout S */
-static int parse_outage(struct fs_model *m, char **w, int n, char *err,
-                        size_t errcap)
+static int parse_outage(struct fs_model *m, char **w, int n,
+                        const char *basedir, char *err, size_t errcap)
 {
     struct fs_outage o;
     memset(&o, 0, sizeof o);
@@ -276,27 +312,54 @@ static int parse_outage(struct fs_model *m, char **w, int n, char *err,
         snprintf(err, errcap, "expected a channel or domain after 'outage'");
         return -1;
     }
+    /* "to end": still in force when the scenario ends (a log that ends
+     * during an outage does not say when it was over) */
+    if (n >= 5 && strcmp(w[4], "end") == 0)
+        o.to = INT64_MAX;
     if (n < 5 || strcmp(w[1], "from") != 0 || parse_time(w[2], &o.from) < 0 ||
-        strcmp(w[3], "to") != 0 || parse_time(w[4], &o.to) < 0) {
+        strcmp(w[3], "to") != 0 ||
+        (o.to != INT64_MAX && parse_time(w[4], &o.to) < 0)) {
         snprintf(err, errcap, "expected 'outage TARGET from SECONDS to "
-                 "SECONDS defer|fail|timeout SECONDS'");
+                 "SECONDS|end defer|fail|timeout SECONDS'");
         return -1;
     }
     if (o.to < o.from) {
         snprintf(err, errcap, "outage: expected 'from' before 'to'");
         return -1;
     }
-    if (n >= 6 && strcmp(w[5], "defer") == 0 && n == 6) {
+    int tail = 6;   /* words before an optional "latency MODEL" */
+    if (n >= 6 && strcmp(w[5], "defer") == 0) {
         o.kind = FS_OUT_DEFER;
-    } else if (n >= 6 && strcmp(w[5], "fail") == 0 && n == 6) {
+    } else if (n >= 6 && strcmp(w[5], "fail") == 0) {
         o.kind = FS_OUT_FAIL;
     } else if (n == 7 && strcmp(w[5], "timeout") == 0 &&
                parse_time(w[6], &o.timeout) == 0) {
         o.kind = FS_OUT_TIMEOUT;
+        tail = 7;
     } else {
         snprintf(err, errcap, "expected 'defer', 'fail' or 'timeout "
                  "SECONDS' at the end of the outage");
         return -1;
+    }
+    if (n > tail) {
+        /* how long the outage's answers take (a refused connection is
+         * quick, a dead host's timeout slow): its own durations */
+        int used = 0;
+        if (o.kind == FS_OUT_TIMEOUT || strcmp(w[tail], "latency") != 0) {
+            snprintf(err, errcap, "expected nothing or 'latency MODEL' "
+                     "after 'defer' or 'fail', not '%s'", w[tail]);
+            return -1;
+        }
+        if (fs_dist_parse(&o.latency, w + tail + 1, n - tail - 1, &used,
+                          basedir, err, errcap) < 0)
+            return -1;
+        if (tail + 1 + used != n) {
+            fs_dist_free(&o.latency);
+            snprintf(err, errcap, "unexpected '%s' after the outage's "
+                     "latency", w[tail + 1 + used]);
+            return -1;
+        }
+        o.has_latency = 1;
     }
     o.chan = qc_channel_parse(w[0], m->nchan);
     if (o.chan < 0) {
@@ -306,17 +369,20 @@ static int parse_outage(struct fs_model *m, char **w, int n, char *err,
                                           strncmp(w[0], "suppl", 5) == 0)) {
             snprintf(err, errcap, "no channel '%s' among %d channels", w[0],
                      m->nchan);
+            fs_dist_free(&o.latency);
             return -1;
         }
         if (lower(w[0], buf, sizeof buf) < 0 ||
             !(o.domain = strdup(buf))) {
             snprintf(err, errcap, "domain too long or out of memory");
+            fs_dist_free(&o.latency);
             return -1;
         }
     }
     struct fs_outage *p = realloc(m->out, (m->nout + 1) * sizeof *p);
     if (!p) {
         free(o.domain);
+        fs_dist_free(&o.latency);
         snprintf(err, errcap, "out of memory");
         return -1;
     }
@@ -355,12 +421,12 @@ int fs_model_line(struct fs_model *m, char **w, int n, const char *basedir,
         memset(&b, 0, sizeof b);
         if (parse_behaviour(&b, NULL, w + 2, n - 2, basedir, err,
                             errcap) < 0) {
-            fs_dist_free(&b.latency);
+            behaviour_free(&b);
             return -1;
         }
         struct fs_domain *d = dom_get(m, buf);
         if (!d) {
-            fs_dist_free(&b.latency);
+            behaviour_free(&b);
             snprintf(err, errcap, "out of memory");
             return -1;
         }
@@ -370,6 +436,12 @@ int fs_model_line(struct fs_model *m, char **w, int n, const char *basedir,
             d->b.latency = b.latency;
             d->b.has_latency = 1;
         }
+        for (int o = 0; o < FS_NOUT; o++)
+            if (b.has_olat[o]) {
+                fs_dist_free(&d->b.olat[o]);
+                d->b.olat[o] = b.olat[o];
+                d->b.has_olat[o] = 1;
+            }
         if (b.has_outcome) {
             d->b.has_outcome = 1;
             d->b.p_ok = b.p_ok;
@@ -378,7 +450,7 @@ int fs_model_line(struct fs_model *m, char **w, int n, const char *basedir,
         return 0;
     }
     if (strcmp(w[0], "outage") == 0)
-        return parse_outage(m, w + 1, n - 1, err, errcap);
+        return parse_outage(m, w + 1, n - 1, basedir, err, errcap);
     return -2;
 }
 
@@ -422,6 +494,28 @@ static const struct fs_outage *outage_at(const struct fs_model *m, int chan,
     return NULL;
 }
 
+/* latency_for - the durations of outcome oi: the domain's for that
+ * outcome, its general ones, the channel's for that outcome, the
+ * channel's general ones (the most specific that is set) */
+static const struct fs_dist *latency_for(const struct fs_behaviour *cb,
+                                         const struct fs_behaviour *db,
+                                         int oi)
+{
+    if (db && db->has_olat[oi])
+        return &db->olat[oi];
+    if (db && db->has_latency)
+        return &db->latency;
+    if (cb->has_olat[oi])
+        return &cb->olat[oi];
+    return &cb->latency;
+}
+
+/* seconds - a drawn duration as qc_time */
+static qc_time seconds(double secs)
+{
+    return (qc_time)llround(secs * (double)QC_SEC);
+}
+
 /* fs_model_decide - one attempt's latency and outcome */
 void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
                      uint64_t key, unsigned attempt, qc_time now,
@@ -442,13 +536,11 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
         if (d && d->name)
             db = &d->b;
     }
-    const struct fs_dist *lat =
-        db && db->has_latency ? &db->latency : &cb->latency;
     const struct fs_behaviour *ob = db && db->has_outcome ? db : cb;
 
+    /* one latency variate per attempt whatever the outcome, so the
+     * draws of two configurations stay aligned (fs_rand.h) */
     double u = fs_rand_u01_at(m->latency_stream, key, attempt);
-    double secs = fs_dist_sample(lat, u);
-    r->latency = (qc_time)llround(secs * (double)QC_SEC);
     r->outage = 0;
 
     const struct fs_outage *o = m->nout ? outage_at(m, chan, dom, now) : NULL;
@@ -458,7 +550,14 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
             r->latency = o->timeout;
             r->status = 'Z';
             r->text = text_out_timeout;
-        } else if (o->kind == FS_OUT_FAIL) {
+            return;
+        }
+        int oi = o->kind == FS_OUT_FAIL ? FS_O_FAIL : FS_O_DEFER;
+        const struct fs_dist *lat = o->has_latency
+                                        ? &o->latency
+                                        : latency_for(cb, db, oi);
+        r->latency = seconds(fs_dist_sample(lat, u));
+        if (o->kind == FS_OUT_FAIL) {
             r->status = 'D';
             r->text = text_out_fail;
         } else {
@@ -473,16 +572,19 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
      * draws are keyed, so skipping it moves no other number */
     double v = ob->p_ok >= 1 ? 0
                              : fs_rand_u01_at(m->outcome_stream, key, attempt);
+    int oi;
     if (v < ob->p_ok) {
         r->status = 'K';
-        r->text = texts[0];
+        oi = FS_O_OK;
     } else if (v < ob->p_defer) {
         r->status = 'Z';
-        r->text = texts[1];
+        oi = FS_O_DEFER;
     } else {
         r->status = 'D';
-        r->text = texts[2];
+        oi = FS_O_FAIL;
     }
+    r->text = texts[oi];
+    r->latency = seconds(fs_dist_sample(latency_for(cb, db, oi), u));
 }
 
 /* fs_model_uses_domain - domain overrides or outages exist */

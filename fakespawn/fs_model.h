@@ -14,14 +14,22 @@
  *	fs_model_free(m);
  *
  * Lines fs_model_line() understands (the scenario language's):
- *	spawner CHAN [latency MODEL...] [outcome ok W defer W fail W] [fds N]
- *	domain NAME [latency MODEL...] [outcome ...]
- *	outage TARGET from A to B defer|fail|timeout SECONDS
+ *	spawner CHAN [latency [ok|defer|fail] MODEL]... [outcome ok W defer W
+ *		fail W] [fds N]
+ *	domain NAME [latency [ok|defer|fail] MODEL]... [outcome ...]
+ *	outage TARGET from A to B|end defer|fail [latency MODEL]
+ *	outage TARGET from A to B|end timeout SECONDS
  * MODEL is a distribution of fs_dist.h; weights are normalized and may
- * carry a '%'.  A domain's settings override its channel's; TARGET is a
- * channel name (local, remote, supplK) or a domain.  Outages apply to
- * attempts that start in [A, B); the first outage listed that matches
- * wins.  Defaults: latency const 1, outcome ok 100, fds 2.
+ * carry a '%'.  The outcome is drawn first, then the duration from the
+ * most specific latency set for it: the domain's for that outcome, the
+ * domain's general one, the channel's for that outcome, the channel's
+ * general one (so a success never takes a timeout's time when the two
+ * were measured apart).  A domain's settings override its channel's;
+ * TARGET is a channel name (local, remote, supplK) or a domain.  Outages
+ * apply to attempts that start in [A, B) ("end": never over); their
+ * answers take the outage's latency when it has one, else the defer
+ * (fail) latency; the first outage listed that matches wins.  Defaults:
+ * latency const 1, outcome ok 100, fds 2.
  *
  * The answer is a pure function of the arguments and the seed (random
  * numbers from fs_rand.h, stream keyed by key and attempt), so the same

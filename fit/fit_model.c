@@ -41,6 +41,63 @@ double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
     return v;
 }
 
+/* fit_outcome_latencies - sorted durations of the answered attempts
+ * outside outages with outcome out ('K', 'Z', 'D'; 0 any) of domain d,
+ * or (d == UINT32_MAX) of the domains on channel chan whose own_latency
+ * equals own (own < 0: every domain); NULL with *n 0 when none */
+double *fit_outcome_latencies(const struct fit_sum *s,
+                              const struct fit_log *lg, uint32_t d, int chan,
+                              int own, char out, size_t *n)
+{
+    size_t lo = d == UINT32_MAX ? 0 : s->dom_off[d];
+    size_t hi = d == UINT32_MAX ? lg->natts : s->dom_off[d + 1];
+    double *v = malloc((hi - lo + 1) * sizeof *v);
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (size_t i = lo; i < hi; i++) {
+        uint32_t ai = d == UINT32_MAX ? (uint32_t)i : s->dom_atts[i];
+        const struct fit_attempt *a = &lg->atts[ai];
+        if (!fit_answered(a) || s->att_out[ai] || (out && a->outcome != out))
+            continue;
+        if (d == UINT32_MAX) {
+            const struct fit_dom_sum *ds = &s->doms[lg->rcpts[a->rcpt].dom];
+            if (ds->chan != chan || (own >= 0 && ds->own_latency != own))
+                continue;
+        }
+        v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
+    }
+    if (*n == 0) {
+        free(v);
+        return NULL;
+    }
+    qsort(v, *n, sizeof *v, fit_cmp_double);
+    return v;
+}
+
+/* fit_outage_latencies - sorted durations of outage k's deferrals */
+double *fit_outage_latencies(const struct fit_sum *s,
+                             const struct fit_log *lg, size_t k, size_t *n)
+{
+    uint32_t d = s->outs[k].dom;
+    size_t lo = s->dom_off[d], hi = s->dom_off[d + 1];
+    double *v = malloc((hi - lo + 1) * sizeof *v);
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (size_t i = lo; i < hi; i++) {
+        const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
+        if (s->att_out[s->dom_atts[i]] == k + 1 && a->outcome == 'Z')
+            v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
+    }
+    if (*n == 0) {
+        free(v);
+        return NULL;
+    }
+    qsort(v, *n, sizeof *v, fit_cmp_double);
+    return v;
+}
+
 /* group - attempt indexes by domain, each group in log order */
 static int group(struct fit_sum *s, const struct fit_log *lg)
 {
@@ -68,7 +125,7 @@ static int group(struct fit_sum *s, const struct fit_log *lg)
 
 /* add_outage - remember a deferral run of domain d */
 static int add_outage(struct fit_sum *s, uint32_t d, double from, double to,
-                      unsigned long long n)
+                      int open, unsigned long long n)
 {
     struct fit_outage *o = realloc(s->outs, (s->nouts + 1) * sizeof *o);
     if (!o)
@@ -77,6 +134,7 @@ static int add_outage(struct fit_sum *s, uint32_t d, double from, double to,
     o[s->nouts].dom = d;
     o[s->nouts].from = from;
     o[s->nouts].to = to;
+    o[s->nouts].open = open;
     o[s->nouts].attempts = n;
     s->nouts++;
     return 0;
@@ -134,12 +192,17 @@ static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
          * outage */
         if (n >= o->outage_attempts && lastt - from >= o->outage_secs &&
             chance(n, total, defers) < OUTAGE_CHANCE) {
-            double to = j < hi ? fit_secs(s, lg->atts[s->dom_atts[j]].start)
-                               : s->end + 1;
-            if (add_outage(s, d, from, to, n) < 0)
+            /* a run still going when the log ends stays open: the log
+             * does not say when the destination came back */
+            int open = j >= hi;
+            double to = open ? s->end
+                             : fit_secs(s, lg->atts[s->dom_atts[j]].start);
+            if (add_outage(s, d, from, to, open, n) < 0)
                 return -1;
-            for (size_t k = i; k <= last; k++)
+            for (size_t k = i; k <= last; k++) {
                 in_out[k - lo] = 1;
+                s->att_out[s->dom_atts[k]] = (uint32_t)s->nouts;
+            }
         }
         i = j;
     }
@@ -234,7 +297,8 @@ static void pools(struct fit_sum *s, const struct fit_log *lg)
 int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
                     const struct fit_opts *o)
 {
-    if (group(s, lg) < 0)
+    if (group(s, lg) < 0 ||
+        !(s->att_out = calloc(lg->natts + 1, sizeof *s->att_out)))
         return -1;
     unsigned long long per_chan[QC_MAX_CHANNELS];
     for (size_t d = 0; d < lg->ndoms; d++)

@@ -132,24 +132,39 @@ static int write_traffic(const char *dir, const struct fit_log *lg,
     return 0;
 }
 
-/* chan_table - durations of channel c's pooled domains (or all of its
- * domains when every one has its own), sorted */
-static double *chan_table(const struct fit_log *lg, const struct fit_sum *s,
-                          int c, size_t *n)
+/* an outcome needs this many durations for a table of its own; with
+ * fewer it takes the channel pool's table for that outcome */
+#define OUTCOME_MIN 5
+
+static const char out_code[3] = {'K', 'Z', 'D'};
+static const char *const out_word[3] = {"ok", "defer", "fail"};
+
+/* table_arg - write sorted v as dir/file and " latency [WORD ]empirical
+ * FILE" to f; frees v; 0 ok (nothing when v is NULL), -1 err says */
+static int table_arg(FILE *f, const char *dir, const char *file,
+                     const char *word, double *v, size_t n, char *err,
+                     size_t cap)
 {
-    double *v = malloc((lg->natts + 1) * sizeof *v);
     if (!v)
-        return NULL;
-    for (int pass = 0; pass < 2 && *n == 0; pass++)
-        for (size_t i = 0; i < lg->natts; i++) {
-            const struct fit_attempt *a = &lg->atts[i];
-            const struct fit_rcpt *r = &lg->rcpts[a->rcpt];
-            const struct fit_dom_sum *ds = &s->doms[r->dom];
-            if (ds->chan != c || (pass == 0 && ds->own_latency) ||
-                (a->outcome != 'K' && a->outcome != 'Z' && a->outcome != 'D'))
-                continue;
-            v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
-        }
+        return 0;
+    int rc = write_table(dir, file, v, n, err, cap);
+    free(v);
+    if (rc < 0)
+        return -1;
+    fprintf(f, " latency %s%sempirical %s", word ? word : "",
+            word ? " " : "", file);
+    return 0;
+}
+
+/* pool_table - channel c's durations of outcome out (0 any): of its
+ * domains without a latency of their own, or of all of them when every
+ * domain has one */
+static double *pool_table(const struct fit_log *lg, const struct fit_sum *s,
+                          int c, char out, size_t *n)
+{
+    double *v = fit_outcome_latencies(s, lg, UINT32_MAX, c, 0, out, n);
+    if (!v && *n == 0)
+        v = fit_outcome_latencies(s, lg, UINT32_MAX, c, -1, out, n);
     return v;
 }
 
@@ -159,54 +174,60 @@ static void weights(FILE *f, double ok, double defer, double fail)
     fprintf(f, " outcome ok %.6g defer %.6g fail %.6g", ok, defer, fail);
 }
 
-/* models - spawner, domain and outage lines, writing the tables */
+/* models - spawner, domain and outage lines, writing the tables: one
+ * duration table per outcome, since a success, a deferral and a failure
+ * take different times (a greylisting 451 is quick, a timeout slow);
+ * an outage's deferrals have a table of their own and stay out of the
+ * domain's */
 static int models(FILE *f, const char *dir, const struct fit_log *lg,
                   const struct fit_sum *s, char *err, size_t cap)
 {
     char name[QC_CHAN_NAME_MAX], file[300];
     fputs("\n# Destinations: each channel's pooled model, then the domains "
-          "with their own\n", f);
+          "with their own;\n# durations per outcome (latency ok|defer|fail), "
+          "outage deferrals left out\n", f);
     for (int c = 0; c < s->nchan; c++) {
         const struct fit_chan_sum *cs = &s->chans[c];
         size_t n = 0;
-        double *v = chan_table(lg, s, c, &n);
-        if (!v) {
-            snprintf(err, cap, "out of memory");
-            return -1;
-        }
         qc_channel_name(c, name);
         fprintf(f, "spawner %s", name);
-        if (n) {
-            qsort(v, n, sizeof *v, fit_cmp_double);
-            snprintf(file, sizeof file, "latency/channel-%s.txt", name);
-            if (write_table(dir, file, v, n, err, cap) < 0) {
-                free(v);
+        double *v = pool_table(lg, s, c, 0, &n);
+        snprintf(file, sizeof file, "latency/channel-%s.txt", name);
+        if (table_arg(f, dir, file, NULL, v, n, err, cap) < 0)
+            return -1;
+        for (int o = 0; o < 3; o++) {
+            v = pool_table(lg, s, c, out_code[o], &n);
+            snprintf(file, sizeof file, "latency/channel-%s-%s.txt", name,
+                     out_word[o]);
+            if (table_arg(f, dir, file, out_word[o], v, n, err, cap) < 0)
                 return -1;
-            }
-            fprintf(f, " latency empirical %s", file);
         }
-        free(v);
         weights(f, cs->pool_ok, cs->pool_defer, cs->pool_fail);
         fputc('\n', f);
     }
     for (size_t d = 0; d < lg->ndoms; d++) {
         const struct fit_dom_sum *ds = &s->doms[d];
-        if ((!ds->own_latency && !ds->own_outcome) ||
-            !word_ok(lg->doms[d].name))
+        const unsigned long long count[3] = {ds->n_ok, ds->n_defer,
+                                             ds->n_fail};
+        int tables = 0;
+        for (int o = 0; o < 3; o++)
+            tables += ds->own_latency && count[o] >= OUTCOME_MIN;
+        if ((!tables && !ds->own_outcome) || !word_ok(lg->doms[d].name))
             continue;
         fprintf(f, "domain %s", lg->doms[d].name);
-        if (ds->own_latency) {
+        for (int o = 0; o < 3; o++) {
+            if (!ds->own_latency || count[o] < OUTCOME_MIN)
+                continue;
             size_t n;
-            double *v = fit_dom_latencies(s, lg, (uint32_t)d, &n);
-            file_name(lg->doms[d].name, d, file, sizeof file);
-            int rc = v ? write_table(dir, file, v, n, err, cap) : -1;
-            free(v);
-            if (rc < 0) {
-                if (!v)
-                    snprintf(err, cap, "out of memory");
+            double *v = fit_outcome_latencies(s, lg, (uint32_t)d, ds->chan,
+                                              -1, out_code[o], &n);
+            char base[280];
+            file_name(lg->doms[d].name, d, base, sizeof base);
+            /* latency/NAME.txt -> latency/NAME-ok.txt */
+            snprintf(file, sizeof file, "%.*s-%s.txt",
+                     (int)(strlen(base) - 4), base, out_word[o]);
+            if (table_arg(f, dir, file, out_word[o], v, n, err, cap) < 0)
                 return -1;
-            }
-            fprintf(f, " latency empirical %s", file);
         }
         if (ds->own_outcome)
             weights(f, (double)ds->n_ok, (double)ds->n_defer,
@@ -215,12 +236,25 @@ static int models(FILE *f, const char *dir, const struct fit_log *lg,
     }
     if (s->nouts)
         fputs("\n# Deferral runs: the domain deferred every attempt from "
-              "to\n", f);
-    for (size_t i = 0; i < s->nouts; i++)
-        if (word_ok(lg->doms[s->outs[i].dom].name))
-            fprintf(f, "outage %s from %.6f to %.6f defer   # %llu deferrals\n",
-                lg->doms[s->outs[i].dom].name, s->outs[i].from, s->outs[i].to,
-                s->outs[i].attempts);
+              "to (end: still at the log's end)\n", f);
+    for (size_t i = 0; i < s->nouts; i++) {
+        const struct fit_outage *o = &s->outs[i];
+        if (!word_ok(lg->doms[o->dom].name))
+            continue;
+        char to[32];
+        if (o->open)
+            snprintf(to, sizeof to, "end");
+        else
+            snprintf(to, sizeof to, "%.6f", o->to);
+        fprintf(f, "outage %s from %.6f to %s defer", lg->doms[o->dom].name,
+                o->from, to);
+        size_t n;
+        double *v = fit_outage_latencies(s, lg, i, &n);
+        snprintf(file, sizeof file, "latency/outage-%zu.txt", i + 1);
+        if (table_arg(f, dir, file, NULL, v, n, err, cap) < 0)
+            return -1;
+        fprintf(f, "   # %llu deferrals\n", o->attempts);
+    }
     return 0;
 }
 

@@ -359,6 +359,7 @@ void fit_sum_free(struct fit_sum *s)
     free(s->dom_atts);
     free(s->dom_off);
     free(s->outs);
+    free(s->att_out);
     free(s->hups);
     free(s->rows);
     memset(s, 0, sizeof *s);

@@ -69,6 +69,7 @@ struct fit_dom_sum {
 struct fit_outage {
     uint32_t dom;
     double from, to;
+    int open;                         /* still deferring at the log's end */
     unsigned long long attempts;
 };
 
@@ -93,6 +94,7 @@ struct fit_sum {
     size_t *dom_off;                  /* lg->ndoms + 1 offsets */
     struct fit_outage *outs;
     size_t nouts;
+    uint32_t *att_out;                /* per attempt: its outage + 1, or 0 */
     struct fit_hup *hups;
     size_t nhups;
     int have_limits;
@@ -112,6 +114,16 @@ void fit_sum_free(struct fit_sum *s);
 double fit_quantile(const double *v, size_t n, double q);
 double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
                           uint32_t d, size_t *n);
+/* fit_outcome_latencies - sorted durations (seconds; caller frees) of
+ * answered attempts outside outages with outcome out ('K', 'Z', 'D'; 0
+ * any): of domain d, or with d UINT32_MAX of channel chan's domains
+ * whose own_latency equals own (own < 0: all of them); NULL when none */
+double *fit_outcome_latencies(const struct fit_sum *s,
+                              const struct fit_log *lg, uint32_t d, int chan,
+                              int own, char out, size_t *n);
+/* fit_outage_latencies - sorted durations of outage k's deferrals */
+double *fit_outage_latencies(const struct fit_sum *s,
+                             const struct fit_log *lg, size_t k, size_t *n);
 /* fit_model_build - the per-domain models, outages and channel pools
  * (fit_model.c; fit_sum_build calls it); 0 ok, -1 out of memory */
 int fit_model_build(struct fit_sum *s, const struct fit_log *lg,

@@ -174,6 +174,60 @@ static void test_outages(void)
     fs_model_free(m);
 }
 
+/* each outcome draws its duration from its own latency, the most
+ * specific set: domain's for the outcome, domain's, channel's for the
+ * outcome, channel's; an outage's answers take the outage's latency */
+static void test_outcome_latency(void)
+{
+    char err[256];
+    struct fs_model *m = fs_model_new(4, 7);
+    CU_ASSERT_EQUAL(line(m, "spawner remote latency const 2 latency defer "
+                         "const 40 outcome ok 50 defer 50", err, sizeof err),
+                    0);
+    CU_ASSERT_EQUAL(line(m, "domain own.example latency ok const 3 latency "
+                         "fail const 9 outcome ok 50 fail 50", err,
+                         sizeof err), 0);
+    CU_ASSERT_EQUAL(line(m, "domain gen.example latency const 5", err,
+                         sizeof err), 0);
+    CU_ASSERT_EQUAL(line(m, "outage own.example from 100 to end defer "
+                         "latency const 75", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(line(m, "outage gen.example from 100 to 200 defer", err,
+                         sizeof err), 0);
+    unsigned seen[4] = {0};
+    for (uint64_t key = 1; key <= 400; key++) {
+        struct fs_result r;
+        fs_model_decide(m, 1, "pooled.example", key, 1, 0, &r);
+        CU_ASSERT_EQUAL(r.latency, (r.status == 'Z' ? 40 : 2) * QC_SEC);
+        seen[0] += r.status == 'Z';
+        fs_model_decide(m, 1, "own.example", key, 1, 0, &r);
+        CU_ASSERT(r.status == 'K' || r.status == 'D');
+        CU_ASSERT_EQUAL(r.latency, (r.status == 'K' ? 3 : 9) * QC_SEC);
+        seen[1] += r.status == 'D';
+        /* its general latency wins over the channel's defer latency */
+        fs_model_decide(m, 1, "gen.example", key, 1, 0, &r);
+        CU_ASSERT_EQUAL(r.latency, 5 * QC_SEC);
+        seen[2] += r.status == 'Z';
+        fs_model_decide(m, 1, "own.example", key, 1, 1000000 * QC_SEC, &r);
+        CU_ASSERT(r.outage && r.status == 'Z');
+        CU_ASSERT_EQUAL(r.latency, 75 * QC_SEC);
+        fs_model_decide(m, 1, "gen.example", key, 1, 150 * QC_SEC, &r);
+        CU_ASSERT(r.outage && r.status == 'Z');
+        CU_ASSERT_EQUAL(r.latency, 5 * QC_SEC);
+    }
+    CU_ASSERT(seen[0] > 150 && seen[0] < 250);
+    CU_ASSERT(seen[1] > 150 && seen[1] < 250);
+    CU_ASSERT(seen[2] > 150 && seen[2] < 250);
+    CU_ASSERT_EQUAL(line(m, "outage x.example from 1 to 5 timeout 3 latency "
+                         "const 1", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(line(m, "outage x.example from 1 to 5 defer latency", err,
+                         sizeof err), -1);
+    CU_ASSERT_EQUAL(line(m, "outage x.example from 1 to 5 defer latency "
+                         "const 1 more", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(line(m, "spawner remote latency defer", err, sizeof err),
+                    -1);
+    fs_model_free(m);
+}
+
 /* bad lines say what was expected */
 static void test_line_errors(void)
 {
@@ -208,6 +262,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_outcomes);
     QC_ADD_TEST(suite, test_domain);
     QC_ADD_TEST(suite, test_outages);
+    QC_ADD_TEST(suite, test_outcome_latency);
     QC_ADD_TEST(suite, test_line_errors);
 }
 
