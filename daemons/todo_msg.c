@@ -25,10 +25,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "proto.h"
 #include "qd_path.h"
 #include "qlog.h"
 #include "todo.h"
+#include "todo_step.h"
 
 struct todo_job {
     int fd;                            /* todo/N */
@@ -37,6 +37,7 @@ struct todo_job {
     struct qd_buf chan[QC_MAX_CHANNELS];
     char *env;                         /* todo/N's bytes */
     size_t envlen;
+    struct todo_step step;             /* the classification and D record */
 };
 
 /* read_all - the whole envelope; 0 ok, -1 read error */
@@ -80,44 +81,41 @@ static int unlink_stale(struct todo *t, uint64_t id)
     return 0;
 }
 
-/* add_rcpt - one T record to its channel's list */
+/* add_rcpt - one T record to its channel's list (core/todo_step) */
 static int add_rcpt(struct todo *t, struct todo_job *j, uint64_t id,
                     const char *addr, size_t len)
 {
-    char small[1024];
-    char *out = small;
-    int chan = 0;
-    size_t n = classify_rcpt(t->cl, addr, len, out, sizeof small, &chan);
-    if (n >= sizeof small) {
-        out = malloc(n + 1);
-        if (!out) {
-            todo_log(t, "alert: out of memory, sleeping...\n");
-            return -1;
-        }
-        classify_rcpt(t->cl, addr, len, out, n + 1, &chan);
-    }
-    int r = -1;
+    struct todo_step_rcpt out;
+    enum todo_step_result r = todo_step_rcpt(&j->step, addr, len, &out);
     char fn[QD_PATH_MAX];
-    if (chan < 0 || chan >= t->nchan)
-        goto done;
+    if (r == TODO_STEP_NOMEM) {
+        todo_log(t, "alert: out of memory, sleeping...\n");
+        return -1;
+    }
+    if (r != TODO_STEP_OK) {
+        /* the message stays in todo/ for a later pass, as on any
+         * failure of qmail-todo's rewrite() */
+        qd_path(fn, sizeof fn, &t->env, "todo", id);
+        todo_logf(t, "warning: qmail-todo: %s (%d of %d) for a recipient "
+                     "in %s\n", todo_step_strerror(r), out.chan, t->nchan,
+                  fn);
+        return -1;
+    }
+    int chan = out.chan;
     qd_chan_path(fn, sizeof fn, &t->env, chan, id);
     if (j->fdchan[chan] < 0) {
         j->fdchan[chan] = open(fn, O_WRONLY | O_CREAT | O_EXCL, 0644);
         if (j->fdchan[chan] < 0) {
             todo_logf(t, "warning: qmail-todo: unable to create %s\n", fn);
-            goto done;
+            return -1;
         }
     }
     if (qd_buf_add(&j->chan[chan], "T", 1) < 0 ||
-        qd_buf_add(&j->chan[chan], out, n + 1) < 0) {
+        qd_buf_add(&j->chan[chan], out.addr, out.len + 1) < 0) {
         todo_log(t, "alert: out of memory, sleeping...\n");
-        goto done;
+        return -1;
     }
-    r = 0;
-done:
-    if (out != small)
-        free(out);
-    return r;
+    return 0;
 }
 
 /* records - step 3: walk the envelope's records */
@@ -228,6 +226,7 @@ static void job_close(struct todo *t, struct todo_job *j)
         qd_buf_free(&j->chan[c]);
     }
     free(j->env);
+    todo_step_free(&j->step);
 }
 
 /* todo_msg - preprocess message id */
@@ -238,6 +237,8 @@ void todo_msg(struct todo *t, uint64_t id)
     j.fdinfo = -1;
     for (int c = 0; c < QC_MAX_CHANNELS; c++)
         j.fdchan[c] = -1;
+    todo_step_init(&j.step, t->nchan, NULL);
+    todo_step_begin(&j.step, t->cl);
 
     char fn[QD_PATH_MAX];
     qd_path(fn, sizeof fn, &t->env, "todo", id);
@@ -272,12 +273,8 @@ void todo_msg(struct todo *t, uint64_t id)
         sync_files(t, &j, id) < 0 || clean_todo(t, id) < 0)
         goto out;
 
-    uint64_t mask = 0;
-    for (int c = 0; c < t->nchan; c++)
-        if (j.fdchan[c] >= 0)
-            mask |= (uint64_t)1 << c;
     char rec[QC_MAX_CHANNELS + 32];
-    size_t n = proto_todo_enc_delivery(rec, sizeof rec, t->nchan, mask, id);
+    size_t n = todo_step_record(&j.step, id, rec, sizeof rec);
     if (n == 0 || n > sizeof rec || qd_buf_add(&t->out, rec, n) < 0)
         todo_log(t, "alert: out of memory, sleeping...\n");
 out:

@@ -594,6 +594,7 @@ static int setup(struct sim *s)
         return -1;
     if (!(s->cl = classify_new(&s->control)))
         return -1;
+    todo_step_init(&s->todo, s->nchan, NULL);
     if (sim_fds_init(&s->fds, s->nchan, &sc->lim) < 0)
         return -1;
     sim_heap_init(&s->heap);
@@ -640,6 +641,7 @@ static int setup(struct sim *s)
 static void teardown(struct sim *s)
 {
     sched_free(s->sched);
+    todo_step_free(&s->todo);
     classify_free(s->cl);
     control_free(&s->control);
     sim_fds_free(&s->fds);

@@ -20,6 +20,7 @@
 #include "sim.h"
 #include "sim_fds.h"
 #include "sim_heap.h"
+#include "todo_step.h"
 
 #define SIM_NONE UINT32_MAX
 
@@ -107,6 +108,7 @@ struct sim {
     struct sim_result *r;
     struct control control;        /* as in force (HUP changes it) */
     struct classify *cl;
+    struct todo_step todo;         /* qmail-todo's step, its buffer reused */
     struct sched *sched;
     struct sim_fds fds;
     struct sim_heap heap;

@@ -5,9 +5,9 @@
  *	sim_store_bind(s, st)		the callbacks, bound to s
  *	sim_new_message(s, gen, i, sender, n) / sim_add_rcpt(s, dom, addr)
  *					a message enters the queue (todo/)
- *	sim_todo_message(s, m)		qmail-todo classifies message m with
- *					the core classifier, writes its lists
- *					and sends the D record
+ *	sim_todo_message(s, m)		qmail-todo's step (core/todo_step)
+ *					on message m: its lists and the D
+ *					record
  *
  * A channel "file" is the message's recipient array filtered by channel;
  * a record's position is its index in the message, so mark_done finds it
@@ -227,38 +227,45 @@ static int domain_channel(struct sim *s, uint32_t dom)
     return v == DOM_CHAN_ADDRESS ? -1 : v;
 }
 
-/* sim_todo_message - qmail-todo's work on message m */
+/* sim_todo_message - qmail-todo's work on message m (core/todo_step) */
 int sim_todo_message(struct sim *s, size_t m)
 {
     struct sim_msg *msg = &s->msgs[m];
-    uint64_t mask = 0;
-    char buf[1024], out[2048];
+    char buf[1024];
+    todo_step_begin(&s->todo, s->cl);
     for (uint32_t i = msg->first; i < msg->first + msg->nrcpt; i++) {
         if (!(s->rcpts[i].where & RCPT_STORED)) {
             int dc = domain_channel(s, s->rcpts[i].where);
-            if (dc >= 0) {
+            if (dc >= 0 && todo_step_known(&s->todo, dc) == TODO_STEP_OK) {
                 s->rcpts[i].chan = (uint8_t)dc;
-                mask |= (uint64_t)1 << dc;
                 continue;
             }
         }
         const char *addr = sim_rcpt_addr(s, m, i, buf, sizeof buf);
-        int chan = QC_CHAN_REMOTE;
-        size_t len = classify_rcpt(s->cl, addr, strlen(addr), out,
-                                   sizeof out, &chan);
-        if (len >= sizeof out || chan < 0 || chan >= s->nchan) {
-            sim_violation(s, "classifier gave channel %d, length %zu for %s",
-                          chan, len, addr);
-            chan = QC_CHAN_REMOTE;
-        } else if (strcmp(out, addr) != 0) {
-            uint32_t off = sim_arena_add(s, out);
+        struct todo_step_rcpt out;
+        enum todo_step_result r =
+            todo_step_rcpt(&s->todo, addr, strlen(addr), &out);
+        if (r == TODO_STEP_NOMEM) {
+            s->oom = 1;
+            return -1;
+        }
+        if (r != TODO_STEP_OK) {
+            /* qmail-todo leaves the message in todo/: it is never
+             * delivered in this run, which the checks report */
+            sim_violation(s, "message %zu: %s: classifier gave channel %d "
+                          "for %s", m + 1, todo_step_strerror(r), out.chan,
+                          addr);
+            return -1;
+        }
+        if (strcmp(out.addr, addr) != 0) {
+            uint32_t off = sim_arena_add(s, out.addr);
             if (off == SIM_NONE)
                 return -1;
             s->rcpts[i].where = off | RCPT_STORED;
         }
-        s->rcpts[i].chan = (uint8_t)chan;
-        mask |= (uint64_t)1 << chan;
+        s->rcpts[i].chan = (uint8_t)out.chan;
     }
+    uint64_t mask = todo_step_chanmask(&s->todo);
     msg->flags |= MF_TODO;
     int nfiles = __builtin_popcountll(mask);
     (void)sim_fds_todo_message(&s->fds, nfiles);
