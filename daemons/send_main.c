@@ -37,6 +37,7 @@
 
 #include "qd_clock.h"
 #include "qd_sig.h"
+#include "sched_control.h"
 #include "send.h"
 
 #define SLEEP_FOREVER (86400 * QC_SEC)
@@ -128,12 +129,7 @@ static void setup(struct send *sv, struct sched_store *store,
     channel_fds(sv);
     handshake(sv);
     struct sched_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.nchan = sv->nchan;
-    for (int c = 0; c < sv->nchan; c++)
-        cfg.concurrency[c] = sv->ctl.concurrency[c];
-    cfg.lifetime = (qc_time)sv->ctl.queuelifetime * QC_SEC;
-    cfg.profile = SCHED_PROFILE_QCHAN;
+    sched_control_config(&cfg, &sv->ctl);
     send_store_init(sv, store);
     send_sink_init(sv, sink);
     sv->s = sched_new(&cfg, store, sink);
@@ -185,8 +181,7 @@ static void reread(struct send *sv, qc_time now)
     } else {
         control_free(&sv->ctl);
         sv->ctl = c;
-        sched_set_lifetime(sv->s, (qc_time)c.queuelifetime * QC_SEC);
-        sched_reconfigure(sv->s, c.concurrency, now);
+        sched_control_reread(sv->s, &sv->ctl, now);
     }
     while (chdir("queue") < 0) {
         send_log(sv, "alert: unable to switch back to queue directory; HELP! "

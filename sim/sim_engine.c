@@ -27,6 +27,7 @@
 
 #include "fs_rand.h"
 #include "qlog.h"
+#include "sched_control.h"
 #include "sim_int.h"
 
 /* 2026-01-01 00:00:00 UTC: simulated time 0 in the log's TAI64N labels */
@@ -425,8 +426,7 @@ static int do_action(struct sim *s, const struct sim_action *a)
     classify_free(s->cl);
     s->cl = cl;
     memset(s->dom_chan, DOM_CHAN_UNKNOWN, s->ndomains);
-    sched_reconfigure(s->sched, s->control.concurrency, s->now);
-    sched_set_lifetime(s->sched, (qc_time)s->control.queuelifetime * QC_SEC);
+    sched_control_reread(s->sched, &s->control, s->now);
     for (int c = 0; c < s->nchan; c++) {
         unsigned l = sched_limit(s->sched, c);
         if (l > s->r->chans[c].max_limit)
@@ -599,11 +599,7 @@ static int setup(struct sim *s)
         return -1;
     sim_heap_init(&s->heap);
     struct sched_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.nchan = s->nchan;
-    for (int c = 0; c < s->nchan; c++)
-        cfg.concurrency[c] = s->control.concurrency[c];
-    cfg.lifetime = (qc_time)s->control.queuelifetime * QC_SEC;
+    sched_control_config(&cfg, &s->control);
     cfg.profile = sc->profile;
     cfg.alloc = &sim_mem_core;
     if (!s->opts->log)   /* only the log shows these */
