@@ -45,6 +45,9 @@
 #include "qc.h"
 
 #define FIT_EXAMPLES 5
+/* a line more than this from the line before it is far from its
+ * neighbours when the line after it comes back (microseconds) */
+#define FIT_FAR (3600LL * 1000000)
 
 /* outcomes of an attempt besides the spawner's 'K', 'Z', 'D' */
 #define FIT_OPEN 0      /* still in flight when the log ends */
@@ -73,6 +76,7 @@ struct fit_rcpt {
     char final;             /* 0, 'K' delivered, 'D' failed */
     unsigned attempts;
     int64_t first_done;     /* end of its first attempt, or -1 */
+    int64_t final_at;       /* end of the attempt that gave final, or -1 */
 };
 
 struct fit_attempt {
@@ -125,9 +129,18 @@ struct fit_log {
     unsigned long long lost;            /* attempts cut by a restart */
     unsigned long long restarts;        /* status: exiting lines */
     unsigned long long backwards;       /* lines earlier than the last */
+    unsigned long long far;             /* lines far from their neighbours */
     unsigned long long reused_msgs;     /* new msg of a live number */
     struct fit_example examples[FIT_EXAMPLES];
     size_t nexamples;
+    /* the first lines out of order and far from their neighbours */
+    struct fit_example back_ex[FIT_EXAMPLES], far_ex[FIT_EXAMPLES];
+    size_t nback_ex, nfar_ex;
+    /* a forward jump of more than FIT_FAR, not yet confirmed by the line
+     * after it (a clock that moved) or refuted (one wild stamp) */
+    int jump;
+    int64_t jump_t;
+    struct fit_example jump_ex;
     char **files;                       /* files read, in order */
     size_t nfiles;
 };

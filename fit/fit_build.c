@@ -142,6 +142,7 @@ static long find_rcpt(struct fit_log *lg, uint32_t mi, int chan,
     r->dom = (uint32_t)dom;
     r->chan = chan;
     r->first_done = -1;
+    r->final_at = -1;
     if (strmap_put(lg->rcpt_index, key, klen, NULL, (long)lg->nrcpts) < 0) {
         free(r->addr);
         goto out;
@@ -213,8 +214,10 @@ static void on_result(struct fit_log *lg, int64_t t, const struct fit_line *ln)
     a->end = t < a->start ? a->start : t;
     a->outcome = ln->outcome;
     struct fit_rcpt *r = &lg->rcpts[a->rcpt];
-    if (ln->outcome != 'Z')
+    if (ln->outcome != 'Z') {
         r->final = ln->outcome;
+        r->final_at = a->end;
+    }
     if (r->first_done < 0)
         r->first_done = a->end;
 }
@@ -306,23 +309,20 @@ static int apply(struct fit_log *lg, int64_t t, const struct fit_line *ln)
     return 0;
 }
 
-/* fit_log_unparsed - count a line nobody could read, keep an example */
-int fit_log_unparsed(struct fit_log *lg, const char *text, size_t len,
-                     const char *file, unsigned long lineno)
+/* keep_example - a printable copy of a line into ex; -1 out of memory */
+static int keep_example(struct fit_example *ex, const char *text, size_t len,
+                        const char *file, unsigned long lineno)
 {
-    lg->unparsed++;
-    if (lg->nexamples == FIT_EXAMPLES)
-        return 0;
     while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
         len--;
     if (len > 200)
         len = 200;
-    struct fit_example *ex = &lg->examples[lg->nexamples];
     ex->file = strdup(file ? file : "-");
     ex->text = malloc(len + 1);
     if (!ex->file || !ex->text) {
         free(ex->file);
         free(ex->text);
+        ex->file = ex->text = NULL;
         return -1;
     }
     /* keep the example printable: it goes to a terminal and into JSON */
@@ -332,7 +332,91 @@ int fit_log_unparsed(struct fit_log *lg, const char *text, size_t len,
     }
     ex->text[len] = '\0';
     ex->line = lineno;
+    return 0;
+}
+
+/* drop_example - release an example's copies */
+static void drop_example(struct fit_example *ex)
+{
+    free(ex->file);
+    free(ex->text);
+    ex->file = ex->text = NULL;
+}
+
+/* fit_log_unparsed - count a line nobody could read, keep an example */
+int fit_log_unparsed(struct fit_log *lg, const char *text, size_t len,
+                     const char *file, unsigned long lineno)
+{
+    lg->unparsed++;
+    if (lg->nexamples == FIT_EXAMPLES)
+        return 0;
+    if (keep_example(&lg->examples[lg->nexamples], text, len, file,
+                     lineno) < 0)
+        return -1;
     lg->nexamples++;
+    return 0;
+}
+
+/* far_line - one more line far from its neighbours, with an example */
+static void far_line(struct fit_log *lg, struct fit_example *ex)
+{
+    lg->far++;
+    if (lg->nfar_ex < FIT_EXAMPLES && ex->file)
+        lg->far_ex[lg->nfar_ex++] = *ex;
+    else
+        drop_example(ex);
+    memset(ex, 0, sizeof *ex);
+}
+
+/* check_clock - the line's time against its neighbours: lines earlier than
+ * the one before are out of order; a line far (FIT_FAR) from both
+ * neighbours is a wild stamp and moves neither the log's start nor its
+ * end, while a jump the next line confirms is the clock (or a quiet
+ * night); -1 out of memory */
+static int check_clock(struct fit_log *lg, int64_t t, const char *text, size_t len,
+                 const char *file, unsigned long lineno)
+{
+    if (!lg->have_time) {
+        lg->first = lg->last = t;
+        lg->have_time = 1;
+        return 0;
+    }
+    if (lg->jump) {
+        lg->jump = 0;
+        if (t >= lg->jump_t - FIT_FAR) {
+            drop_example(&lg->jump_ex);    /* confirmed */
+            lg->last = lg->jump_t;
+        } else {
+            far_line(lg, &lg->jump_ex);    /* it was the odd one */
+        }
+    }
+    if (t < lg->last) {
+        lg->backwards++;
+        if (lg->last - t > FIT_FAR) {
+            struct fit_example ex = {0};
+            if (lg->nfar_ex < FIT_EXAMPLES &&
+                keep_example(&ex, text, len, file, lineno) < 0)
+                return -1;
+            far_line(lg, &ex);
+            return 0;
+        }
+        if (lg->nback_ex < FIT_EXAMPLES) {
+            if (keep_example(&lg->back_ex[lg->nback_ex], text, len, file,
+                             lineno) < 0)
+                return -1;
+            lg->nback_ex++;
+        }
+        if (t < lg->first)
+            lg->first = t;
+    } else if (t - lg->last > FIT_FAR) {
+        lg->jump = 1;
+        lg->jump_t = t;
+        if (lg->nfar_ex < FIT_EXAMPLES &&
+            keep_example(&lg->jump_ex, text, len, file, lineno) < 0)
+            return -1;
+    } else {
+        lg->last = t;
+    }
     return 0;
 }
 
@@ -345,22 +429,20 @@ int fit_log_line(struct fit_log *lg, int64_t t, const char *text, size_t len,
     if (fit_line_parse(text, len, &ln) < 0)
         return fit_log_unparsed(lg, text, len, file, lineno);
     lg->parsed++;
-    if (!lg->have_time) {
-        lg->first = lg->last = t;
-        lg->have_time = 1;
-    } else if (t < lg->last) {
-        lg->backwards++;
-    } else {
-        lg->last = t;
-    }
-    if (t < lg->first)
-        lg->first = t;
+    if (check_clock(lg, t, text, len, file, lineno) < 0)
+        return -1;
     return apply(lg, t, &ln);
 }
 
 /* fit_log_finish - the end of the log */
 void fit_log_finish(struct fit_log *lg)
 {
+    if (lg->jump) {
+        /* the last line jumped: nothing came back, so believe it */
+        lg->jump = 0;
+        lg->last = lg->jump_t;
+        drop_example(&lg->jump_ex);
+    }
     if (lg->nchan < QC_MIN_CHANNELS)
         lg->nchan = QC_MIN_CHANNELS;
 }
@@ -376,10 +458,13 @@ void fit_log_free(struct fit_log *lg)
         free(lg->rcpts[i].addr);
     for (size_t i = 0; i < lg->ndoms; i++)
         free(lg->doms[i].name);
-    for (size_t i = 0; i < lg->nexamples; i++) {
-        free(lg->examples[i].file);
-        free(lg->examples[i].text);
-    }
+    for (size_t i = 0; i < lg->nexamples; i++)
+        drop_example(&lg->examples[i]);
+    for (size_t i = 0; i < lg->nback_ex; i++)
+        drop_example(&lg->back_ex[i]);
+    for (size_t i = 0; i < lg->nfar_ex; i++)
+        drop_example(&lg->far_ex[i]);
+    drop_example(&lg->jump_ex);
     for (size_t i = 0; i < lg->nfiles; i++)
         free(lg->files[i]);
     free(lg->files);

@@ -56,18 +56,26 @@ static void chan_json(FILE *f, const struct fit_sum *s, int c)
                "%llu, \"failed\": %llu, \"lost\": %llu, \"in_flight_at_end\": "
                "%llu,\n     \"recipients\": %llu, \"recipients_delivered\": "
                "%llu, \"recipients_failed\": %llu, \"recipients_pending\": "
-               "%llu,\n     \"latency_p50\": ",
+               "%llu, \"left_at_window_end\": %llu,\n     \"latency_p50\": ",
             cs->limit_first, cs->limit_max, cs->max_inflight, cs->attempts,
             cs->delivered, cs->deferred, cs->failed, cs->lost, cs->open,
-            cs->rcpts, cs->rcpt_delivered, cs->rcpt_failed, cs->rcpt_pending);
-    jnum(f, cs->p50);
-    fputs(", \"latency_p90\": ", f);
-    jnum(f, cs->p90);
+            cs->rcpts, cs->rcpt_delivered, cs->rcpt_failed, cs->rcpt_pending,
+            cs->rcpt_pending);
+    jnum(f, cs->lat_p50);
     fputs(", \"latency_p95\": ", f);
-    jnum(f, cs->p95);
+    jnum(f, cs->lat_p95);
     fputs(", \"latency_p99\": ", f);
+    jnum(f, cs->lat_p99);
+    fprintf(f, ", \"latency_recipients\": %llu,\n     \"attempt_p50\": ",
+            cs->lat_n);
+    jnum(f, cs->p50);
+    fputs(", \"attempt_p90\": ", f);
+    jnum(f, cs->p90);
+    fputs(", \"attempt_p95\": ", f);
+    jnum(f, cs->p95);
+    fputs(", \"attempt_p99\": ", f);
     jnum(f, cs->p99);
-    fputs(", \"latency_max\": ", f);
+    fputs(", \"attempt_max\": ", f);
     jnum(f, cs->max);
     fputs(",\n     \"at_limit_fraction\": ", f);
     jnum(f, cs->at_limit);
@@ -93,10 +101,10 @@ static void dom_json(FILE *f, const struct fit_log *lg,
     fputs(", \"channel\": ", f);
     jstr(f, qc_channel_name(ds->chan, name));
     fprintf(f, ", \"recipients\": %llu, \"attempts\": %llu, \"delivered\": "
-               "%llu, \"deferred\": %llu, \"failed\": %llu, \"latency_p50\": ",
+               "%llu, \"deferred\": %llu, \"failed\": %llu, \"attempt_p50\": ",
             ds->rcpts, ds->attempts, ds->ok, ds->defer, ds->fail);
     jnum(f, ds->p50);
-    fputs(", \"latency_p95\": ", f);
+    fputs(", \"attempt_p95\": ", f);
     jnum(f, ds->p95);
     fprintf(f, ", \"latency_model\": \"%s\", \"outcome_model\": \"%s\", "
                "\"outages\": [",
@@ -104,10 +112,27 @@ static void dom_json(FILE *f, const struct fit_log *lg,
             ds->own_outcome ? "own" : "pooled");
     for (size_t i = 0; i < ds->nout; i++) {
         const struct fit_outage *o = &s->outs[ds->first_out + i];
-        fprintf(f, "%s{\"from\": %.6f, \"to\": %.6f, \"deferrals\": %llu}",
-                i ? ", " : "", o->from, o->to, o->attempts);
+        fprintf(f, "%s{\"from\": %.6f, \"to\": %.6f, \"open_at_end\": %s, "
+                   "\"deferrals\": %llu}",
+                i ? ", " : "", o->from, o->to, o->open ? "true" : "false",
+                o->attempts);
     }
     fputs("]}", f);
+}
+
+/* examples - a JSON array of example lines */
+static void examples(FILE *f, const struct fit_example *ex, size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ",\n    " : "\n    ", f);
+        fputs("{\"file\": ", f);
+        jstr(f, ex[i].file);
+        fprintf(f, ", \"line\": %lu, \"text\": ", ex[i].line);
+        jstr(f, ex[i].text);
+        fputc('}', f);
+    }
+    fputc(']', f);
 }
 
 /* fit_write_json - observed.json */
@@ -123,23 +148,23 @@ int fit_write_json(FILE *f, const struct fit_log *lg, const struct fit_sum *s)
     fprintf(f, "],\n  \"origin\": %lld, \"origin_utc\": \"%s\", \"start\": "
                "%.6f, \"end\": %.6f,\n",
             (long long)(s->origin / QC_SEC), when, s->start, s->end);
+    fprintf(f, "  \"window\": {\"start\": %.6f, \"end\": %.6f},\n",
+            s->start, s->end);
     fprintf(f, "  \"lines\": %llu, \"parsed\": %llu, \"other\": %llu, "
-               "\"unparsed\": %llu, \"unparsed_examples\": [",
+               "\"unparsed\": %llu, \"unparsed_examples\": ",
             lg->lines, lg->parsed, lg->other, lg->unparsed);
-    for (size_t i = 0; i < lg->nexamples; i++) {
-        fputs(i ? ",\n    " : "\n    ", f);
-        fputs("{\"file\": ", f);
-        jstr(f, lg->examples[i].file);
-        fprintf(f, ", \"line\": %lu, \"text\": ", lg->examples[i].line);
-        jstr(f, lg->examples[i].text);
-        fputc('}', f);
-    }
-    fprintf(f, "],\n  \"restarts\": %llu, \"lost_attempts\": %llu, "
+    examples(f, lg->examples, lg->nexamples);
+    fprintf(f, ",\n  \"restarts\": %llu, \"lost_attempts\": %llu, "
                "\"results_without_start\": %llu, \"ends_without_message\": "
                "%llu, \"reused_message_numbers\": %llu, \"lines_out_of_order\":"
-               " %llu,\n",
+               " %llu,\n  \"out_of_order_examples\": ",
             lg->restarts, lg->lost, lg->orphan_results, lg->orphan_ends,
             lg->reused_msgs, lg->backwards);
+    examples(f, lg->back_ex, lg->nback_ex);
+    fprintf(f, ",\n  \"lines_far_from_neighbours\": %llu, "
+               "\"far_examples\": ", lg->far);
+    examples(f, lg->far_ex, lg->nfar_ex);
+    fputs(",\n", f);
     fprintf(f, "  \"messages\": {\"arrived\": %llu, \"complete\": %llu, "
                "\"carried_over\": %llu, \"unfinished\": %llu, \"bounces\": "
                "%llu, \"arrived_without_recipients\": %llu},\n"

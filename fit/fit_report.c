@@ -17,12 +17,24 @@ static const char *hms(double secs, char *buf, size_t cap)
     return buf;
 }
 
+/* warn - "warning: N lines WHAT, first:" and the examples */
+static void warn(FILE *out, unsigned long long n, const char *unit,
+                 const char *what, const struct fit_example *ex, size_t nex)
+{
+    if (n == 0)
+        return;
+    fprintf(out, "\nwarning: %llu %s%s %s; first:\n", n, unit,
+            n == 1 ? "" : "s", what);
+    for (size_t i = 0; i < nex; i++)
+        fprintf(out, "  %s:%lu: %s\n", ex[i].file, ex[i].line, ex[i].text);
+}
+
 /* fit_report - messages, recipients, attempts, busiest hour, limits */
 void fit_report(FILE *out, const struct fit_log *lg, const struct fit_sum *s)
 {
     char a[32], b[32], name[QC_CHAN_NAME_MAX];
-    fprintf(out, "log: %zu file%s, %llu lines (%llu unparsed), %s to %s "
-                 "after the hour of the first line\n",
+    fprintf(out, "log: %zu file%s, %llu lines (%llu unparsed), window %s to "
+                 "%s after the hour of the first line\n",
             lg->nfiles, lg->nfiles == 1 ? "" : "s", lg->lines, lg->unparsed,
             hms(s->start, a, sizeof a), hms(s->end, b, sizeof b));
     fprintf(out, "messages: %llu arrived (%llu complete, %llu bounces), %llu "
@@ -38,37 +50,45 @@ void fit_report(FILE *out, const struct fit_log *lg, const struct fit_sum *s)
     if (s->busiest_hour >= 0)
         fprintf(out, "busiest hour: from %s, %llu arrivals\n",
                 hms(s->busiest_hour, a, sizeof a), s->busiest_arrivals);
-    fprintf(out, "\n%-8s %9s %9s %9s %9s %6s %6s %6s %9s %9s\n", "channel",
-            "attempts", "delivered", "deferred", "failed", "p50", "p95",
-            "limit", "max-infl", "at-limit");
+    fprintf(out, "\n%-8s %9s %9s %9s %9s %8s %8s %8s %7s %7s %6s %8s %8s "
+                 "%6s\n", "channel", "attempts", "delivered", "deferred",
+            "failed", "lat-p50", "lat-p95", "lat-p99", "att-p50", "att-p95",
+            "limit", "max-infl", "at-limit", "left");
     for (int c = 0; c < s->nchan; c++) {
         const struct fit_chan_sum *cs = &s->chans[c];
-        char p50[16], p95[16], lim[16], at[16];
-        snprintf(p50, sizeof p50, cs->p50 < 0 ? "-" : "%.3g", cs->p50);
-        snprintf(p95, sizeof p95, cs->p95 < 0 ? "-" : "%.3g", cs->p95);
+        char q[5][16], lim[16], at[16];
+        const double v[5] = {cs->lat_p50, cs->lat_p95, cs->lat_p99, cs->p50,
+                             cs->p95};
+        for (int k = 0; k < 5; k++)
+            snprintf(q[k], sizeof q[k], v[k] < 0 ? "-" : "%.3g", v[k]);
         snprintf(lim, sizeof lim, cs->limit_max ? "%u" : "-", cs->limit_max);
         snprintf(at, sizeof at, cs->at_limit < 0 ? "-" : "%.1f%%",
                  100 * cs->at_limit);
-        fprintf(out, "%-8s %9llu %9llu %9llu %9llu %6s %6s %6s %9u %9s\n",
+        fprintf(out, "%-8s %9llu %9llu %9llu %9llu %8s %8s %8s %7s %7s %6s "
+                     "%8u %8s %6llu\n",
                 qc_channel_name(c, name), cs->attempts, cs->delivered,
-                cs->deferred, cs->failed, p50, p95, lim, cs->max_inflight,
-                at);
+                cs->deferred, cs->failed, q[0], q[1], q[2], q[3], q[4], lim,
+                cs->max_inflight, at, cs->rcpt_pending);
     }
+    fputs("(lat: arrival to final outcome, att: one attempt, seconds; "
+          "left: recipients without a final outcome at the window's end)\n",
+          out);
     if (s->nouts) {
         fprintf(out, "\ndeferral runs kept as outages:\n");
         for (size_t i = 0; i < s->nouts && i < 10; i++)
-            fprintf(out, "  %s from %s to %s (%llu deferrals)\n",
+            fprintf(out, "  %s from %s to %s%s (%llu deferrals)\n",
                     lg->doms[s->outs[i].dom].name,
                     hms(s->outs[i].from, a, sizeof a),
-                    hms(s->outs[i].to, b, sizeof b), s->outs[i].attempts);
+                    hms(s->outs[i].to, b, sizeof b),
+                    s->outs[i].open ? " (the log's end: still open)" : "",
+                    s->outs[i].attempts);
         if (s->nouts > 10)
             fprintf(out, "  ... %zu more in observed.json\n", s->nouts - 10);
     }
-    if (lg->unparsed) {
-        fprintf(out, "\n%llu line%s not understood, for example:\n",
-                lg->unparsed, lg->unparsed == 1 ? "" : "s");
-        for (size_t i = 0; i < lg->nexamples; i++)
-            fprintf(out, "  %s:%lu: %s\n", lg->examples[i].file,
-                    lg->examples[i].line, lg->examples[i].text);
-    }
+    warn(out, lg->backwards, "line", "out of order (earlier than the line "
+         "before; counted, read as they stand)", lg->back_ex, lg->nback_ex);
+    warn(out, lg->far, "line", "with a time far (over an hour) from its "
+         "neighbours (left out of the window)", lg->far_ex, lg->nfar_ex);
+    warn(out, lg->unparsed, "line", "skipped: not a qmail-send line this "
+         "reader knows", lg->examples, lg->nexamples);
 }

@@ -26,6 +26,9 @@ void fit_opts_default(struct fit_opts *o)
     o->outage_attempts = 3;
     o->outage_secs = 60;
     o->profile = "qchan";
+    o->have_window = 0;
+    o->origin = 0;
+    o->win_start = o->win_end = 0;
 }
 
 /* fit_secs - seconds since the origin */
@@ -59,7 +62,44 @@ int fit_answered(const struct fit_attempt *a)
     return a->outcome == 'K' || a->outcome == 'Z' || a->outcome == 'D';
 }
 
-/* chan_counts - attempts, outcomes and latency quantiles per channel */
+/* in_window - log time t is inside the observed window */
+static int in_window(const struct fit_sum *s, int64_t t)
+{
+    double x = fit_secs(s, t);
+    return x >= s->start - 1e-6 && x <= s->end + 1e-6;
+}
+
+/* arrival_latency - per channel, arrival to final outcome of the
+ * recipients of messages that arrived in the window, the outcome in it */
+static int arrival_latency(struct fit_sum *s, const struct fit_log *lg)
+{
+    double *v = malloc((lg->nrcpts + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    for (int c = 0; c < s->nchan; c++) {
+        size_t n = 0;
+        for (size_t i = 0; i < lg->nrcpts; i++) {
+            const struct fit_rcpt *r = &lg->rcpts[i];
+            const struct fit_msg *m = &lg->msgs[r->msg];
+            if (r->chan != c || !m->arrived || r->final_at < 0 ||
+                !in_window(s, m->arrival) || !in_window(s, r->final_at))
+                continue;
+            v[n++] = (double)(r->final_at - m->arrival) / (double)QC_SEC;
+        }
+        qsort(v, n, sizeof *v, fit_cmp_double);
+        struct fit_chan_sum *cs = &s->chans[c];
+        cs->lat_n = n;
+        cs->lat_p50 = fit_quantile(v, n, 0.50);
+        cs->lat_p95 = fit_quantile(v, n, 0.95);
+        cs->lat_p99 = fit_quantile(v, n, 0.99);
+    }
+    free(v);
+    return 0;
+}
+
+/* chan_counts - attempts, outcomes and attempt durations per channel,
+ * of the attempts that started in the window; recipients by their
+ * outcome at the window's end */
 static int chan_counts(struct fit_sum *s, const struct fit_log *lg)
 {
     double *lat[QC_MAX_CHANNELS] = {0};
@@ -70,6 +110,8 @@ static int chan_counts(struct fit_sum *s, const struct fit_log *lg)
             rc = -1;
     for (size_t i = 0; i < lg->natts && rc == 0; i++) {
         const struct fit_attempt *a = &lg->atts[i];
+        if (!in_window(s, a->start))
+            continue;
         int c = lg->rcpts[a->rcpt].chan;
         struct fit_chan_sum *cs = &s->chans[c];
         cs->attempts++;
@@ -99,9 +141,12 @@ static int chan_counts(struct fit_sum *s, const struct fit_log *lg)
         const struct fit_rcpt *r = &lg->rcpts[i];
         struct fit_chan_sum *cs = &s->chans[r->chan];
         cs->rcpts++;
-        if (r->final == 'K')
+        /* an outcome after the window is still pending at its end */
+        char fin = r->final_at >= 0 && in_window(s, r->final_at) ? r->final
+                                                                : 0;
+        if (fin == 'K')
             cs->rcpt_delivered++;
-        else if (r->final == 'D')
+        else if (fin == 'D')
             cs->rcpt_failed++;
         else
             cs->rcpt_pending++;
@@ -190,8 +235,8 @@ static int bursts(struct fit_sum *s, const struct fit_log *lg)
         if (!m->arrived || cs->burst_rcpts == 0 || t < cs->burst_start ||
             t >= cs->burst_start + BURST_WINDOW || cs->burst_clear < 0)
             continue;
-        if (r->first_done < 0) {
-            cs->burst_clear = -1;
+        if (r->first_done < 0 || !in_window(s, r->first_done)) {
+            cs->burst_clear = -1;    /* not cleared within the window */
             continue;
         }
         double d = fit_secs(s, r->first_done) - cs->burst_start;
@@ -214,20 +259,25 @@ static void stat_at(const struct fit_log *lg, size_t i, int c, unsigned *in,
     *lim = lg->stat_vals[st->off + 2 * (size_t)c + 1];
 }
 
-/* limits - limits in force, their changes, time at the limit */
+/* limits - limits in force, their changes, and time at the limit: the
+ * fraction of the window in which a status line said in flight >= limit
+ * (each status line holding until the next, the last until the window's
+ * end; before the first the channel counts as not at its limit) */
 static int limits(struct fit_sum *s, const struct fit_log *lg)
 {
     s->have_limits = lg->nstats > 0;
     unsigned cur[QC_MAX_CHANNELS] = {0};
-    double total = 0;
+    double total = s->end - s->start;
     double busy[QC_MAX_CHANNELS] = {0};
     for (size_t i = 0; i < lg->nstats; i++) {
-        double dt = i + 1 < lg->nstats
-                        ? (double)(lg->stats[i + 1].t - lg->stats[i].t) / 1e6
-                        : 0;
-        if (dt < 0)
-            dt = 0;
-        total += dt;
+        double a = fit_secs(s, lg->stats[i].t);
+        double b = i + 1 < lg->nstats ? fit_secs(s, lg->stats[i + 1].t)
+                                      : s->end;
+        if (a < s->start)
+            a = s->start;
+        if (b > s->end)
+            b = s->end;
+        double dt = b > a ? b - a : 0;
         for (int c = 0; c < s->nchan; c++) {
             unsigned in, lim;
             stat_at(lg, i, c, &in, &lim);
@@ -257,7 +307,8 @@ static int limits(struct fit_sum *s, const struct fit_log *lg)
         }
     }
     for (int c = 0; c < s->nchan; c++)
-        s->chans[c].at_limit = total > 0 ? busy[c] / total : -1;
+        s->chans[c].at_limit = total > 0 && s->have_limits
+                                   ? busy[c] / total : -1;
     return 0;
 }
 
@@ -342,8 +393,14 @@ int fit_sum_build(struct fit_sum *s, const struct fit_log *lg,
                            : first - (HOUR + first % HOUR) % HOUR;
     s->start = lg->have_time ? fit_secs(s, lg->first) : 0;
     s->end = lg->have_time ? fit_secs(s, lg->last) : 0;
+    if (o->have_window) {
+        s->origin = o->origin;
+        s->start = o->win_start;
+        s->end = o->win_end;
+    }
     s->busiest_hour = -1;
-    if (chan_counts(s, lg) < 0 || messages(s, lg) < 0 || bursts(s, lg) < 0 ||
+    if (chan_counts(s, lg) < 0 || arrival_latency(s, lg) < 0 ||
+        messages(s, lg) < 0 || bursts(s, lg) < 0 ||
         limits(s, lg) < 0 || series(s, lg, o) < 0 ||
         fit_model_build(s, lg, o) < 0) {
         fit_sum_free(s);

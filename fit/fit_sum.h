@@ -38,6 +38,12 @@ struct fit_opts {
     unsigned outage_attempts;
     double outage_secs;
     const char *profile;       /* for replay.scn */
+    /* the observed window: by default the log's span, with the origin
+     * at the start of the hour of its first line; a simulated log is
+     * read in its original's window (fit --check) */
+    int have_window;
+    int64_t origin;            /* microseconds since the epoch */
+    double win_start, win_end; /* seconds since the origin */
 };
 
 struct fit_chan_sum {
@@ -45,6 +51,11 @@ struct fit_chan_sum {
     unsigned long long rcpts, rcpt_delivered, rcpt_failed, rcpt_pending;
     unsigned long long finished;      /* attempts with a duration */
     double p50, p90, p95, p99, max;   /* attempt durations, -1 none */
+    /* arrival to final outcome (delivered or failed) of the recipients
+     * of messages that arrived in the window, -1 none: the latency
+     * qchan run reports */
+    double lat_p50, lat_p95, lat_p99;
+    unsigned long long lat_n;
     unsigned limit_first, limit_max;  /* from status lines, 0 none */
     unsigned max_inflight;
     double at_limit;                  /* fraction of status time, -1 none */
@@ -86,7 +97,7 @@ struct fit_hup {
 
 struct fit_sum {
     int64_t origin;                   /* microseconds since the epoch */
-    double start, end;                /* first and last line */
+    double start, end;                /* the window: first and last line */
     int nchan;
     struct fit_chan_sum chans[QC_MAX_CHANNELS];
     struct fit_dom_sum *doms;         /* lg->ndoms */

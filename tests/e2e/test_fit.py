@@ -77,7 +77,7 @@ def test_multilog_directory(bindir, tmp_path):
     assert (remote["attempts"], remote["delivered"], remote["deferred"],
             remote["failed"]) == (3, 2, 1, 0)
     assert remote["limit"] == 20 and remote["max_inflight"] == 2
-    assert remote["latency_max"] == pytest.approx(40.0)
+    assert remote["attempt_max"] == pytest.approx(40.0)
     assert chan(obs, "local")["delivered"] == 1
     assert "busiest hour" in p.stdout
     rows = traffic(tmp_path / "o" / "traffic.csv")
@@ -115,7 +115,7 @@ def test_splogger_and_tai64nlocal(bindir, tmp_path, name):
     assert obs["unparsed"] == (1 if name == "splogger.log" else 0)
     remote = chan(obs, "remote")
     assert remote["delivered"] == 1
-    assert remote["latency_p50"] == pytest.approx(2.5)
+    assert remote["attempt_p50"] == pytest.approx(2.5)
     assert traffic(tmp_path / "o" / "traffic.csv") == [
         (10.25, "ann@example.org", ("zed@example.com",))]
 
@@ -126,7 +126,7 @@ def test_channels_suppl_and_bounce(bindir, tmp_path):
     assert [c["name"] for c in obs["channels"]] == [
         "local", "remote", "suppl0", "suppl1"]
     assert chan(obs, "suppl0")["limit"] == 5
-    assert chan(obs, "suppl1")["latency_p50"] == pytest.approx(30.0)
+    assert chan(obs, "suppl1")["attempt_p50"] == pytest.approx(30.0)
     assert chan(obs, "remote")["failed"] == 1
     assert obs["messages"]["bounces"] == 1
     scn = (tmp_path / "o" / "replay.scn").read_text()
@@ -185,7 +185,7 @@ def test_garbled_lines_are_counted_not_fatal(bindir, tmp_path):
     assert obs["unparsed"] == 11
     assert len(obs["unparsed_examples"]) == 5
     assert obs["unparsed_examples"][0]["line"] == 3
-    assert "11 lines not understood" in p.stdout
+    assert "warning: 11 lines skipped" in p.stdout
     assert "garbled.log:3: info msg 5" in p.stdout
     assert chan(obs, "remote")["delivered"] == 1
 
@@ -328,8 +328,8 @@ def test_round_trip_models_and_counts(sim, tmp_path):
     n = ex["attempts"]
     assert n > 1000
     se = 2 * 0.5 * math.sqrt(math.pi / 2) / math.sqrt(n)  # of the median
-    assert abs(ex["latency_p50"] - 2.0) < 4 * se
-    assert ex["latency_p95"] == pytest.approx(2 * math.exp(1.645 * 0.5),
+    assert abs(ex["attempt_p50"] - 2.0) < 4 * se
+    assert ex["attempt_p95"] == pytest.approx(2 * math.exp(1.645 * 0.5),
                                               rel=0.1)
     flaky = doms["flaky.example.com"]
     p = flaky["deferred"] / flaky["attempts"]
@@ -414,3 +414,33 @@ def test_what_if_on_fitted_scenario(sim, tmp_path):
     rf = next(c for c in fast["channels"] if c["name"] == "remote")
     assert rs["max_inflight"] <= 2 < rf["max_inflight"]
     assert rf["latency_p95"] < rs["latency_p95"]
+
+
+def test_clock_warnings(bindir, tmp_path):
+    """Lines out of order and a wild stamp are warned about with counts
+    and the first examples; the wild stamp does not stretch the window."""
+    t0 = 1767225610
+    lines = [
+        (t0, "status: local 0/10 remote 0/20"),
+        (t0 + 1, "new msg 5"),
+        (t0 + 1, "info msg 5: bytes 10 from <a@example.org> qp 1 uid 1"),
+        (t0 + 2, "starting delivery 1: msg 5 to remote r@example.com"),
+        (t0 + 1.5, "status: local 0/10 remote 1/20"),           # backwards
+        (t0 + 9 * 86400, "status: local 0/10 remote 1/20"),     # wild
+        (t0 + 4, "delivery 1: success: ok/"),
+        (t0 + 4, "end msg 5"),
+        (t0 - 86400 * 30, "status: local 0/10 remote 0/20"),    # wild, past
+        (t0 + 5, "status: local 0/10 remote 0/20"),
+    ]
+    log = tmp_path / "clock.log"
+    log.write_text("".join(f"x qmail: {t:.6f} {text}\n" for t, text in lines))
+    p = fit(bindir, tmp_path / "o", log)
+    obs = observed(tmp_path / "o")
+    assert obs["lines_out_of_order"] == 2
+    assert obs["lines_far_from_neighbours"] == 2
+    assert [e["line"] for e in obs["far_examples"]] == [6, 9]
+    assert obs["out_of_order_examples"][0]["line"] == 5
+    assert obs["window"]["end"] - obs["window"]["start"] == pytest.approx(5)
+    assert "warning: 2 lines out of order" in p.stdout
+    assert "warning: 2 lines with a time far" in p.stdout
+    assert f"{log}:6:" in p.stdout
