@@ -61,11 +61,9 @@ static void point(struct sweep *sw, size_t v, const struct sim_sweep_res *r,
         pt->drained += r[k].drained != 0;
         pt->expects_failed += r[k].expects_failed != 0;
         pt->violations += r[k].nviolations;
-        if (r[k].limits_hit[0] || r[k].nviolations) {
-            if (!pt->limits_hit[0])
-                snprintf(pt->limits_hit, sizeof pt->limits_hit, "%s",
-                         r[k].limits_hit[0] ? r[k].limits_hit
-                                            : "invariant broken");
+        if (r[k].nhits || r[k].nviolations) {
+            if (!pt->limit_runs)
+                pt->first_hit = r[k];
             pt->limit_runs++;
         }
     }

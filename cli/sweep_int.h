@@ -35,8 +35,8 @@ struct sweep_point {
     double p95_mean, p95_half;   /* mean < 0: no value */
     unsigned expects_failed;     /* replications with a failed expect */
     unsigned violations;
-    char limits_hit[512];        /* "" none: else the first replication's
-                                    words that hit one */
+    struct sim_sweep_res first_hit;  /* nhits: the limits of the first
+                                        replication that hit one */
     unsigned limit_runs;         /* replications that hit a limit */
 };
 

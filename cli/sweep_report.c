@@ -43,10 +43,22 @@ static const struct sweep_proc *busiest(const struct sweep *sw, size_t v)
     return best;
 }
 
+/* hits_text - the limits a value hit, made from the records */
+static const char *hits_text(const struct sweep_point *pt, char *buf,
+                             size_t cap)
+{
+    buf[0] = '\0';
+    if (pt->limit_runs && pt->first_hit.nhits)
+        sim_sweep_hits_text(&pt->first_hit, buf, cap);
+    else if (pt->limit_runs)
+        snprintf(buf, cap, "invariant broken");
+    return buf;
+}
+
 /* sweep_text - the table and the verdict */
 void sweep_text(FILE *out, const struct sweep *sw)
 {
-    char a[64], b[64], c[96], d[600];
+    char a[64], b[64], c[96], d[600], e[520];
     fprintf(out, "qchan sweep: scenario %s, %s=%s, %u replication%s each "
             "(seeds %llu..%llu)\n", sw->scenario, sw->name, sw->range,
             sw->reps, sw->reps == 1 ? "" : "s",
@@ -70,7 +82,7 @@ void sweep_text(FILE *out, const struct sweep *sw)
             snprintf(c, sizeof c, "-");
         if (pt->limit_runs)
             snprintf(d, sizeof d, "yes (%u/%u): %.500s", pt->limit_runs,
-                     sw->reps, pt->limits_hit);
+                     sw->reps, hits_text(pt, e, sizeof e));
         else
             snprintf(d, sizeof d, "no");
         fprintf(out, "%18s  %-24s %-22s %-26s %s\n", pt->text,
@@ -157,7 +169,10 @@ void sweep_json(FILE *out, const struct sweep *sw)
         fprintf(out, ", \"expects_failed\": %u, \"violations\": %u, "
                 "\"limit_runs\": %u, \"limits_hit\": ", pt->expects_failed,
                 pt->violations, pt->limit_runs);
-        sim_json_str(out, pt->limits_hit);
+        char e[520];
+        sim_json_str(out, hits_text(pt, e, sizeof e));
+        fputs(", \"limits\": ", out);
+        sim_sweep_hits_json(out, &pt->first_hit);
         fputs(", \"processes\": [", out);
         for (size_t j = 0; j < sw->nprocs; j++) {
             const struct sweep_proc *p = &sw->procs[v * sw->nprocs + j];

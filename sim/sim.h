@@ -4,6 +4,7 @@
  *	sim_run(sc, opts, result, err)	the whole run in simulated time;
  *					0, or -1 (out of memory: err says)
  *	sim_result_free(result)
+ *	sim_finding_text(f, buf, cap)	a finding's sentence, from its fields
  *	sim_report_text(out, sc, result)	the readable summary
  *	sim_report_json(out, sc, result)	summary.json
  *	sim_plot(dir, sc, result, note, cap)	pictures from the CSV files in
@@ -60,9 +61,47 @@ struct sim_proc_result {
     qc_time exhausted_at;
 };
 
+/* What a finding is about.  Consumers (regress, sweep, compare, the
+ * expect lines) decide by these fields; the sentence printed for people
+ * is made from them (sim_finding_text), never read back. */
+enum sim_finding_kind {
+    SIM_FIND_LIMIT,          /* a process reached a descriptor or process
+                                limit (limit: fd-setsize, nofile, nproc,
+                                file-max) */
+    SIM_FIND_CURBED,         /* a concurrency curbed to the spawner's
+                                limit (limit: conf-spawn) */
+    SIM_FIND_OVERRUN,        /* channels-compat: a HUP raised a
+                                concurrency past the delivery table
+                                (limit: delivery-table) */
+    SIM_FIND_SPAWNER_LOST,   /* qmail-send lost a spawner and stops */
+    SIM_FIND_HUP_ERROR       /* a scripted HUP had a bad control value */
+};
+
+/* what a limit finding did to the deliveries */
+enum sim_finding_effect {
+    SIM_EFFECT_NONE,
+    SIM_EFFECT_OPEN_MESSAGE,     /* spawner: "unable to open message" */
+    SIM_EFFECT_CREATE_PIPE,      /* spawner: "unable to create pipe" */
+    SIM_EFFECT_TROUBLE_OPENING,  /* qmail-send: "trouble opening" */
+    SIM_EFFECT_NO_BOUNCES        /* qmail-send cannot inject bounces */
+};
+
 struct sim_finding {
     qc_time t;
-    char *text;
+    enum sim_finding_kind kind;
+    int chan;                      /* the channel concerned; -1 none */
+    char process[24];              /* the process concerned; "" none */
+    const char *limit;             /* the limit reached (a static word:
+                                      "nofile", "conf-spawn" ...); NULL
+                                      for none */
+    unsigned long long limit_value;    /* that limit's number */
+    unsigned long long value;      /* what reached it: the descriptor
+                                      (fd-setsize), the concurrency asked
+                                      for (curbed, overrun); else 0 */
+    enum sim_finding_effect effect;
+    unsigned line;                 /* hup-error: the scenario line */
+    char *detail;                  /* hup-error: the control value's
+                                      error; else NULL */
 };
 
 struct sim_expect_result {
@@ -95,6 +134,17 @@ struct sim_result {
 int sim_run(const struct sim_scn *sc, const struct sim_opts *opts,
             struct sim_result *r, struct sim_err *err);
 void sim_result_free(struct sim_result *r);
+
+/* sim_finding_text - the sentence for people, made from the record */
+void sim_finding_text(const struct sim_finding *f, char *buf, size_t cap);
+/* sim_finding_kind_name - "limit", "curbed", "overrun", "spawner-lost",
+ * "hup-error": the kind as summary.json writes it */
+const char *sim_finding_kind_name(enum sim_finding_kind k);
+/* sim_finding_effect_name - "unable-to-open-message" ..., NULL for none */
+const char *sim_finding_effect_name(enum sim_finding_effect e);
+/* sim_finding_is_limit - the finding says a limit was hit (a process's
+ * limit, conf-spawn, the delivery table) */
+int sim_finding_is_limit(const struct sim_finding *f);
 
 void sim_report_text(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r);

@@ -112,8 +112,10 @@ void sim_compare_text(FILE *out, const char *scenario,
     fprintf(out, "(-: no value: not drained, or no final outcome; a channel's "
             "drain time is its last final outcome)\n\n");
     for (size_t i = 0; i < nvar; i++) {
+        char hits[1024];
+        sim_sweep_hits_text(&res[i], hits, sizeof hits);
         fprintf(out, "%-2s limits reached: %s; expect: ", vars[i].label,
-                res[i].limits_hit[0] ? res[i].limits_hit : "none");
+                hits[0] ? hits : "none");
         if (res[i].expects_failed)
             fprintf(out, "%u of %u failed", res[i].expects_failed,
                     res[i].nexpects);
@@ -164,7 +166,11 @@ static void json_variant(FILE *out, const struct sim_cmp_variant *v,
     fprintf(out, ", \"expects\": %u, \"expects_failed\": %u, "
             "\"violations\": %u, \"limits_hit\": ", r->nexpects,
             r->expects_failed, r->nviolations);
-    sim_json_str(out, r->limits_hit);
+    char hits[1024];
+    sim_sweep_hits_text(r, hits, sizeof hits);
+    sim_json_str(out, hits);
+    fputs(", \"limits\": ", out);
+    sim_sweep_hits_json(out, r);
     fputc('}', out);
 }
 

@@ -63,28 +63,35 @@ void sim_violation(struct sim *s, const char *fmt, ...)
         r->nviolations++;
 }
 
-/* sim_finding - something an administrator must hear about */
-void sim_finding(struct sim *s, const char *fmt, ...)
+/* sim_finding_add - something an administrator must hear about: a copy
+ * of f, stamped with the current time */
+void sim_finding_add(struct sim *s, const struct sim_finding *f)
 {
     struct sim_result *r = s->r;
-    char text[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    struct sim_finding *f = realloc(r->findings,
-                                    (r->nfindings + 1) * sizeof *f);
-    if (!f) {
+    struct sim_finding *v = realloc(r->findings,
+                                    (r->nfindings + 1) * sizeof *v);
+    if (!v) {
         s->oom = 1;
         return;
     }
-    r->findings = f;
-    f[r->nfindings].t = s->now;
-    f[r->nfindings].text = strdup(text);
-    if (!f[r->nfindings].text)
+    r->findings = v;
+    v[r->nfindings] = *f;
+    v[r->nfindings].t = s->now;
+    if (f->detail && !(v[r->nfindings].detail = strdup(f->detail))) {
         s->oom = 1;
-    else
-        r->nfindings++;
+        return;
+    }
+    r->nfindings++;
+}
+
+/* finding_of - a finding of kind k about channel c (-1 none) */
+static struct sim_finding finding_of(enum sim_finding_kind k, int c)
+{
+    struct sim_finding f;
+    memset(&f, 0, sizeof f);
+    f.kind = k;
+    f.chan = c;
+    return f;
 }
 
 /* sim_log_line - one qmail.log line with its TAI64N label */
@@ -107,30 +114,44 @@ static const char *chan_name(int c, char buf[QC_CHAN_NAME_MAX])
     return qc_channel_name(c, buf);
 }
 
-/* limit_findings - report limits a process hit for the first time */
-static void limit_findings(struct sim *s, struct sim_proc *p,
-                           unsigned *seen, const char *what)
+/* limit_findings - report limits a process hit for the first time;
+ * chan is the spawner's channel (-1 for qmail-send) */
+static void limit_findings(struct sim *s, struct sim_proc *p, int chan,
+                           unsigned *seen, enum sim_finding_effect effect)
 {
+    static const struct {
+        enum limits_kind kind;
+        const char *word;
+    } order[] = {{LIMITS_NOFILE, "nofile"}, {LIMITS_FILE_MAX, "file-max"},
+                 {LIMITS_NPROC, "nproc"}, {LIMITS_FD_SETSIZE, "fd-setsize"}};
     unsigned fresh = p->hit & ~*seen;
     if (!fresh)
         return;
     *seen |= fresh;
-    if (fresh & (1u << LIMITS_NOFILE))
-        sim_finding(s, "%s: descriptors reached nofile %llu: %s", p->name,
-                    s->fds.lim.nofile, what);
-    if (fresh & (1u << LIMITS_FILE_MAX))
-        sim_finding(s, "%s: the system reached file-max %llu: %s", p->name,
-                    s->fds.lim.file_max, what);
-    if (fresh & (1u << LIMITS_NPROC))
-        sim_finding(s, "%s: processes of qmailr reached nproc %llu: fork "
-                    "fails, deliveries deferred (\"unable to fork\")",
-                    p->name, s->fds.lim.nproc);
-    if (fresh & (1u << LIMITS_FD_SETSIZE))
-        sim_finding(s, "%s: descriptor %llu reached FD_SETSIZE %llu: "
-                    "select() is broken%s", p->name, p->highest_peak,
-                    s->fds.lim.fd_setsize,
-                    strncmp(p->name, "spawn-", 6) == 0
-                        ? "; the spawner dies" : "");
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        if (!(fresh & (1u << order[i].kind)))
+            continue;
+        struct sim_finding f = finding_of(SIM_FIND_LIMIT, chan);
+        snprintf(f.process, sizeof f.process, "%s", p->name);
+        f.limit = order[i].word;
+        switch (order[i].kind) {
+        case LIMITS_NOFILE:
+            f.limit_value = s->fds.lim.nofile;
+            f.effect = effect;
+            break;
+        case LIMITS_FILE_MAX:
+            f.limit_value = s->fds.lim.file_max;
+            f.effect = effect;
+            break;
+        case LIMITS_NPROC:
+            f.limit_value = s->fds.lim.nproc;
+            break;
+        default:
+            f.limit_value = s->fds.lim.fd_setsize;
+            f.value = p->highest_peak;
+        }
+        sim_finding_add(s, &f);
+    }
 }
 
 /* ------------------------------------------------------------ spawner */
@@ -237,12 +258,9 @@ static void delivery_start(struct sim *s, const struct sched_event *ev)
     enum sim_spawn_result sr = sim_fds_spawn(&s->fds, c, nfds, sl->fds,
                                              &highest);
     if (sr != SIM_SPAWN_OK) {
-        limit_findings(s, &s->fds.spawn[c], &s->spawn_hit_seen[c],
-                       sr == SIM_SPAWN_OPEN
-                           ? "deliveries deferred (\"unable to open "
-                             "message\")"
-                           : "deliveries deferred (\"unable to create "
-                             "pipe\")");
+        limit_findings(s, &s->fds.spawn[c], c, &s->spawn_hit_seen[c],
+                       sr == SIM_SPAWN_OPEN ? SIM_EFFECT_OPEN_MESSAGE
+                                            : SIM_EFFECT_CREATE_PIPE);
         spawner_error(s, c, ev->slot, sl,
                       sr == SIM_SPAWN_OPEN
                           ? "qmail-spawn unable to open message. (#4.3.0)\n"
@@ -254,7 +272,8 @@ static void delivery_start(struct sim *s, const struct sched_event *ev)
     sl->spawned = 1;
     sl->nfds = (uint8_t)nfds;
     if (highest >= s->sc->lim.fd_setsize) {
-        limit_findings(s, &s->fds.spawn[c], &s->spawn_hit_seen[c], "");
+        limit_findings(s, &s->fds.spawn[c], c, &s->spawn_hit_seen[c],
+                       SIM_EFFECT_NONE);
         ch->alive = 0;   /* reports from it never come */
         (void)sim_heap_push(&s->heap, s->now, EV_KILL, (uint32_t)c, 1);
         return;
@@ -344,7 +363,6 @@ static void delivery_result(struct sim *s, const struct sched_event *ev)
 static void sink_event(void *ctx, const struct sched_event *ev)
 {
     struct sim *s = ctx;
-    char cn[QC_CHAN_NAME_MAX];
     switch (ev->type) {
     case SCHED_EV_DELIVERY_START:
         delivery_start(s, ev);
@@ -353,31 +371,30 @@ static void sink_event(void *ctx, const struct sched_event *ev)
         delivery_result(s, ev);
         break;
     case SCHED_EV_CURB:
-        sim_finding(s, "%s: concurrency %u curbed to the spawner's limit %u",
-                    chan_name(ev->chan, cn), ev->wanted, ev->limit);
+    case SCHED_EV_OVERRUN: {
+        int curb = ev->type == SCHED_EV_CURB;
+        struct sim_finding f = finding_of(curb ? SIM_FIND_CURBED
+                                               : SIM_FIND_OVERRUN, ev->chan);
+        f.limit = curb ? "conf-spawn" : "delivery-table";
+        f.limit_value = ev->limit;
+        f.value = ev->wanted;
+        sim_finding_add(s, &f);
         break;
-    case SCHED_EV_OVERRUN:
-        sim_finding(s, "%s: concurrency raised to %u by HUP: a CHANNELS "
-                    "qmail-send would overrun its delivery table of %u "
-                    "entries (channels-compat keeps %u)",
-                    chan_name(ev->chan, cn), ev->wanted, ev->limit,
-                    ev->limit);
+    }
+    case SCHED_EV_SPAWNER_DEAD: {
+        struct sim_finding f = finding_of(SIM_FIND_SPAWNER_LOST, ev->chan);
+        sim_finding_add(s, &f);
         break;
-    case SCHED_EV_SPAWNER_DEAD:
-        sim_finding(s, "%s: spawner lost: qmail-send stops starting "
-                    "deliveries and exits (\"alert: oh no! lost spawn "
-                    "connection! dying...\")", chan_name(ev->chan, cn));
-        break;
+    }
     case SCHED_EV_WARNING:
         if (ev->warning == SCHED_WARN_TROUBLE_OPENING) {
-            limit_findings(s, &s->fds.send, &s->send_hit_seen,
-                           "qmail-send cannot open channel files (\"trouble "
-                           "opening\")");
+            limit_findings(s, &s->fds.send, -1, &s->send_hit_seen,
+                           SIM_EFFECT_TROUBLE_OPENING);
             break;
         }
         if (ev->warning == SCHED_WARN_FINISH_FAILED) {
-            limit_findings(s, &s->fds.send, &s->send_hit_seen,
-                           "qmail-send cannot inject bounces");
+            limit_findings(s, &s->fds.send, -1, &s->send_hit_seen,
+                           SIM_EFFECT_NO_BOUNCES);
             break;
         }
         sim_violation(s, "scheduler warning %d on channel %d message %llu "
@@ -415,7 +432,10 @@ static int do_action(struct sim *s, const struct sim_action *a)
     for (size_t i = 0; i < a->n; i++) {
         struct control_error ce;
         if (control_set(&s->control, a->names[i], a->values[i], &ce) < 0) {
-            sim_finding(s, "hup at line %u: %s", a->line, ce.msg);
+            struct sim_finding f = finding_of(SIM_FIND_HUP_ERROR, -1);
+            f.line = a->line;
+            f.detail = ce.msg;
+            sim_finding_add(s, &f);
             return 0;
         }
     }
@@ -621,7 +641,7 @@ static int setup(struct sim *s)
         return -1;
     for (int c = 0; c < s->nchan; c++)
         s->r->chans[c].max_limit = sched_limit(s->sched, c);
-    limit_findings(s, &s->fds.send, &s->send_hit_seen, "");
+    limit_findings(s, &s->fds.send, -1, &s->send_hit_seen, SIM_EFFECT_NONE);
     if (sim_traffic_start(s) < 0)
         return -1;
     for (size_t i = 0; i < sc->nactions; i++)

@@ -185,8 +185,7 @@ extern const struct qc_alloc sim_mem_core;  /* the same, for the core */
 /* sim_engine.c */
 void sim_violation(struct sim *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void sim_finding(struct sim *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void sim_finding_add(struct sim *s, const struct sim_finding *f);
 void sim_log_line(struct sim *s, const char *line, size_t len);
 
 /* sim_traffic.c */

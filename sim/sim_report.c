@@ -80,9 +80,11 @@ void sim_report_text(FILE *out, const struct sim_scn *sc,
     }
     if (r->nfindings) {
         fprintf(out, "\nfindings:\n");
-        for (size_t i = 0; i < r->nfindings; i++)
-            fprintf(out, "  %10.3f s  %s\n", secs(r->findings[i].t),
-                    r->findings[i].text);
+        for (size_t i = 0; i < r->nfindings; i++) {
+            char text[768];
+            sim_finding_text(&r->findings[i], text, sizeof text);
+            fprintf(out, "  %10.3f s  %s\n", secs(r->findings[i].t), text);
+        }
     }
     if (r->nexpects) {
         fprintf(out, "\nexpect:\n");
@@ -128,6 +130,49 @@ static void json_secs(FILE *out, double v)
         fputs("null", out);
     else
         fprintf(out, "%.6f", v);
+}
+
+/* json_str_or_null - a string, or null */
+static void json_str_or_null(FILE *out, const char *s)
+{
+    if (s && *s)
+        sim_json_str(out, s);
+    else
+        fputs("null", out);
+}
+
+/* json_finding - one finding: its fields, then the sentence made from
+ * them (for people; programs read the fields) */
+static void json_finding(FILE *out, const struct sim_finding *f)
+{
+    char cn[QC_CHAN_NAME_MAX] = "", text[768];
+    if (f->chan >= 0)
+        qc_channel_name(f->chan, cn);
+    fprintf(out, "{\"time\": %.6f, \"kind\": \"%s\", \"channel\": ",
+            secs(f->t), sim_finding_kind_name(f->kind));
+    json_str_or_null(out, cn);
+    fputs(", \"process\": ", out);
+    json_str_or_null(out, f->process);
+    fputs(", \"limit\": ", out);
+    json_str_or_null(out, f->limit);
+    if (f->limit)
+        fprintf(out, ", \"limit_value\": %llu", f->limit_value);
+    else
+        fputs(", \"limit_value\": null", out);
+    if (f->value)
+        fprintf(out, ", \"value\": %llu", f->value);
+    else
+        fputs(", \"value\": null", out);
+    fputs(", \"effect\": ", out);
+    json_str_or_null(out, sim_finding_effect_name(f->effect));
+    if (f->kind == SIM_FIND_HUP_ERROR)
+        fprintf(out, ", \"line\": %u", f->line);
+    else
+        fputs(", \"line\": null", out);
+    fputs(", \"text\": ", out);
+    sim_finding_text(f, text, sizeof text);
+    sim_json_str(out, text);
+    fputc('}', out);
 }
 
 /* sim_report_json - summary.json */
@@ -200,10 +245,8 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
     fputs(r->nexpects ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [",
           out);
     for (size_t i = 0; i < r->nfindings; i++) {
-        fprintf(out, "%s{\"time\": %.6f, \"text\": ", i ? ",\n    " : "\n    ",
-                secs(r->findings[i].t));
-        sim_json_str(out, r->findings[i].text);
-        fputc('}', out);
+        fputs(i ? ",\n    " : "\n    ", out);
+        json_finding(out, &r->findings[i]);
     }
     fputs(r->nfindings ? "\n  ],\n" : "],\n", out);
     fputs("  \"violations\": [", out);

@@ -6,6 +6,15 @@
  *				descriptor peaks, the end-of-run checks, the
  *				verdict of every expect line
  *	sim_result_free(r)
+ *	sim_finding_text(f, buf, cap)	a finding's sentence, from its fields
+ *	sim_finding_kind_name(k), sim_finding_effect_name(e)
+ *					the words summary.json writes
+ *	sim_finding_is_limit(f)		the finding says a limit was hit
+ *
+ * A finding is a record (sim.h): what happened, to which channel and
+ * process, which limit and its number.  Everything that decides on
+ * findings (regress, sweep, compare, expect lines) reads those fields;
+ * the sentence exists for people and is made here, in one place.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -234,6 +243,20 @@ static int fd_exhausted(const struct sim_proc_result *p)
     return p->exhausted && strcmp(p->exhausted_by, "nproc") != 0;
 }
 
+/* finding_matches - `expect finding WORDS`: WORDS names the finding's
+ * kind or its limit ("limit", "curbed", "nproc", "conf-spawn"), or is a
+ * part of the sentence a person reads (the scenario author copies it
+ * from the report) */
+static int finding_matches(const struct sim_finding *f, const char *words)
+{
+    if (strcmp(words, sim_finding_kind_name(f->kind)) == 0 ||
+        (f->limit && strcmp(words, f->limit) == 0))
+        return 1;
+    char text[768];
+    sim_finding_text(f, text, sizeof text);
+    return strstr(text, words) != NULL;
+}
+
 /* evaluate - one expect */
 static void evaluate(struct sim *s, const struct sim_expect *e,
                      struct sim_expect_result *x)
@@ -317,7 +340,7 @@ static void evaluate(struct sim *s, const struct sim_expect *e,
     case SIM_EXP_FINDING:
     case SIM_EXP_NO_FINDING:
         for (size_t i = 0; i < r->nfindings; i++)
-            v += strstr(r->findings[i].text, e->name) != NULL;
+            v += finding_matches(&r->findings[i], e->name);
         x->value = v;
         x->ok = e->kind == SIM_EXP_FINDING ? v > 0 : v == 0;
         return;
@@ -400,11 +423,114 @@ void sim_result_build(struct sim *s)
     }
 }
 
+/* sim_finding_kind_name - the kind as summary.json writes it */
+const char *sim_finding_kind_name(enum sim_finding_kind k)
+{
+    switch (k) {
+    case SIM_FIND_LIMIT:
+        return "limit";
+    case SIM_FIND_CURBED:
+        return "curbed";
+    case SIM_FIND_OVERRUN:
+        return "overrun";
+    case SIM_FIND_SPAWNER_LOST:
+        return "spawner-lost";
+    default:
+        return "hup-error";
+    }
+}
+
+/* sim_finding_effect_name - the effect as summary.json writes it */
+const char *sim_finding_effect_name(enum sim_finding_effect e)
+{
+    switch (e) {
+    case SIM_EFFECT_OPEN_MESSAGE:
+        return "unable-to-open-message";
+    case SIM_EFFECT_CREATE_PIPE:
+        return "unable-to-create-pipe";
+    case SIM_EFFECT_TROUBLE_OPENING:
+        return "trouble-opening";
+    case SIM_EFFECT_NO_BOUNCES:
+        return "cannot-inject-bounces";
+    default:
+        return NULL;
+    }
+}
+
+/* sim_finding_is_limit - a limit was hit: a process's, conf-spawn, the
+ * delivery table */
+int sim_finding_is_limit(const struct sim_finding *f)
+{
+    return f->limit != NULL;
+}
+
+/* effect_text - what an effect does, in qmail's words */
+static const char *effect_text(enum sim_finding_effect e)
+{
+    switch (e) {
+    case SIM_EFFECT_OPEN_MESSAGE:
+        return "deliveries deferred (\"unable to open message\")";
+    case SIM_EFFECT_CREATE_PIPE:
+        return "deliveries deferred (\"unable to create pipe\")";
+    case SIM_EFFECT_TROUBLE_OPENING:
+        return "qmail-send cannot open channel files (\"trouble opening\")";
+    case SIM_EFFECT_NO_BOUNCES:
+        return "qmail-send cannot inject bounces";
+    default:
+        return "";
+    }
+}
+
+/* sim_finding_text - the sentence for people */
+void sim_finding_text(const struct sim_finding *f, char *buf, size_t cap)
+{
+    char cn[QC_CHAN_NAME_MAX] = "";
+    if (f->chan >= 0)
+        qc_channel_name(f->chan, cn);
+    switch (f->kind) {
+    case SIM_FIND_LIMIT:
+        if (strcmp(f->limit, "nofile") == 0)
+            snprintf(buf, cap, "%s: descriptors reached nofile %llu: %s",
+                     f->process, f->limit_value, effect_text(f->effect));
+        else if (strcmp(f->limit, "file-max") == 0)
+            snprintf(buf, cap, "%s: the system reached file-max %llu: %s",
+                     f->process, f->limit_value, effect_text(f->effect));
+        else if (strcmp(f->limit, "nproc") == 0)
+            snprintf(buf, cap, "%s: processes of qmailr reached nproc %llu: "
+                     "fork fails, deliveries deferred (\"unable to fork\")",
+                     f->process, f->limit_value);
+        else
+            snprintf(buf, cap, "%s: descriptor %llu reached FD_SETSIZE %llu: "
+                     "select() is broken%s", f->process, f->value,
+                     f->limit_value,
+                     f->chan >= 0 ? "; the spawner dies" : "");
+        return;
+    case SIM_FIND_CURBED:
+        snprintf(buf, cap, "%s: concurrency %llu curbed to the spawner's "
+                 "limit %llu", cn, f->value, f->limit_value);
+        return;
+    case SIM_FIND_OVERRUN:
+        snprintf(buf, cap, "%s: concurrency raised to %llu by HUP: a "
+                 "CHANNELS qmail-send would overrun its delivery table of "
+                 "%llu entries (channels-compat keeps %llu)", cn, f->value,
+                 f->limit_value, f->limit_value);
+        return;
+    case SIM_FIND_SPAWNER_LOST:
+        snprintf(buf, cap, "%s: spawner lost: qmail-send stops starting "
+                 "deliveries and exits (\"alert: oh no! lost spawn "
+                 "connection! dying...\")", cn);
+        return;
+    default:
+        snprintf(buf, cap, "hup at line %u: %s", f->line,
+                 f->detail ? f->detail : "");
+    }
+}
+
 /* sim_result_free - release what the run allocated */
 void sim_result_free(struct sim_result *r)
 {
     for (size_t i = 0; i < r->nfindings; i++)
-        free(r->findings[i].text);
+        free(r->findings[i].detail);
     free(r->findings);
     free(r->expects);
     for (size_t i = 0; i < r->nviolations && i < 50; i++)

@@ -35,6 +35,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim.h"
 
@@ -49,6 +50,17 @@ struct sim_sweep_job {
     const char *outdir;            /* files go there, or NULL */
 };
 
+/* a limit a run hit: a process at its descriptor or process limit
+ * (process set), or a channel's concurrency held by conf-spawn or the
+ * delivery table (channel set) */
+struct sim_limit_hit {
+    char process[24];
+    char channel[QC_CHAN_NAME_MAX];
+    char limit[16];                /* "nofile", "conf-spawn", ... */
+};
+
+#define SIM_SWEEP_MAX_HITS 24
+
 struct sim_sweep_res {
     int status;                    /* 0 ran, 2 bad input, 3 worker died */
     char msg[1024];                /* why, when status != 0 */
@@ -62,8 +74,8 @@ struct sim_sweep_res {
     size_t nprocs;
     struct sim_proc_result procs[QC_MAX_CHANNELS + 4];
     unsigned nexpects, expects_failed, nviolations, nfindings;
-    char limits_hit[512];          /* "" none, else "spawn-remote: nofile;
-                                      remote: conf-spawn" ... */
+    unsigned nhits;                /* limits hit, each once */
+    struct sim_limit_hit hits[SIM_SWEEP_MAX_HITS];
 };
 
 int sim_sweep_load(struct sim_scn *sc, const struct sim_sweep_job *job,
@@ -74,6 +86,14 @@ int sim_sweep_run_all(const struct sim_sweep_job *jobs, size_t n,
                       struct sim_sweep_res *res, int workers,
                       void (*progress)(void *ctx, size_t done, size_t n),
                       void *ctx);
+
+/* sim_sweep_hits_text - "spawn-remote: nofile; remote: conf-spawn", ""
+ * for none: the limits hit, for people */
+void sim_sweep_hits_text(const struct sim_sweep_res *res, char *buf,
+                         size_t cap);
+/* sim_sweep_hits_json - the limits hit as a JSON array of
+ * {"process", "channel", "limit"} */
+void sim_sweep_hits_json(FILE *out, const struct sim_sweep_res *res);
 
 void sim_sweep_ci(const double *v, size_t n, double *mean, double *half);
 long sim_sweep_knee(const double *drain, const int *ok, size_t n,

@@ -72,42 +72,77 @@ int sim_sweep_load(struct sim_scn *sc, const struct sim_sweep_job *job,
     return 0;
 }
 
-/* add_hit - one more limit in res->limits_hit, once */
-static void add_hit(struct sim_sweep_res *res, const char *what)
+/* add_hit - one more limit in res->hits, once */
+static void add_hit(struct sim_sweep_res *res, const char *process,
+                    const char *channel, const char *limit)
 {
-    size_t have = strlen(res->limits_hit);
-    if (strstr(res->limits_hit, what))
+    for (unsigned i = 0; i < res->nhits; i++)
+        if (strcmp(res->hits[i].process, process) == 0 &&
+            strcmp(res->hits[i].channel, channel) == 0 &&
+            strcmp(res->hits[i].limit, limit) == 0)
+            return;
+    if (res->nhits == SIM_SWEEP_MAX_HITS)
         return;
-    snprintf(res->limits_hit + have, sizeof res->limits_hit - have, "%s%s",
-             have ? "; " : "", what);
+    struct sim_limit_hit *h = &res->hits[res->nhits++];
+    snprintf(h->process, sizeof h->process, "%s", process);
+    snprintf(h->channel, sizeof h->channel, "%s", channel);
+    snprintf(h->limit, sizeof h->limit, "%s", limit);
 }
 
 /* note_limits - which limits the run hit: a process at its descriptor or
- * process limit, or a concurrency curbed (or refused) for conf-spawn */
+ * process limit (the first it reached), or a concurrency held by
+ * conf-spawn or the delivery table (findings of those kinds) */
 static void note_limits(struct sim_sweep_res *res, const struct sim_result *r)
 {
-    char buf[128];
     for (size_t i = 0; i < r->nprocs; i++)
-        if (r->procs[i].exhausted) {
-            snprintf(buf, sizeof buf, "%s: %s", r->procs[i].name,
-                     r->procs[i].exhausted_by);
-            add_hit(res, buf);
-        }
+        if (r->procs[i].exhausted)
+            add_hit(res, r->procs[i].name, "", r->procs[i].exhausted_by);
     for (size_t i = 0; i < r->nfindings; i++) {
-        const char *t = r->findings[i].text;
-        const char *colon = strchr(t, ':');
-        if (!colon)
-            continue;
-        const char *why = strstr(t, "curbed to the spawner's limit")
-                              ? "conf-spawn"
-                          : strstr(t, "overrun its delivery table")
-                              ? "delivery table"
-                              : NULL;
-        if (!why)
-            continue;
-        snprintf(buf, sizeof buf, "%.*s: %s", (int)(colon - t), t, why);
-        add_hit(res, buf);
+        const struct sim_finding *f = &r->findings[i];
+        if ((f->kind == SIM_FIND_CURBED || f->kind == SIM_FIND_OVERRUN) &&
+            f->chan >= 0) {
+            char cn[QC_CHAN_NAME_MAX];
+            add_hit(res, "", qc_channel_name(f->chan, cn), f->limit);
+        }
     }
+}
+
+/* sim_sweep_hits_text - the limits hit, for people */
+void sim_sweep_hits_text(const struct sim_sweep_res *res, char *buf,
+                         size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < res->nhits && len < cap; i++) {
+        const struct sim_limit_hit *h = &res->hits[i];
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s: %s",
+                                i ? "; " : "",
+                                h->process[0] ? h->process : h->channel,
+                                h->limit);
+    }
+}
+
+/* sim_sweep_hits_json - the limits hit as records */
+void sim_sweep_hits_json(FILE *out, const struct sim_sweep_res *res)
+{
+    fputc('[', out);
+    for (unsigned i = 0; i < res->nhits; i++) {
+        const struct sim_limit_hit *h = &res->hits[i];
+        fputs(i ? ", {\"process\": " : "{\"process\": ", out);
+        if (h->process[0])
+            sim_json_str(out, h->process);
+        else
+            fputs("null", out);
+        fputs(", \"channel\": ", out);
+        if (h->channel[0])
+            sim_json_str(out, h->channel);
+        else
+            fputs("null", out);
+        fputs(", \"limit\": ", out);
+        sim_json_str(out, h->limit);
+        fputc('}', out);
+    }
+    fputc(']', out);
 }
 
 /* open_in - dir/name for writing */

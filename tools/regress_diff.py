@@ -29,8 +29,9 @@ GATED_TIMES = ("latency_p50", "latency_p95", "latency_p99")
 CHAN_INFO = ("concurrency", "max_inflight", "attempts", "delivered",
              "deferred", "failed", "pending", "max_queue")
 RUN_INFO = ("messages", "recipients", "events", "todo_pending", "end_time")
-LIMIT_WORDS = ("reached", "curbed", "overrun", "select() is broken",
-               "spawner lost")
+# finding kinds (summary.json "findings"[].kind) that count against a
+# change when they are new: a limit hit, or a spawner lost
+LIMIT_KINDS = ("limit", "curbed", "overrun", "spawner-lost")
 
 
 class Diff:
@@ -98,8 +99,23 @@ def by_name(items):
 
 
 def limit_findings(s):
-    return {f["text"] for f in s.get("findings") or []
-            if any(w in f["text"] for w in LIMIT_WORDS)}
+    """The limit findings of a run, by what they are about (kind, channel,
+    process, limit), not by their sentence: a finding whose numbers
+    changed is the same finding.  Returns {key: text}."""
+    return {(f["kind"], f.get("channel") or "", f.get("process") or "",
+             f.get("limit") or ""): f.get("text", "")
+            for f in s.get("findings") or []
+            if f.get("kind") in LIMIT_KINDS}
+
+
+def finding_where(key):
+    kind, channel, process, limit = key
+    return process or channel or "run"
+
+
+def finding_metric(key):
+    kind, channel, process, limit = key
+    return f"finding {kind}" + (f" {limit}" if limit else "")
 
 
 def compare(d, scn, old, new):
@@ -146,9 +162,27 @@ def compare(d, scn, old, new):
         elif o.get("exhausted") and not n.get("exhausted"):
             d.row(scn, name, "exhausted", o.get("exhausted_by", True), False,
                   "better")
-    for text in sorted(limit_findings(new) - limit_findings(old)):
-        d.row(scn, "finding", text[:60], None, "new",
+    if any("kind" not in f for f in old.get("findings") or []):
+        # a base from before findings were records: the same finding is
+        # the same sentence (compared whole, never searched)
+        otext = {f.get("text") for f in old.get("findings") or []}
+        for key, text in sorted(limit_findings(new).items()):
+            if text not in otext:
+                d.row(scn, finding_where(key), finding_metric(key), None,
+                      "new", "WORSE (new limit hit)")
+        return compare_rest(d, scn, old, new)
+    of, nf = limit_findings(old), limit_findings(new)
+    for key in sorted(set(nf) - set(of)):
+        d.row(scn, finding_where(key), finding_metric(key), None, "new",
               "WORSE (new limit hit)")
+    for key in sorted(set(of) - set(nf)):
+        d.row(scn, finding_where(key), finding_metric(key), "was", None,
+              "better")
+    compare_rest(d, scn, old, new)
+
+
+def compare_rest(d, scn, old, new):
+    """Expect lines and invariants."""
     oe = {(e["line"], e["text"]): e for e in old.get("expect") or []}
     for e in new.get("expect") or []:
         o = oe.get((e["line"], e["text"]))

@@ -173,3 +173,28 @@ def test_unknown_scenario_exits_2(bindir, tmp_path):
         bindir, REGRESS_SCENARIOS="no-such-scenario"))
     assert p.returncode == 2
     assert "no-such-scenario" in p.stderr
+
+
+def test_new_finding_is_matched_by_its_fields(bindir, tmp_path):
+    """A concurrency newly curbed for conf-spawn is a new limit finding
+    (kind curbed, channel remote, limit conf-spawn), named by its fields."""
+    p = regress(tmp_path, env=same_program(bindir,
+                                           REGRESS_NEW_SET="conf-spawn=10"))
+    assert p.returncode == 1, p.stdout + p.stderr
+    rows = [l.split() for l in p.stdout.splitlines()
+            if "finding curbed" in l]
+    # burst's remote (20), suppl0 and suppl1 (both above 10) are curbed
+    assert sorted(r[1] for r in rows) == ["remote", "suppl0", "suppl1"]
+    for r in rows:
+        assert r[0] == "burst" and "conf-spawn" in r
+        assert r[-4:] == ["WORSE", "(new", "limit", "hit)"]
+
+
+def test_same_finding_with_other_numbers_is_not_new(bindir, tmp_path):
+    """Curbed to 10 on one side and to 12 on the other: the sentences
+    differ, the finding (kind, channel, limit) is the same one."""
+    p = regress(tmp_path, env=same_program(
+        bindir, REGRESS_BASE_SET="conf-spawn=10",
+        REGRESS_NEW_SET="conf-spawn=12"))
+    assert p.returncode in (0, 1), p.stdout + p.stderr
+    assert "finding" not in p.stdout, p.stdout
