@@ -61,8 +61,11 @@ static int gen_tail(struct sim_scn *sc, const struct scn_line *ln, int i,
     if (i + 1 >= ln->n || strcmp(ln->w[i], "rcpts") != 0 ||
         scn_word_rcpts(ln->w[i + 1], &g->rmin, &g->rmax) < 0)
         return scn_fail(err, sc, ln->no, "expected 'rcpts N' or 'rcpts "
-                        "A-B' (1 to 10000)%s%s", i < ln->n ? " at '" : "",
-                        i < ln->n ? ln->w[i] : "");
+                        "A-B' (1 to 10000)%s%s%s%s%s",
+                        i < ln->n ? ", not '" : "", i < ln->n ? ln->w[i] : "",
+                        i + 1 < ln->n ? " " : "",
+                        i + 1 < ln->n ? ln->w[i + 1] : "",
+                        i < ln->n ? "'" : "");
     i += 2;
     if (i >= ln->n || strcmp(ln->w[i], "to") != 0)
         return scn_fail(err, sc, ln->no, "expected 'to' and targets with "
