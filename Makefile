@@ -22,9 +22,13 @@ CFLAGS := -std=c11 -Wall -Wextra -Werror $(OPT) $(LTO) -g \
 LDFLAGS := $(SANFLAGS) $(OPT) $(LTO)
 LDLIBS := -lgsl -lgslcblas -lm
 
-# Debian packages the build and the tests need; `make deps` installs them.
-DEB_PACKAGES := gcc make clang libclang-rt-14-dev libcunit1-dev libgsl-dev \
-                python3-pytest valgrind gnuplot-nox
+# Debian packages.  What building and drawing need (make, make sim, make
+# install: `make deps-build`), and what the tests need on top (make check:
+# `make deps`).  Each is installed when missing and run as root; as another
+# user the step prints the one apt-get line and stops.
+DEB_BUILD_PACKAGES := gcc make libgsl-dev gnuplot-nox
+DEB_PACKAGES := clang libclang-rt-14-dev libcunit1-dev python3-pytest \
+                valgrind git mandoc groff
 
 CORE_SRC := $(wildcard core/*.c)
 CORE_LIB := $(BUILD)/libqchancore.a
@@ -36,17 +40,18 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all deps check unit unit-asan unit-valgrind e2e fuzz fuzz-check \
+.PHONY: all deps deps-build check fresh-check unit unit-asan unit-valgrind e2e fuzz fuzz-check \
         sim bench clean regress golden docs-pictures
 all: $(CORE_LIB) programs
 
 # Libraries first (each prepends itself to HOST_LIBS), programs last.
 -include $(wildcard fakespawn/module.mk sim/module.mk daemons/module.mk fit/module.mk)
--include $(wildcard cli/module.mk bench/module.mk)
+-include $(wildcard cli/module.mk bench/module.mk man/module.mk)
 
 programs: $(PROGRAMS)
 
-$(BUILD)/obj/%.o: %.c
+# Every compilation waits for the build's packages (checked once a make).
+$(BUILD)/obj/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -61,18 +66,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(HOST_LIBS) $(CORE_LIB)
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- tests
+deps-build:
+	@tools/deps.sh $(DEB_BUILD_PACKAGES)
+
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else \
-	    echo "missing Debian packages; run as root:"; \
-	    echo "  apt-get install -y$$missing"; exit 1; \
-	  fi; \
-	fi
+	@tools/deps.sh $(DEB_BUILD_PACKAGES) $(DEB_PACKAGES)
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -86,6 +84,15 @@ unit-valgrind: $(UNIT_BIN)
 	  QCHAN_UNDER_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect,possible $$t; done
 
+# make fresh-check: the README's two commands (make sim SCENARIO=burst,
+# make check) from clean clones of HEAD in build/fresh, in both orders;
+# FRESH_CHROOT=BASE runs each order in a copy of a debootstrapped Debian
+# tree, where the commands must install their packages themselves
+# (tools/fresh_check.sh --help).
+FRESH_CHROOT ?=
+fresh-check:
+	@tools/fresh_check.sh $(if $(FRESH_CHROOT),--chroot $(FRESH_CHROOT))
+
 e2e: all
 	$(PYTHON) -m pytest -q tests/e2e
 
@@ -95,6 +102,7 @@ check: deps
 	$(MAKE) unit-asan
 	$(MAKE) unit-valgrind
 	$(MAKE) fuzz-check
+	$(MAKE) man-check
 	$(MAKE) e2e
 
 # ---------------------------------------------------------------- fuzzing
