@@ -44,7 +44,10 @@
  * logger as qmaill, remote and supplemental spawners as qmailr, the
  * cleaners as qmailq, qmail-send and qmail-todo as qmails; the local
  * spawner stays root.  Exit codes: 0 (--create), 2 bad usage, 111 a
- * start-up failure (named on stderr).
+ * start-up failure (named on stderr).  Under a low ulimit -n it starts
+ * whatever the wiring needs fits (a few descriptors more than qmail-send
+ * gets); below what qmail-send or qmail-todo need (qd_fds.h) it says in
+ * one line how many it has and how many are needed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,6 +64,7 @@
 
 #include "control.h"
 #include "qd_env.h"
+#include "qd_fds.h"
 #include "qd_mkqueue.h"
 
 #define MAX_ARGS 64
@@ -320,23 +324,68 @@ static void close_from_to(unsigned lo, unsigned hi)
         close((int)fd);
 }
 
+/* wire_fail - a descriptor could not be moved: say so while stderr is
+ * still there (it may be one of the targets), then give up */
+static void wire_fail(const char *what)
+{
+    char line[160];
+    int n = snprintf(line, sizeof line, "qchan-start: unable to %s while "
+                     "wiring descriptors: %s\n", what, strerror(errno));
+    if (n > 0)
+        (void)!write(2, line, (size_t)n);
+    _exit(111);
+}
+
 /* wire - make descriptor dst[i] a copy of src[i], close all others
- * except stderr when keep_stderr; the copies go above every target
- * (targets are below 140) first, so no target is overwritten early */
+ * except stderr when keep_stderr
+ *
+ * The copies are a parallel move: a target that is still some other
+ * move's source must wait until that move is done, and when every
+ * waiting target is such a source (a cycle) one source is first copied
+ * to the lowest free descriptor.  So wiring needs at most one descriptor
+ * more than the sources and targets themselves, whatever the limit:
+ * copying everything above the highest target first, as this once did,
+ * needed twice as many and failed silently under a low ulimit -n. */
 static void wire(int n, const int *src, const int *dst, int keep_stderr)
 {
-    int tmp[2 * QC_MAX_CHANNELS + 8];
+    int from[2 * QC_MAX_CHANNELS + 8], to[2 * QC_MAX_CHANNELS + 8];
     int keep[2 * QC_MAX_CHANNELS + 9];
-    int nkeep = 0;
+    int nkeep = 0, left = 0;
     for (int i = 0; i < n; i++) {
-        tmp[i] = fcntl(src[i], F_DUPFD, 200);
-        if (tmp[i] < 0)
-            _exit(111);
-    }
-    for (int i = 0; i < n; i++) {
-        if (dup2(tmp[i], dst[i]) < 0)
-            _exit(111);
         keep[nkeep++] = dst[i];
+        if (src[i] != dst[i]) {
+            from[left] = src[i];
+            to[left++] = dst[i];
+        }
+    }
+    while (left > 0) {
+        int moved = 0;
+        for (int i = 0; i < left;) {
+            int busy = 0;
+            for (int j = 0; j < left && !busy; j++)
+                busy = j != i && from[j] == to[i];
+            if (busy) {
+                i++;
+                continue;
+            }
+            if (dup2(from[i], to[i]) < 0)
+                wire_fail("copy a descriptor");
+            left--;
+            from[i] = from[left];
+            to[i] = to[left];
+            moved = 1;
+        }
+        if (moved)
+            continue;
+        /* a cycle: every waiting target is open as a source, so the
+         * lowest free descriptor is none of them */
+        int spare = fcntl(from[0], F_DUPFD, 0);
+        if (spare < 0)
+            wire_fail("find a spare descriptor");
+        int old = from[0];
+        for (int j = 0; j < left; j++)
+            if (from[j] == old)
+                from[j] = spare;
     }
     if (keep_stderr)
         keep[nkeep++] = 2;
@@ -356,6 +405,41 @@ static void wire(int n, const int *src, const int *dst, int keep_stderr)
         lo = (unsigned)keep[i] + 1;
     }
     close_from_to(lo, ~0U);
+}
+
+/* std_open - 0, 1 and 2 open (on /dev/null if they were closed), so no
+ * pipe made here lands on them and is taken for stdin or stderr */
+static void std_open(void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 &&
+            open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+            _exit(111);
+}
+
+/* check_descriptors - enough of them for the wiring, qmail-send and
+ * qmail-todo (the spawners' needs grow with their concurrency: `qchan
+ * limits` checks those), or one line saying what is needed */
+static void check_descriptors(int nchan)
+{
+    /* qchan-start itself at its peak: stdio, every pipe end qmail-send
+     * will get (the logger's, two per channel, two for each of its
+     * cleaner and qmail-todo), the four pipes of qmail-todo and its
+     * cleaner being made, one spare for a cycle in wire() */
+    unsigned long wiring = 3 + (1 + 2 * (unsigned long)nchan + 4) + 8 + 1;
+    unsigned long send = qd_fds_send(nchan), todo = qd_fds_todo(nchan);
+    unsigned long need = wiring;
+    if (send > need)
+        need = send;
+    if (todo > need)
+        need = todo;
+    unsigned long have = qd_fds_nofile();
+    if (have >= need)
+        return;
+    fprintf(stderr, "qchan-start: ulimit -n is %lu, %d channels need %lu "
+            "(qmail-send %lu, qmail-todo %lu, qchan-start %lu): raise it "
+            "to %lu or more\n", have, nchan, need, send, todo, wiring, need);
+    exit(111);
 }
 
 /* run - fork a child with its descriptors wired, as user */
@@ -386,6 +470,7 @@ static void make_pipe(int p[2])
 int main(int argc, char **argv)
 {
     static struct start st;
+    std_open();
     find_self(&st, argv[0]);
     options(&st, argc, argv);
     if (st.create) {
@@ -407,6 +492,7 @@ int main(int argc, char **argv)
             fail(err, NULL);
         return 0;
     }
+    check_descriptors(nchan);
     if (!getenv("QMAILQUEUE"))
         export("QMAILQUEUE", sibling(&st, "qchan-queue"));
     if (!st.send)

@@ -24,6 +24,11 @@
 #define TODO_FD_TO_CLEAN 2
 #define TODO_FD_FROM_CLEAN 3
 
+/* the log's rate limit for warnings and alerts: a full todo/ that fails
+ * message by message at every trigger must not flood the log */
+#define TODO_WARN_WINDOW (60 * QC_SEC)
+#define TODO_WARN_BURST 10
+
 struct todo {
     struct qd_env env;
     struct control ctl;
@@ -39,9 +44,17 @@ struct todo {
     int scanning;
     DIR *dir;
     unsigned subdir;
+    unsigned left;           /* messages this pass left in todo/ */
+    int pass_timed;          /* this pass was started by the clock */
+    qc_time retry_wait;      /* after a pass that left some: next wait */
+    qc_time warn_since;      /* the rate limit's window began then */
+    unsigned warn_count;     /* warnings and alerts logged in it */
+    unsigned long warn_dropped;  /* and left out */
 };
 
-/* todo_log - an L record: a line for qmail-send's log */
+/* todo_log - an L record: a line for qmail-send's log; warnings and
+ * alerts beyond TODO_WARN_BURST a TODO_WARN_WINDOW are counted instead,
+ * and the count is logged when the window ends */
 void todo_log(struct todo *t, const char *line);
 /* todo_logf - the same, printf style */
 void todo_logf(struct todo *t, const char *fmt, ...)
@@ -51,6 +64,8 @@ void todo_logf(struct todo *t, const char *fmt, ...)
 int todo_scan_start(struct todo *t);
 /* todo_scan_next - 1 with the next message number, 0 at the end */
 int todo_scan_next(struct todo *t, uint64_t *id);
+/* todo_scan_stop - give up the pass under way (the next one starts anew) */
+void todo_scan_stop(struct todo *t);
 
 /* todo_msg - preprocess message id; the D record when it worked */
 void todo_msg(struct todo *t, uint64_t id);

@@ -3,6 +3,7 @@
  *
  *	todo_scan_start(t)	open todo/ (todo/0 under big-todo)
  *	todo_scan_next(t, &id)	the next message number, 0 at the end
+ *	todo_scan_stop(t)	give up the pass (out of descriptors)
  *
  * qmail-todo takes one entry per turn of its loop, so the talk with
  * qmail-send goes on while a big todo/ is walked; the caller decides how
@@ -62,4 +63,13 @@ int todo_scan_next(struct todo *t, uint64_t *id)
     }
     t->scanning = 0;
     return 0;
+}
+
+/* todo_scan_stop - close the pass under way */
+void todo_scan_stop(struct todo *t)
+{
+    if (t->dir)
+        closedir(t->dir);
+    t->dir = NULL;
+    t->scanning = 0;
 }

@@ -13,6 +13,15 @@
  * does.  If qmail-send goes away without 'X' it exits 1: nobody is left
  * to log to.
  *
+ * Trouble does not flood the log or wait for the next message: before
+ * each message it checks that the descriptors the message needs can be
+ * opened (qd_fds.h); if not, it logs one alert, holds its scans for 10
+ * seconds (qmail-todo's "sleeping...") and then scans again by itself.
+ * A pass that leaves messages in todo/ for any other reason is followed
+ * by another after 10 s, doubling up to the 25 minutes.  Warnings and
+ * alerts beyond TODO_WARN_BURST a minute are counted, and the count is
+ * logged instead.
+ *
  * Settings come from the environment (qd_env.h); the controls from
  * $QCHAN_HOME/control with qmail's rules (core/control.h).
  */
@@ -28,6 +37,8 @@
 #include <unistd.h>
 
 #include "proto.h"
+#include "qd_fds.h"
+#include "qd_path.h"
 #include "qd_sig.h"
 #include "todo.h"
 
@@ -36,16 +47,49 @@
 #define OUT_HIGH (256 * 1024)        /* stop preprocessing above this */
 #define SLEEP_SYSFAIL (10 * QC_SEC)  /* "unable to opendir todo, sleeping" */
 
-/* todo_log - an L record */
-void todo_log(struct todo *t, const char *line)
+/* add_record - an L record into the output, all or nothing, as
+ * qmail-todo's log1 */
+static void add_record(struct todo *t, const char *line)
 {
     size_t len = strlen(line);
     char *at = qd_buf_reserve(&t->out, len + 2);
     if (!at)
-        return;   /* all or nothing, as qmail-todo's log1 */
+        return;
     size_t n = proto_todo_enc_log(at, len + 2, line, len);
     if (n <= len + 2)
         t->out.len += n;
+}
+
+/* warn_window - start a new window of the rate limit once the old one is
+ * over (or now, when stopping), logging how many lines it left out */
+static void warn_window(struct todo *t, qc_time now, int force)
+{
+    if (!force && now - t->warn_since < TODO_WARN_WINDOW)
+        return;
+    if (t->warn_dropped) {
+        char line[160];
+        snprintf(line, sizeof line, "warning: qmail-todo: %lu more warnings "
+                 "and alerts in %lld seconds not logged\n", t->warn_dropped,
+                 (long long)((now - t->warn_since) / QC_SEC));
+        add_record(t, line);
+    }
+    t->warn_since = now;
+    t->warn_count = 0;
+    t->warn_dropped = 0;
+}
+
+/* todo_log - an L record; warnings and alerts rate-limited */
+void todo_log(struct todo *t, const char *line)
+{
+    if (strncmp(line, "warning:", 8) == 0 || strncmp(line, "alert:", 6) == 0) {
+        warn_window(t, qd_now(), 0);
+        if (t->warn_count >= TODO_WARN_BURST) {
+            t->warn_dropped++;
+            return;
+        }
+        t->warn_count++;
+    }
+    add_record(t, line);
 }
 
 /* todo_logf - an L record, formatted */
@@ -147,6 +191,60 @@ static void command(struct todo *t, char ch)
     }
 }
 
+/* hold - no scan for SLEEP_SYSFAIL, then one without a trigger */
+static void hold(struct todo *t, qc_time now)
+{
+    t->hold_until = now + SLEEP_SYSFAIL;
+    t->next_run = t->hold_until;
+}
+
+/* descriptors_ok - can the next message's files be opened?  If not, the
+ * pass stops before the message instead of failing on it (and on every
+ * one after it, at every trigger) */
+static int descriptors_ok(struct todo *t, qc_time now)
+{
+    unsigned long need = qd_fds_todo_message(t->nchan);
+    if (qd_fds_free((unsigned)need))
+        return 1;
+    todo_logf(t, "alert: qmail-todo: out of descriptors (a message needs "
+              "%lu more; ulimit -n %lu), sleeping...\n", need,
+              qd_fds_nofile());
+    todo_scan_stop(t);
+    hold(t, now);
+    return 0;
+}
+
+/* left_in_todo - todo_msg() did not get through: todo/N is still there */
+static int left_in_todo(struct todo *t, uint64_t id)
+{
+    char fn[QD_PATH_MAX];
+    struct stat st;
+    if (qd_path(fn, sizeof fn, &t->env, "todo", id) < 0)
+        return 0;
+    return stat(fn, &st) == 0;
+}
+
+/* pass_done - a pass ended; one that left messages is repeated on a
+ * timer (10 s, doubling with each repeat that leaves them again, up to
+ * SLEEP_TODO; passes a trigger started do not double it), so what
+ * failed for a passing reason is done without waiting for a trigger */
+static void pass_done(struct todo *t, qc_time now)
+{
+    if (!t->left) {
+        t->retry_wait = 0;
+        return;
+    }
+    t->left = 0;
+    if (!t->retry_wait)
+        t->retry_wait = SLEEP_SYSFAIL;
+    else if (t->pass_timed)
+        t->retry_wait *= 2;
+    if (t->retry_wait > SLEEP_TODO)
+        t->retry_wait = SLEEP_TODO;
+    if (now + t->retry_wait < t->next_run)
+        t->next_run = now + t->retry_wait;
+}
+
 /* work - preprocess what is due, a bounded number per turn */
 static void work(struct todo *t, int pulled, qc_time now)
 {
@@ -156,13 +254,14 @@ static void work(struct todo *t, int pulled, qc_time now)
         if (now < t->hold_until || (!pulled && now < t->next_run))
             return;
         trigger_set(t);
+        t->pass_timed = !pulled;
         t->next_run = now + SLEEP_TODO;
+        t->left = 0;
         if (todo_scan_start(t) < 0) {
             /* qmail-todo sleeps 10 s here; holding the scan instead keeps
              * the talk with qmail-send going, and a trigger pulled
              * meanwhile is not lost: the scan runs when the hold ends */
-            t->hold_until = now + SLEEP_SYSFAIL;
-            t->next_run = t->hold_until;
+            hold(t, now);
             return;
         }
     }
@@ -170,9 +269,15 @@ static void work(struct todo *t, int pulled, qc_time now)
     for (int i = 0; i < TURN_MESSAGES && !t->stop; i++) {
         if (qd_buf_pending(&t->out) > OUT_HIGH)
             return;
-        if (!todo_scan_next(t, &id))
+        if (!todo_scan_next(t, &id)) {
+            pass_done(t, now);
+            return;
+        }
+        if (!descriptors_ok(t, now))
             return;
         todo_msg(t, id);
+        if (left_in_todo(t, id))
+            t->left++;
     }
 }
 
@@ -239,8 +344,11 @@ int main(int argc, char **argv)
         if (qd_sig_take(SIGALRM))
             pulled = 1;
         qc_time now = qd_now();
+        warn_window(&t, now, 0);
         work(&t, pulled, now);
         pulled = 0;
+        if (t.stop && !t.x_queued && t.warn_dropped)
+            warn_window(&t, now, 1);
         if (t.stop && !t.x_queued && qd_buf_pending(&t.out) == 0) {
             (void)qd_buf_add(&t.out, "X", 2);
             t.x_queued = 1;
@@ -265,7 +373,10 @@ int main(int argc, char **argv)
         else if (t.scanning && qd_buf_pending(&t.out) <= OUT_HIGH)
             timeout = 0;
         else {
-            qc_time wait = t.next_run - now;
+            qc_time at = t.next_run;
+            if (t.warn_dropped && t.warn_since + TODO_WARN_WINDOW < at)
+                at = t.warn_since + TODO_WARN_WINDOW;
+            qc_time wait = at - now;
             timeout = wait <= 0 ? 0 : (int)(wait / 1000 + 1000);
         }
         if (poll(pf, (nfds_t)np, timeout) < 0) {

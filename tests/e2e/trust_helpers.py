@@ -28,9 +28,12 @@ LIVE = []   # every Inst made: fast_dir's teardown kills what still runs
 
 
 class Inst(Qchan):
-    """A private installation; extra: more qchan-start arguments."""
+    """A private installation; extra: more qchan-start arguments;
+    preexec: a function run in qchan-start's process before it starts
+    (a lowered resource limit, say)."""
 
     extra = ()
+    preexec = None
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
@@ -50,7 +53,7 @@ class Inst(Qchan):
         before = len(self.lines()) if os.path.exists(self.log) else 0
         self.proc = subprocess.Popen(
             args, stdout=open(self.log, "a"), stderr=open(self.err, "a"),
-            env=self.env, start_new_session=True)
+            env=self.env, start_new_session=True, preexec_fn=self.preexec)
         self.sid = self.proc.pid
         if wait:
             self.wait_log(lambda lines: any(l.startswith("status:")
