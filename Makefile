@@ -17,8 +17,7 @@ OPT ?= -O2
 LTO ?= -flto=auto
 AR := gcc-ar
 CFLAGS := -std=c11 -Wall -Wextra -Werror $(OPT) $(LTO) -g \
-          -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore -Isim \
-          -Ifakespawn -Idaemons $(SANFLAGS)
+          -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(SANFLAGS)
 LDFLAGS := $(SANFLAGS) $(OPT) $(LTO)
 LDLIBS := -lgsl -lgslcblas -lm
 
@@ -30,8 +29,19 @@ DEB_BUILD_PACKAGES := gcc make libgsl-dev gnuplot-nox
 DEB_PACKAGES := clang libclang-rt-14-dev libcunit1-dev python3-pytest \
                 valgrind git mandoc groff
 
+# The layers, lowest first:  lib < core < fakespawn < sim, fit, daemons < cli
+# A source sees only its own folder's headers and those of the layers
+# below: each folder's fragment sets INC_<folder> (recursive `=`, read
+# in any order), so an upward #include does not compile; `make layers`
+# checks the archives for upward calls.
+INC_core = $(INC_lib) -Icore
+INC_tests = $(INC_cli) -Itests/unit
+
+UTIL_SRC := $(wildcard lib/*.c)
+UTIL_LIB := $(BUILD)/libqchanutil.a
 CORE_SRC := $(wildcard core/*.c)
-CORE_LIB := $(BUILD)/libqchancore.a
+# the core and the utility layer under it: what every program links
+CORE_LIB := $(BUILD)/libqchancore.a $(UTIL_LIB)
 # Libraries other folders add, most dependent first (link order).
 HOST_LIBS :=
 PROGRAMS :=
@@ -45,23 +55,25 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 all: $(CORE_LIB) programs
 
 # Libraries first (each prepends itself to HOST_LIBS), programs last.
+include lib/module.mk
 -include $(wildcard fakespawn/module.mk sim/module.mk daemons/module.mk fit/module.mk)
 -include $(wildcard cli/module.mk bench/module.mk man/module.mk)
 
 programs: $(PROGRAMS)
 
-# Every compilation waits for the build's packages (checked once a make).
+# Every compilation waits for the build's packages (checked once a make),
+# and sees the include path of the folder its source is in (its layer).
 $(BUILD)/obj/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(INC_$(firstword $(subst /, ,$*))) -MMD -MP -c $< -o $@
 
-$(CORE_LIB): $(call obj,$(CORE_SRC))
+$(BUILD)/libqchancore.a: $(call obj,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/tests/%: tests/unit/%.c $(HOST_LIBS) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests/unit $< -o $@ $(LDFLAGS) $(HOST_LIBS) $(CORE_LIB) -lcunit $(LDLIBS)
+	$(CC) $(CFLAGS) $(INC_tests) -MMD -MP -MF $@.d $< -o $@ $(LDFLAGS) $(HOST_LIBS) $(CORE_LIB) -lcunit $(LDLIBS)
 
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
@@ -108,15 +120,19 @@ check: deps
 # ---------------------------------------------------------------- fuzzing
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
-FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore \
+FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Icore \
                -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The core is compiled once for all targets (with the fuzzer's coverage
 # instrumentation; -fsanitize=fuzzer-no-link keeps libFuzzer's main out).
-FUZZ_CORE_OBJ := $(patsubst core/%.c,build/fuzz/core/%.o,$(CORE_SRC))
+FUZZ_CORE_OBJ := $(patsubst %.c,build/fuzz/%.o,$(UTIL_SRC) $(CORE_SRC))
 FUZZ_CORE_LIB := build/fuzz/libcore.a
 
-build/fuzz/core/%.o: core/%.c $(wildcard core/*.h)
+build/fuzz/core/%.o build/fuzz/lib/%.o: $(wildcard core/*.h lib/*.h)
+build/fuzz/core/%.o: core/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build/fuzz/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 

@@ -1,5 +1,6 @@
 # bench/ - benchmarks; `make bench` builds and runs them (never in check).
 # bench/RESULTS.md says what they measure and what they found.
+INC_bench = $(INC_core)
 BENCH_SCHED := $(BUILD)/bench/sched_bench
 BENCH_LOOP := $(BUILD)/bench/minimal_loop
 BENCH_FLOOR := $(BUILD)/bench/spawn_floor
@@ -14,19 +15,19 @@ BENCH_MSGS ?= 10000
 
 $(BENCH_SCHED): bench/sched_bench.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) $(CORE_LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(INC_bench) $< -o $@ $(LDFLAGS) $(CORE_LIB) $(LDLIBS)
 
 $(BENCH_LOOP): bench/minimal_loop.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) -lm
+	$(CC) $(CFLAGS) $(INC_bench) $< -o $@ $(LDFLAGS) -lm
 
 $(BENCH_FLOOR): bench/spawn_floor.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) $(CORE_LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(INC_bench) $< -o $@ $(LDFLAGS) $(CORE_LIB) $(LDLIBS)
 
 $(BENCH_QFLOOR): bench/queue_floor.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS)
+	$(CC) $(CFLAGS) $(INC_bench) $< -o $@ $(LDFLAGS)
 
 $(BENCH_NOFSYNC): bench/nofsync.c
 	@mkdir -p $(dir $@)

@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "fit_out.h"
+#include "path.h"
 #include "sim.h"
 
 /* fit_usage - the --help text */
@@ -240,7 +241,7 @@ int cmd_fit(int argc, char **argv)
     }
     rc = 0;
     const char *out = cf.out;
-    if (sim_mkdirs(out) < 0) {
+    if (path_mkdirs(out) < 0) {
         fprintf(stderr, "qchan fit: cannot create directory %s: %s\n", out,
                 strerror(errno));
         rc = 2;

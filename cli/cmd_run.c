@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "path.h"
 #include "sim.h"
 
 /* usage - the options */
@@ -159,7 +160,7 @@ int cmd_run(int argc, char **argv)
 
     struct sim_opts opts = {NULL, NULL, NULL};
     if (out) {
-        if (sim_mkdirs(out) < 0) {
+        if (path_mkdirs(out) < 0) {
             fprintf(stderr, "qchan run: cannot create %s: %s\n", out,
                     strerror(errno));
             goto done;

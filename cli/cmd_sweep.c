@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "path.h"
 #include "sweep_int.h"
 
 #define MAX_VALUES 1000
@@ -316,7 +317,7 @@ static int sweep(const struct opts *o)
                 "such channel\n", o->chan);
         goto done;
     }
-    if (sim_mkdirs(out) < 0) {
+    if (path_mkdirs(out) < 0) {
         fprintf(stderr, "qchan sweep: cannot create %s: %s\n", out,
                 strerror(errno));
         goto done;

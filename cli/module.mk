@@ -1,4 +1,5 @@
 # cli/ - the `qchan` program (subcommands in cli/cmd_*.c).
+INC_cli = $(INC_fakespawn) -Isim -Ifit -Idaemons -Icli
 CLI_SRC := $(wildcard cli/*.c)
 QCHAN_BIN := $(BUILD)/bin/qchan
 PROGRAMS += $(QCHAN_BIN)

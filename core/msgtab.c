@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "msgtab.h"
 
 #define DIRECT_SLACK 1024
@@ -21,10 +22,7 @@
  * numbers spread over the table) */
 static size_t slot_of(const struct msgtab *t, uint64_t id)
 {
-    id ^= id >> 33;
-    id *= 0xff51afd7ed558ccdULL;
-    id ^= id >> 33;
-    return (size_t)id & t->mask;
+    return (size_t)hash_mix64(id) & t->mask;
 }
 
 /* zeroed - n zero bytes from a, NULL if no memory */

@@ -4,7 +4,8 @@
 # I/O helpers, signals, queue creation); each program is its own files:
 #   qmail-send   daemons/send_*.c      qmail-todo   daemons/todo_*.c
 #   qchan-start  daemons/qchan_start.c qchan-queue  daemons/qchan_queue.c
-#   qchan-clean  daemons/qchan_clean.c fakespawn    fakespawn/fakespawn_main.c
+#   qchan-clean  daemons/qchan_clean.c fakespawn    daemons/fakespawn_main.c
+INC_daemons = $(INC_fakespawn) -Idaemons
 QD_LIB := $(BUILD)/libqchandaemons.a
 QD_LIB_SRC := $(wildcard daemons/qd_*.c)
 HOST_LIBS := $(QD_LIB) $(HOST_LIBS)
@@ -39,14 +40,14 @@ $(BUILD)/bin/qmail-todo: $(call obj,$(QD_TODO_SRC)) $(QD_LINK_LIBS) $(CORE_LIB)
 $(BUILD)/bin/qchan-%: $(BUILD)/obj/daemons/qchan_%.o $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$<)
 
-$(BUILD)/bin/fakespawn: $(BUILD)/obj/fakespawn/fakespawn_main.o $(QD_LINK_LIBS) $(CORE_LIB)
+$(BUILD)/bin/fakespawn: $(BUILD)/obj/daemons/fakespawn_main.o $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$<)
 
 .PHONY: daemons
 daemons: $(QD_PROGRAMS)
 
 # the pattern rule above would make these intermediate and delete them
-.SECONDARY: $(call obj,$(wildcard daemons/qchan_*.c) fakespawn/fakespawn_main.c)
+.SECONDARY: $(call obj,$(wildcard daemons/qchan_*.c) daemons/fakespawn_main.c)
 include daemons/install.mk
 
 # make crosscheck: the burst scenario through the simulator and through

@@ -7,6 +7,7 @@
  * every machine because it is integer arithmetic only.
  */
 #include "fs_rand.h"
+#include "hash.h"
 
 /* fs_rand_mix - splitmix64's output function */
 uint64_t fs_rand_mix(uint64_t z)
@@ -55,10 +56,5 @@ double fs_rand_u01(uint64_t seed, uint64_t stream, uint64_t key,
 /* fs_rand_hash - FNV-1a, mixed */
 uint64_t fs_rand_hash(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return fs_rand_mix(h);
+    return fs_rand_mix(hash_fnv1a(s, len));
 }

@@ -1,6 +1,7 @@
-# fakespawn/ - spawner models (libqchanfake.a); fakespawn_main.c is the
-# real-time `fakespawn` program, built by its own rules elsewhere.
-FAKE_SRC := $(filter-out fakespawn/fakespawn_main.c,$(wildcard fakespawn/*.c))
+# fakespawn/ - spawner models (libqchanfake.a), used by the simulator and
+# by the real-time `fakespawn` program (daemons/fakespawn_main.c).
+INC_fakespawn = $(INC_core) -Ifakespawn
+FAKE_SRC := $(wildcard fakespawn/*.c)
 FAKE_LIB := $(BUILD)/libqchanfake.a
 HOST_LIBS := $(FAKE_LIB) $(HOST_LIBS)
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fit_out.h"
+#include "hash.h"
 
 /* fit_anon - "x<hash>@domain"; the empty and "#@[]" senders stay */
 const char *fit_anon(const char *addr, char *buf, size_t cap)
@@ -23,11 +24,7 @@ const char *fit_anon(const char *addr, char *buf, size_t cap)
     }
     const char *at = strrchr(addr, '@');
     size_t llen = at ? (size_t)(at - addr) : strlen(addr);
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < llen; i++) {
-        h ^= (unsigned char)addr[i];
-        h *= UINT64_C(0x100000001b3);
-    }
+    uint64_t h = hash_fnv1a(addr, llen);
     snprintf(buf, cap, "x%016llx%s", (unsigned long long)h, at ? at : "");
     return buf;
 }

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "fit_out.h"
-#include "sim.h"
+#include "path.h"
 
 /* one_plot - the plot command of one picture */
 static void one_plot(FILE *f, const char *name, const char *title,
@@ -101,7 +101,7 @@ int fit_plot(const char *dir, const char *simdir, const struct fit_sum *s,
         snprintf(note, cap, "cannot write %s", script);
         return -1;
     }
-    if (!sim_has_gnuplot()) {
+    if (!path_has_program("gnuplot")) {
         snprintf(note, cap, "no pictures: gnuplot is not installed "
                  "(apt-get install gnuplot-nox); %s is ready for it", script);
         return 1;

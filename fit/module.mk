@@ -2,7 +2,7 @@
 FIT_SRC := $(wildcard fit/*.c)
 FIT_LIB := $(BUILD)/libqchanfit.a
 HOST_LIBS := $(FIT_LIB) $(HOST_LIBS)
-CFLAGS += -Ifit
+INC_fit = $(INC_core) -Ifit
 
 $(FIT_LIB): $(call obj,$(FIT_SRC))
 	@mkdir -p $(dir $@)

@@ -152,10 +152,6 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r);
 /* sim_json_str - s as a JSON string (quoted, escaped) */
 void sim_json_str(FILE *out, const char *s);
-/* sim_mkdirs - mkdir -p; -1 with errno (ENOTDIR: a file is in the way) */
-int sim_mkdirs(const char *path);
-/* sim_has_gnuplot - gnuplot is on PATH */
-int sim_has_gnuplot(void);
 
 int sim_plot(const char *dir, const struct sim_scn *sc,
              const struct sim_result *r, char *note, size_t notecap);

@@ -23,29 +23,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "path.h"
 #include "sim.h"
 
 static const char *const scripts[] = {"throughput", "inflight", "queue",
                                       "fds"};
-
-/* sim_has_gnuplot - gnuplot on PATH */
-int sim_has_gnuplot(void)
-{
-    const char *path = getenv("PATH");
-    char buf[4096];
-    if (!path)
-        path = "/usr/bin:/bin";
-    while (*path) {
-        size_t n = strcspn(path, ":");
-        snprintf(buf, sizeof buf, "%.*s/gnuplot", (int)n, path);
-        if (access(buf, X_OK) == 0)
-            return 1;
-        path += n;
-        if (*path == ':')
-            path++;
-    }
-    return 0;
-}
 
 /* has_common - dir holds common.gp */
 static int has_common(const char *dir)
@@ -113,7 +95,7 @@ static int run_script(const char *vars, const char *script, const char *log)
 int sim_plot(const char *dir, const struct sim_scn *sc,
              const struct sim_result *r, char *note, size_t cap)
 {
-    if (!sim_has_gnuplot()) {
+    if (!path_has_program("gnuplot")) {
         snprintf(note, cap, "no pictures: gnuplot is not installed "
                  "(apt-get install gnuplot-nox)");
         return 1;
@@ -167,7 +149,7 @@ int sim_plot(const char *dir, const struct sim_scn *sc,
 int sim_plot_script(const char *name, const char *vars, const char *log,
                     char *note, size_t cap)
 {
-    if (!sim_has_gnuplot()) {
+    if (!path_has_program("gnuplot")) {
         snprintf(note, cap, "no pictures: gnuplot is not installed "
                  "(apt-get install gnuplot-nox)");
         return 1;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path.h"
 #include "sim_sweep.h"
 
 /* use_control_dir - a variant's whole configuration from a directory */
@@ -215,7 +216,7 @@ void sim_sweep_run(const struct sim_sweep_job *job, struct sim_sweep_res *res)
     }
     struct sim_opts opts = {NULL, NULL, NULL};
     if (job->outdir) {
-        if (sim_mkdirs(job->outdir) < 0) {
+        if (path_mkdirs(job->outdir) < 0) {
             res->status = 2;
             snprintf(res->msg, sizeof res->msg, "cannot create %s: %s",
                      job->outdir, strerror(errno));

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "strmap.h"
 
 struct strmap_slot {
@@ -31,9 +32,6 @@ struct strmap {
     size_t count;
 };
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
 /* lower - ASCII lower case, as qmail's case_diffb: locale plays no part */
 static unsigned char lower(unsigned char ch)
 {
@@ -43,7 +41,7 @@ static unsigned char lower(unsigned char ch)
 /* strmap_hash_init - hash of the empty key */
 uint64_t strmap_hash_init(void)
 {
-    return FNV_OFFSET;
+    return HASH_FNV_OFFSET;
 }
 
 /* strmap_hash_prepend - extend h, the hash of some tail, by s in front */
@@ -51,18 +49,9 @@ uint64_t strmap_hash_prepend(uint64_t h, const char *s, size_t len)
 {
     while (len > 0) {
         h ^= lower((unsigned char)s[--len]);
-        h *= FNV_PRIME;
+        h *= HASH_FNV_PRIME;
     }
     return h;
-}
-
-/* mix - spread the hash's high bits into the low ones used as an index */
-static size_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (size_t)h;
 }
 
 /* strmap_new - empty map with room for hint entries before growing */
@@ -117,7 +106,7 @@ static struct strmap_slot *probe(const struct strmap *m, uint64_t h,
                                  const struct strmap_piece *pc, int n)
 {
     size_t mask = m->cap - 1;
-    for (size_t i = mix(h) & mask;; i = (i + 1) & mask) {
+    for (size_t i = (size_t)hash_mix64(h) & mask;; i = (i + 1) & mask) {
         struct strmap_slot *sl = &m->slot[i];
         if (!sl->key || (sl->h == h && piece_equal(sl, pc, n)))
             return sl;
@@ -134,7 +123,7 @@ static int grow(struct strmap *m)
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->slot[i].key)
             continue;
-        size_t j = mix(m->slot[i].h) & (ncap - 1);
+        size_t j = (size_t)hash_mix64(m->slot[i].h) & (ncap - 1);
         while (ns[j].key)
             j = (j + 1) & (ncap - 1);
         ns[j] = m->slot[i];

@@ -1,4 +1,4 @@
-/* test_strmap.c - the case-insensitive string map. */
+/* test_lib_strmap.c - the case-insensitive string map (lib/strmap). */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,0 +1,8 @@
+# lib/ - the utility layer (libqchanutil.a): hash map, heap, JSON
+# strings, quantiles, TAI64N, decimal numbers, full writes, directories.
+# No qmail knowledge; everything else links on it.
+INC_lib = -Ilib
+
+$(UTIL_LIB): $(call obj,$(UTIL_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
