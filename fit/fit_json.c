@@ -165,6 +165,16 @@ int fit_write_json(FILE *f, const struct fit_log *lg, const struct fit_sum *s)
                "\"far_examples\": ", lg->far);
     examples(f, lg->far_ex, lg->nfar_ex);
     fputs(",\n", f);
+    fprintf(f, "  \"carried_over\": {\"messages\": %llu, \"replayed\": %zu, "
+               "\"birth_from_retry_gap\": %llu, \"birth_at_first_attempt\": "
+               "%llu,\n    \"assumption\": \"replayed from the log's start, "
+               "first tried when the log first tried them, with the "
+               "recipients the log shows; birth from the gap between a "
+               "deferral and the next attempt of a recipient (qmail's retry "
+               "schedule, the age whose scheduled gap is nearest), else the "
+               "first attempt in the log\"},\n",
+            s->carried, s->ncarry, s->carried_from_gap,
+            (unsigned long long)s->ncarry - s->carried_from_gap);
     fprintf(f, "  \"messages\": {\"arrived\": %llu, \"complete\": %llu, "
                "\"carried_over\": %llu, \"unfinished\": %llu, \"bounces\": "
                "%llu, \"arrived_without_recipients\": %llu},\n"

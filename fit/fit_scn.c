@@ -9,8 +9,13 @@
  *   - a message's recipients are those the log saw start a delivery; a
  *     message that arrived but never started one cannot be replayed and
  *     is only counted;
- *   - messages queued before the log began ("carried over") are not
- *     replayed: their birth, which sets their retry times, is unknown;
+ *   - messages queued before the log began ("carried over") are
+ *     replayed from carried.csv: present from the log's start, first
+ *     tried when the log first tried them, with the recipients the log
+ *     shows and a birth estimated from their retry gaps (fit_carry.c);
+ *   - the replay runs for the observed window and stops at its end, so
+ *     what the log left undone is "left at window end" in both, and an
+ *     outage still open at the end stays open;
  *   - the classifier must put each recipient where the log did: domains
  *     delivered locally are listed in locals, those on a supplemental
  *     channel in its supplsK; everything else goes remote by itself;
@@ -27,8 +32,6 @@
 #include "fit_out.h"
 
 #define TABLE_MAX 10000
-/* after the log ends: queuelifetime and a day, so every retry can end */
-#define RUN_TAIL (604800.0 + 86400.0)
 
 /* csv_safe - addr with the bytes the replay format uses (',' ';' and
  * spaces) replaced, optionally anonymized */
@@ -124,6 +127,41 @@ static int write_traffic(const char *dir, const struct fit_log *lg,
                              sizeof buf));
         fputc('\n', f);
         (*rows)++;
+    }
+    if (fclose(f) != 0) {
+        snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* write_carried - carried.csv: first,birth,sender,rcpt;rcpt... */
+static int write_carried(const char *dir, const struct fit_log *lg,
+                         const struct fit_sum *s, int anon, char *err,
+                         size_t cap)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/carried.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fputs("# first,birth,sender,recipient[;recipient...]: messages queued "
+          "before the log began.\n# first: their first attempt in the log; "
+          "birth: estimated from the gap between a\n# deferral and the next "
+          "attempt (qmail's retry schedule), else the first attempt\n", f);
+    char buf[1024];
+    for (size_t i = 0; i < s->ncarry; i++) {
+        const struct fit_carry *c = &s->carry[i];
+        const struct fit_msg *m = &lg->msgs[c->msg];
+        fprintf(f, "%.6f,%.6f,%s,", c->first, c->birth,
+                csv_safe(m->sender ? m->sender : "", anon, buf, sizeof buf));
+        for (uint32_t k = 0; k < m->nrcpt; k++)
+            fprintf(f, "%s%s", k ? ";" : "",
+                    csv_safe(lg->rcpts[m->rcpts[k]].addr, anon, buf,
+                             sizeof buf));
+        fputc('\n', f);
     }
     if (fclose(f) != 0) {
         snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
@@ -298,12 +336,13 @@ static void header(FILE *f, const struct fit_log *lg, const struct fit_sum *s,
     fprintf(f, "# replay.scn - written by `qchan fit` from %zu log file%s.\n"
                "# Time 0 is the start of the hour of the log's first line "
                "(observed.json: origin).\n"
-               "# %llu messages arrived in the log (%llu replayed; %llu "
-               "carried over from before it are not).\n"
+               "# %llu messages arrived in the log (%llu replayed), %llu "
+               "were carried over from before it\n# (carried.csv: %llu with "
+               "a birth from their retry gaps).\n"
                "# Observed per channel (attempts: delivered deferred failed):"
                "\n",
             lg->nfiles, lg->nfiles == 1 ? "" : "s", s->arrived, rows,
-            s->carried);
+            (unsigned long long)s->ncarry, s->carried_from_gap);
     for (int c = 0; c < s->nchan; c++)
         fprintf(f, "#   %-8s %llu: %llu %llu %llu\n",
                 qc_channel_name(c, name), s->chans[c].attempts,
@@ -325,7 +364,8 @@ int fit_write_scenario(const char *dir, const struct fit_log *lg,
         return -1;
     }
     unsigned long long rows;
-    if (write_traffic(dir, lg, s, o->anonymize, err, cap, &rows) < 0)
+    if (write_traffic(dir, lg, s, o->anonymize, err, cap, &rows) < 0 ||
+        write_carried(dir, lg, s, o->anonymize, err, cap) < 0)
         return -1;
     snprintf(path, sizeof path, "%s/replay.scn", dir);
     FILE *f = fopen(path, "w");
@@ -341,13 +381,17 @@ int fit_write_scenario(const char *dir, const struct fit_log *lg,
         fclose(f);
         return -1;
     }
-    fputs("\n# Traffic: the log's arrivals\nreplay traffic.csv\n", f);
+    fputs("\n# Traffic: the log's arrivals, and the messages queued before "
+          "it\nreplay traffic.csv\n", f);
+    if (s->ncarry)
+        fputs("carried carried.csv\n", f);
     char name[QC_CHAN_NAME_MAX];
     for (size_t i = 0; i < s->nhups; i++)
         fprintf(f, "at %.6f hup concurrency%s %u\n", s->hups[i].t,
                 qc_channel_name(s->hups[i].chan, name), s->hups[i].limit);
-    fprintf(f, "\nrun until drained max %.0f\nsample %.6g\n",
-            ceil(s->end > 0 ? s->end : 0) + RUN_TAIL, s->sample);
+    fprintf(f, "\n# The observed window ends with the log: what is left then "
+               "is left at window end\nrun for %.6f\nsample %.6g\n",
+            s->end > 0 ? s->end : 0, s->sample);
     if (fclose(f) != 0) {
         snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
         return -1;

@@ -402,7 +402,7 @@ int fit_sum_build(struct fit_sum *s, const struct fit_log *lg,
     if (chan_counts(s, lg) < 0 || arrival_latency(s, lg) < 0 ||
         messages(s, lg) < 0 || bursts(s, lg) < 0 ||
         limits(s, lg) < 0 || series(s, lg, o) < 0 ||
-        fit_model_build(s, lg, o) < 0) {
+        fit_model_build(s, lg, o) < 0 || fit_carry_build(s, lg) < 0) {
         fit_sum_free(s);
         return -1;
     }
@@ -417,6 +417,7 @@ void fit_sum_free(struct fit_sum *s)
     free(s->dom_off);
     free(s->outs);
     free(s->att_out);
+    free(s->carry);
     free(s->hups);
     free(s->rows);
     memset(s, 0, sizeof *s);

@@ -95,6 +95,14 @@ struct fit_hup {
     unsigned limit;
 };
 
+/* a message carried over from before the log (fit_carry.c) */
+struct fit_carry {
+    uint32_t msg;
+    double first;                     /* its first attempt in the log */
+    double birth;                     /* estimated; see fit_carry.c */
+    int from_gap;                     /* estimated from a retry gap */
+};
+
 struct fit_sum {
     int64_t origin;                   /* microseconds since the epoch */
     double start, end;                /* the window: first and last line */
@@ -106,6 +114,9 @@ struct fit_sum {
     struct fit_outage *outs;
     size_t nouts;
     uint32_t *att_out;                /* per attempt: its outage + 1, or 0 */
+    struct fit_carry *carry;          /* in order of first attempt */
+    size_t ncarry;
+    unsigned long long carried_from_gap;
     struct fit_hup *hups;
     size_t nhups;
     int have_limits;
@@ -139,6 +150,8 @@ double *fit_outage_latencies(const struct fit_sum *s,
  * (fit_model.c; fit_sum_build calls it); 0 ok, -1 out of memory */
 int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
                     const struct fit_opts *o);
+/* fit_carry_build - s->carry from the log (fit_carry.c); 0, -1 memory */
+int fit_carry_build(struct fit_sum *s, const struct fit_log *lg);
 /* fit_answered - the attempt has a spawner's answer (K, Z or D) */
 int fit_answered(const struct fit_attempt *a);
 /* fit_cmp_double - ascending doubles, for qsort */

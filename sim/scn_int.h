@@ -135,10 +135,11 @@ void scn_model_free(struct sim_scn *sc);
 
 /* ------------------------------------------------------- scn_replay.c */
 
-/* scn_replay_read - a replay generator for the 'replay' line at line,
- * its rows read from path in time order; errors inside the file name
- * that file and its line */
+/* scn_replay_read - a replay generator for the 'replay' line at line
+ * (carried: the 'carried' line, rows with a birth), its rows read from
+ * path in time order; errors inside the file name that file and its
+ * line */
 int scn_replay_read(struct sim_scn *sc, unsigned line, const char *path,
-                    struct sim_err *err);
+                    int carried, struct sim_err *err);
 
 #endif

@@ -166,18 +166,20 @@ static int do_poisson(struct sim_scn *sc, const struct scn_line *ln,
     return gen_tail(sc, ln, 7, g, err);
 }
 
-/* do_replay - replay FILE (relative to the scenario's directory) */
+/* do_replay - replay FILE | carried FILE (relative to the scenario's
+ * directory) */
 static int do_replay(struct sim_scn *sc, const struct scn_line *ln,
                      struct sim_err *err)
 {
+    int carried = strcmp(ln->w[0], "carried") == 0;
     if (ln->n != 2)
-        return scn_fail(err, sc, ln->no, "expected 'replay FILE'");
+        return scn_fail(err, sc, ln->no, "expected '%s FILE'", ln->w[0]);
     char path[4096];
     if (ln->w[1][0] == '/')
         snprintf(path, sizeof path, "%s", ln->w[1]);
     else
         snprintf(path, sizeof path, "%s/%s", sc->dir, ln->w[1]);
-    return scn_replay_read(sc, ln->no, path, err);
+    return scn_replay_read(sc, ln->no, path, carried, err);
 }
 
 /* at_hup - the NAME VALUE pairs of 'at T hup' into a */
@@ -547,7 +549,7 @@ static int one_line(struct sim_scn *sc, const struct scn_line *ln,
         return do_burst(sc, ln, err);
     if (strcmp(k, "poisson") == 0)
         return do_poisson(sc, ln, err);
-    if (strcmp(k, "replay") == 0)
+    if (strcmp(k, "replay") == 0 || strcmp(k, "carried") == 0)
         return do_replay(sc, ln, err);
     if (strcmp(k, "at") == 0)
         return do_at(sc, ln, err);
@@ -558,7 +560,7 @@ static int one_line(struct sim_scn *sc, const struct scn_line *ln,
     return scn_fail(err, sc, ln->no, "expected a keyword (seed, channels, "
                     "profile, control-dir, control, limit, todo-delay, "
                     "spawner, domain, outage, pool, burst, poisson, replay, "
-                    "at, run, sample, expect), not '%s'", k);
+                    "carried, at, run, sample, expect), not '%s'", k);
 }
 
 /* scn_parse_rest - everything else, in order */

@@ -6,7 +6,12 @@
  *
  *	time,sender,recipient[;recipient...]
  *
- * with '#' comment lines and blank lines skipped.  Its errors name the
+ * with '#' comment lines and blank lines skipped.  A 'carried' file
+ * (messages queued before the scenario began) has the message's birth
+ * after the time of its first attempt:
+ *
+ *	time,birth,sender,recipient[;recipient...]
+ *  Its errors name the
  * replay file and its line, since that is where the fix goes.  Rows are
  * sorted by time, file order among equal times, so a log can be replayed
  * as it was cut.
@@ -45,7 +50,7 @@ static int add_rcpts(struct sim_replay_row *row, char *list)
 /* read_rows - every row of f into g */
 static int read_rows(const struct sim_scn *sc, unsigned line,
                      const char *path, FILE *f, struct sim_gen *g,
-                     struct sim_err *err)
+                     int carried, struct sim_err *err)
 {
     /* getline: a mailing list's row can be far longer than any buffer */
     char *buf = NULL;
@@ -59,14 +64,38 @@ static int read_rows(const struct sim_scn *sc, unsigned line,
         char *p = buf + strspn(buf, " \t");
         if (!*p || *p == '#')
             continue;
-        char *c1 = strchr(p, ',');
+        qc_time t, birth = 0;
+        char *c0 = NULL;
+        if (carried) {
+            /* time,birth,...: the birth moves the rest along */
+            char *b = strchr(p, ',');
+            c0 = b ? strchr(b + 1, ',') : NULL;
+            if (b)
+                *b = '\0';
+            if (c0)
+                *c0 = '\0';
+            if (!b || !c0 || scn_word_secs(b + 1, &birth) < 0) {
+                snprintf(err->msg, sizeof err->msg, "%.900s:%u: expected "
+                         "'time,birth,sender,recipient[;recipient...]'",
+                         path, no);
+                rc = -1;
+                break;
+            }
+        }
+        char *c1 = c0 ? c0 : strchr(p, ',');
         char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-        qc_time t;
         if (c1)
             *c1 = '\0';
         if (!c1 || !c2 || scn_word_secs(p, &t) < 0 || !c2[1]) {
             snprintf(err->msg, sizeof err->msg, "%.900s:%u: expected "
-                     "'time,sender,recipient[;recipient...]'", path, no);
+                     "'time,%ssender,recipient[;recipient...]'", path, no,
+                     carried ? "birth," : "");
+            rc = -1;
+            break;
+        }
+        if (carried && birth > t) {
+            snprintf(err->msg, sizeof err->msg, "%.900s:%u: the birth comes "
+                     "after the first attempt", path, no);
             rc = -1;
             break;
         }
@@ -83,6 +112,7 @@ static int read_rows(const struct sim_scn *sc, unsigned line,
         struct sim_replay_row *row = &g->rows[g->nrows++];
         memset(row, 0, sizeof *row);
         row->t = t;
+        row->birth = carried ? birth : t;
         row->sender = strdup(c1 + 1);
         if (add_rcpts(row, c2 + 1) < 0) {
             rc = scn_fail(err, sc, line, "out of memory");
@@ -101,7 +131,7 @@ static int read_rows(const struct sim_scn *sc, unsigned line,
 
 /* scn_replay_read - a replay generator with the file's rows */
 int scn_replay_read(struct sim_scn *sc, unsigned line, const char *path,
-                    struct sim_err *err)
+                    int carried, struct sim_err *err)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -113,7 +143,8 @@ int scn_replay_read(struct sim_scn *sc, unsigned line, const char *path,
         return scn_fail(err, sc, line, "out of memory or more than %d "
                         "burst, poisson and replay lines", SCN_MAX_GENS);
     }
-    int rc = read_rows(sc, line, path, f, g, err);
+    g->carried = carried;
+    int rc = read_rows(sc, line, path, f, g, carried, err);
     fclose(f);
     if (rc == 0 && g->nrows)
         qsort(g->rows, g->nrows, sizeof *g->rows, cmp_row);

@@ -342,7 +342,7 @@ static void delivery_result(struct sim *s, const struct sched_event *ev)
         cr->deferred++;
         ch->iv_defer++;
     }
-    if (final) {
+    if (final && !(s->msgs[sl->msg].flags & MF_CARRIED)) {
         if (ch->nlat == ch->latcap) {
             size_t cap = ch->latcap ? 2 * ch->latcap : 1024;
             int64_t *l = sim_mem_grow(ch->lat, ch->latcap * sizeof *l,
@@ -355,8 +355,9 @@ static void delivery_result(struct sim *s, const struct sched_event *ev)
             ch->latcap = cap;
         }
         ch->lat[ch->nlat++] = s->now - s->msgs[sl->msg].arrival;
-        cr->last_final = s->now;
     }
+    if (final)
+        cr->last_final = s->now;
 }
 
 /* sink_event - every decision of the scheduler */

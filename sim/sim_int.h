@@ -55,6 +55,10 @@ struct sim_rcpt {
 #define MF_TODO 1      /* classified and reported to the scheduler */
 #define MF_BOUNCE 2    /* has a failed recipient */
 #define MF_DONE 4      /* finished */
+#define MF_CARRIED 8   /* queued before the scenario began: no new msg
+                          line, its birth from its replay row, no
+                          arrival-to-outcome latency (its arrival is
+                          unknown) */
 
 struct sim_msg {
     qc_time arrival;

@@ -53,6 +53,8 @@ enum sim_gen_kind { SIM_GEN_BURST, SIM_GEN_POISSON, SIM_GEN_REPLAY };
 
 struct sim_replay_row {
     qc_time t;
+    qc_time birth;           /* carried: the message's birth (its age
+                                sets its place in the retry schedule) */
     char *sender;
     char **rcpts;
     unsigned nrcpt;
@@ -72,6 +74,8 @@ struct sim_gen {
     uint64_t bytes;
     struct sim_replay_row *rows;  /* replay, in time order */
     size_t nrows;
+    int carried;             /* replay of messages queued before the
+                                scenario began ('carried FILE') */
 };
 
 enum sim_act_kind { SIM_ACT_HUP, SIM_ACT_ALARM, SIM_ACT_KILL };

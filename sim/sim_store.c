@@ -269,7 +269,7 @@ int sim_todo_message(struct sim *s, size_t m)
     msg->flags |= MF_TODO;
     int nfiles = __builtin_popcountll(mask);
     (void)sim_fds_todo_message(&s->fds, nfiles);
-    if (s->opts->log) {
+    if (s->opts->log && !(msg->flags & MF_CARRIED)) {
         char line[1200];
         log_host(s, qlog_new_msg, m + 1);
         size_t n = qlog_info_msg(m + 1, s->sc->gens[msg->gen].bytes,
@@ -316,7 +316,9 @@ static int st_pass_open(void *ctx, uint64_t id, int chan, const char **sender,
     ch->pass_next = s->msgs[m].first;
     ch->pass_last = SIM_NONE;
     *sender = s->arena + s->msgs[m].sender;
-    *birth = s->msgs[m].arrival;
+    *birth = s->msgs[m].flags & MF_CARRIED
+                 ? s->sc->gens[s->msgs[m].gen].rows[s->msgs[m].index].birth
+                 : s->msgs[m].arrival;
     return 0;
 }
 

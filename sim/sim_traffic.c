@@ -156,6 +156,8 @@ static int replay_message(struct sim *s, size_t g, uint64_t index)
     const struct sim_replay_row *row = &s->sc->gens[g].rows[index];
     if (sim_new_message(s, g, index, row->sender, row->nrcpt) < 0)
         return -1;
+    if (s->sc->gens[g].carried)
+        s->msgs[s->nmsgs - 1].flags |= MF_CARRIED;
     for (unsigned i = 0; i < row->nrcpt; i++)
         if (sim_add_rcpt(s, SIM_NONE, row->rcpts[i]) < 0)
             return -1;

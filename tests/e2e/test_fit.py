@@ -263,7 +263,10 @@ def run_scn(bindir, scn, out, *extra):
 def test_fixture_scenarios_run(sim, tmp_path, name):
     fit(sim, tmp_path / "o", DATA / name)
     summary = run_scn(sim, tmp_path / "o" / "replay.scn", tmp_path / "r")
-    assert summary["drained"]
+    # the replay covers the observed window and stops at its end
+    window = observed(tmp_path / "o")["window"]
+    assert summary["end_time"] == pytest.approx(window["end"], abs=1e-3)
+    assert summary["messages"] > 0
 
 
 def test_round_trip_arrivals_exact(sim, tmp_path):
@@ -346,8 +349,11 @@ def test_round_trip_models_and_counts(sim, tmp_path):
     assert again["messages"] == orig["messages"]
     assert again["recipients"] == orig["recipients"]
     for c, a in zip(orig["channels"], again["channels"]):
-        assert a["failed"] == c["failed"], c["name"]
-        assert a["delivered"] == c["delivered"], c["name"]
+        # the replay stops at the log's end: a final outcome the log had
+        # in its last seconds may be left at window end in the replay
+        assert abs(a["failed"] - c["failed"]) <= a["pending"], c["name"]
+        assert abs(a["delivered"] - c["delivered"]) <= a["pending"], c["name"]
+        assert a["pending"] <= 3, c["name"]
         assert abs(a["deferred"] - c["deferred"]) <= max(
             8, 4 * math.sqrt(c["deferred"])), c["name"]
 
