@@ -120,7 +120,7 @@ static double one_run(size_t n, unsigned limit)
     b.cap = limit + 1;
     b.fifo = calloc(b.cap, sizeof *b.fifo);
     struct sched_store store = {&b, b_open, b_next, b_close, b_mark,
-                                b_bounce, b_chan_finish, b_finish};
+                                b_bounce, b_chan_finish, b_finish, NULL};
     struct sched_sink sink = {&b, b_event, NULL};
     struct sched_config cfg;
     memset(&cfg, 0, sizeof cfg);

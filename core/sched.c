@@ -95,6 +95,7 @@ struct sched {
     size_t job_free;         /* head of the free list, NO_JOB if none */
     struct msgtab msgs;
     struct prioq done;       /* messages with no list left */
+    struct prioq fail;       /* pqfail: messages to look at again */
     uint64_t next_delid;
     char *text;              /* a report's text, NUL-terminated */
     size_t text_cap;
@@ -250,6 +251,7 @@ struct sched *sched_new(const struct sched_config *cfg,
         prioq_init(&s->chans[c].queue, cfg->alloc);
     }
     prioq_init(&s->done, cfg->alloc);
+    prioq_init(&s->fail, cfg->alloc);
     if (msgtab_init(&s->msgs, cfg->alloc) == -1) {
         free(s);
         return NULL;
@@ -275,6 +277,7 @@ void sched_free(struct sched *s)
     free(s->jobs);
     free(s->text);
     prioq_free(&s->done);
+    prioq_free(&s->fail);
     msgtab_free(&s->msgs);
     free(s);
 }
@@ -350,6 +353,14 @@ int sched_add_done(struct sched *s, uint64_t id, qc_time due)
     if (*chans)
         return 0;
     return prioq_insert(&s->done, due, id);
+}
+
+/* sched_add_failed - pqfail: look at message id again later */
+int sched_add_failed(struct sched *s, uint64_t id, qc_time now)
+{
+    if (id == 0 || !s->store.rescan)
+        return -1;
+    return prioq_insert(&s->fail, now + SCHED_SLEEP_SYSFAIL, id);
 }
 
 /* sched_todo_report - a D record from qmail-todo */
@@ -618,11 +629,24 @@ static int finish_due(struct sched *s, qc_time now)
     return changed;
 }
 
+/* rescan_due - pqfail: hand the messages whose time has come back to
+ * the store, which reports them anew (qmail-send does this even while
+ * exiting).  An entry put back by the store is due later than now. */
+static void rescan_due(struct sched *s, qc_time now)
+{
+    struct prioq_elt e;
+    while (prioq_min(&s->fail, &e) && e.due <= now) {
+        prioq_delmin(&s->fail);
+        s->store.rescan(s->store.ctx, e.id, now);
+    }
+}
+
 /* sched_run - everything that can be done at now */
 void sched_run(struct sched *s, qc_time now)
 {
     if (!s->started)
         return;
+    rescan_due(s, now);
     if (s->exiting) {
         /* qmail-send stops opening passes but still finishes messages */
         finish_due(s, now);
@@ -658,6 +682,8 @@ qc_time sched_next_wakeup(const struct sched *s, qc_time now)
         }
     }
     if (prioq_min(&s->done, &e) && e.due < t)
+        t = e.due;
+    if (prioq_min(&s->fail, &e) && e.due < t)
         t = e.due;
     return t;
 }
@@ -863,6 +889,7 @@ size_t sched_queued(const struct sched *s, int chan)
 {
     return s->chans[chan].queue.len;
 }
+size_t sched_failed(const struct sched *s) { return s->fail.len; }
 size_t sched_messages(const struct sched *s) { return s->msgs.len; }
 size_t sched_jobs_used(const struct sched *s) { return s->jobs_used; }
 size_t sched_jobs_total(const struct sched *s) { return s->njobs; }

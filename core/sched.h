@@ -18,7 +18,8 @@
  *	    sched_todo_report(s, id, chanmask, now);	(a D record arrived)
  *	    sched_report(s, chan, slot, status, text, len, now);
  *	    sched_alarm(s, now); sched_reconfigure(s, conc, now);
- *	    sched_run(s, now);			(do all that is due)
+ *	    sched_run(s, now);			(do all that is due,
+ *						 rescans of pqfail too)
  *	    wake up at sched_next_wakeup(s, now) at the latest
  *	sched_exit_asap(s) ... until sched_can_exit(s)
  *	sched_foreach_queued(s, fn, ctx);	(keep retry times, as pqfinish)
@@ -113,6 +114,12 @@ struct sched_store {
      * todo/N being preprocessed again): forget it quietly; qmail-todo
      * will report it anew. */
     int (*message_finish)(void *ctx, uint64_t id);
+    /* rescan - qmail-send's pqadd again for a message whose files could
+     * not be looked at (sched_add_failed), now that its time has come:
+     * look again and report what is there (sched_add_channel,
+     * sched_add_done, or sched_add_failed once more).  NULL for a store
+     * whose looks cannot fail. */
+    void (*rescan)(void *ctx, uint64_t id, qc_time now);
 };
 
 /* ------------------------------------------------------------ events */
@@ -196,6 +203,10 @@ int sched_start(struct sched *s, qc_time now);
 int sched_add_channel(struct sched *s, uint64_t id, int chan, qc_time due);
 /* sched_add_done - message id has no list left: finish it at due */
 int sched_add_done(struct sched *s, uint64_t id, qc_time due);
+/* sched_add_failed - qmail-send's pqfail: looking at message id's files
+ * failed at now; the store's rescan is called for it
+ * SCHED_SLEEP_SYSFAIL later */
+int sched_add_failed(struct sched *s, uint64_t id, qc_time now);
 /* sched_todo_report - qmail-todo's D record: lists on the channels whose
  * bit is set in chanmask (bit c = channel c), all due now */
 int sched_todo_report(struct sched *s, uint64_t id, uint64_t chanmask,
@@ -242,6 +253,8 @@ int sched_nchan(const struct sched *s);
 unsigned sched_limit(const struct sched *s, int chan);
 unsigned sched_inflight(const struct sched *s, int chan);
 size_t sched_queued(const struct sched *s, int chan);
+/* sched_failed - messages waiting for a rescan (pqfail) */
+size_t sched_failed(const struct sched *s);
 size_t sched_messages(const struct sched *s);
 size_t sched_jobs_used(const struct sched *s);
 size_t sched_jobs_total(const struct sched *s);

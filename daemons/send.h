@@ -64,11 +64,6 @@ struct send {
     int clean_alive;
     struct qd_buf log;
     struct send_pass pass[QC_MAX_CHANNELS];
-    struct send_rescan {    /* ids whose scan failed: qmail's pqfail */
-        uint64_t id;
-        qc_time due;
-    } *rescan;
-    size_t nrescan, caprescan;
     /* messages that may have a bounce/N: those listed at start-up and
      * those qmail-send appended to since; only while bounces_known (the
      * listing worked and memory never ran out) is a message outside the
@@ -103,10 +98,9 @@ int send_clean(struct send *sv, const char *path);
 
 /* send_scan - tell the scheduler what the queue holds */
 void send_scan(struct send *sv, qc_time now);
-/* send_scan_one - one message (also the retry of a failed scan) */
+/* send_scan_one - one message (also the store's rescan of a message
+ * whose scan failed) */
 void send_scan_one(struct send *sv, uint64_t id, qc_time now);
-/* send_rescan_due - retry failed scans whose time has come */
-void send_rescan_due(struct send *sv, qc_time now);
 /* send_cleanup_step - a few entries of qmail-send's mess/ cleanup */
 void send_cleanup_step(struct send *sv, qc_time now);
 int send_cleanup_busy(const struct send *sv);

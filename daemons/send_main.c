@@ -318,9 +318,6 @@ static int poll_timeout(struct send *sv, qc_time now)
     qc_time at = sched_next_wakeup(sv->s, now);
     if (sv->cleanup_next < at && !sched_exiting(sv->s))
         at = sv->cleanup_next;
-    for (size_t i = 0; i < sv->nrescan; i++)
-        if (sv->rescan[i].due < at)
-            at = sv->rescan[i].due;
     if (at <= now)
         return 0;
     qc_time wait = at - now;
@@ -348,7 +345,6 @@ static void loop(struct send *sv, int sigfd)
                 sv->todo_alive = 0;
             sv->todo_x_sent = 1;
         }
-        send_rescan_due(sv, now);
         sched_run(sv->s, now);
         if (!sched_exiting(sv->s))
             send_cleanup_step(sv, now);
@@ -426,7 +422,6 @@ int main(int argc, char **argv)
         qd_buf_free(&sv.req[c]);
     }
     free(sv.tdec);
-    free(sv.rescan);
     if (sv.cleanup_dir)
         closedir(sv.cleanup_dir);
     qd_buf_free(&sv.log);

@@ -3,8 +3,10 @@
  *
  *	send_scan(sv, now)		every info/ file: qmail-send's pqstart,
  *					from listings of the queue directories
- *	send_scan_one(sv, id, now)	one message: qmail-send's pqadd
- *	send_rescan_due(sv, now)	scans that failed, retried (pqfail)
+ *	send_scan_one(sv, id, now)	one message: qmail-send's pqadd, also
+ *					the store's rescan of a message
+ *					whose look failed (the scheduler
+ *					keeps pqfail)
  *	send_keep_retry_times(sv)	qmail-send's pqfinish
  *
  * A message with info/N and a todo/N is being preprocessed again after a
@@ -27,20 +29,11 @@
 #include "qd_path.h"
 #include "send.h"
 
-/* rescan_later - qmail's pqfail: try this message again in a while */
+/* rescan_later - qmail's pqfail: the scheduler hands id back to
+ * send_scan_one in a while */
 static void rescan_later(struct send *sv, uint64_t id, qc_time now)
 {
-    if (sv->nrescan == sv->caprescan) {
-        size_t cap = sv->caprescan ? sv->caprescan * 2 : 16;
-        void *p = realloc(sv->rescan, cap * sizeof *sv->rescan);
-        if (!p)
-            return;   /* found again at the next start */
-        sv->rescan = p;
-        sv->caprescan = cap;
-    }
-    sv->rescan[sv->nrescan].id = id;
-    sv->rescan[sv->nrescan].due = now + SCHED_SLEEP_SYSFAIL;
-    sv->nrescan++;
+    (void)sched_add_failed(sv->s, id, now);
 }
 
 /* send_scan_one - pqadd: hand message id's lists to the scheduler */
@@ -81,23 +74,6 @@ void send_scan_one(struct send *sv, uint64_t id, qc_time now)
 fail:
     send_logf(sv, "warning: unable to stat %s; will try again later\n", fn);
     rescan_later(sv, id, now);
-}
-
-/* send_rescan_due - the failed scans whose time has come */
-void send_rescan_due(struct send *sv, qc_time now)
-{
-    size_t keep = 0, n = sv->nrescan;
-    struct send_rescan due[64];
-    size_t ndue = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (sv->rescan[i].due <= now && ndue < 64)
-            due[ndue++] = sv->rescan[i];
-        else
-            sv->rescan[keep++] = sv->rescan[i];
-    }
-    sv->nrescan = keep;
-    for (size_t i = 0; i < ndue; i++)
-        send_scan_one(sv, due[i].id, now);
 }
 
 /* list_info - every message of info/, in the order qmail-send's pqstart

@@ -379,6 +379,12 @@ int send_clean(struct send *sv, const char *path)
     return 0;
 }
 
+/* rescan - pqfail's message is due: pqadd it again */
+static void rescan(void *ctx, uint64_t id, qc_time now)
+{
+    send_scan_one(ctx, id, now);
+}
+
 /* send_store_init - the store's functions */
 void send_store_init(struct send *sv, struct sched_store *store)
 {
@@ -392,6 +398,7 @@ void send_store_init(struct send *sv, struct sched_store *store)
     store->add_bounce = add_bounce;
     store->chan_finish = chan_finish;
     store->message_finish = message_finish;
+    store->rescan = rescan;
 }
 
 /* send_store_free - what the passes hold */

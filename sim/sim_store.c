@@ -463,4 +463,5 @@ void sim_store_bind(struct sim *s, struct sched_store *st)
     st->add_bounce = st_add_bounce;
     st->chan_finish = st_chan_finish;
     st->message_finish = st_message_finish;
+    st->rescan = NULL;   /* looking at a message cannot fail here */
 }

@@ -278,7 +278,7 @@ static inline struct sched *mq_sched(struct memqueue *q,
 {
     struct sched_store store = {q, mq_pass_open, mq_pass_next,
                                 mq_pass_close, mq_mark_done, mq_add_bounce,
-                                mq_chan_finish, mq_message_finish};
+                                mq_chan_finish, mq_message_finish, NULL};
     struct sched_sink sink = {q, mq_event, mq_spawner_ready};
     return sched_new(cfg, &store, &sink);
 }

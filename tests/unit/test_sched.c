@@ -577,6 +577,79 @@ static void test_no_address_text(void)
     CU_ASSERT_EQUAL(memcmp(with, without, (size_t)nw * sizeof with[0]), 0);
 }
 
+/* a store whose look at a message fails until rescan_fails reaches 0 */
+static struct sched *rescan_sched;
+static int rescan_fails, rescan_calls;
+static uint64_t rescan_id;
+static qc_time rescan_now;
+
+static void count_rescan(void *ctx, uint64_t id, qc_time now)
+{
+    struct memqueue *mq = ctx;
+    rescan_calls++;
+    rescan_id = id;
+    rescan_now = now;
+    if (rescan_fails-- > 0) {
+        CU_ASSERT_EQUAL(sched_add_failed(rescan_sched, id, now), 0);
+        return;
+    }
+    struct mq_msg *m = mq_find(mq, id);
+    CU_ASSERT_EQUAL(sched_todo_report(rescan_sched, id, mq_mask(m), now), 0);
+}
+
+static void test_failed_scan_rescanned(void)
+{
+    /* without a rescan in the store, nothing can be kept for one */
+    struct sched *s = setup(2, 5, 5, 0, SCHED_PROFILE_QCHAN);
+    CU_ASSERT_EQUAL(sched_add_failed(s, 3, 0), -1);
+    sched_free(s);
+
+    memset(&q, 0, sizeof q);
+    struct sched_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.nchan = 2;
+    cfg.concurrency[0] = cfg.concurrency[1] = 5;
+    cfg.lifetime = 604800 * S;
+    struct sched_store store = {&q, mq_pass_open, mq_pass_next,
+                                mq_pass_close, mq_mark_done, mq_add_bounce,
+                                mq_chan_finish, mq_message_finish,
+                                count_rescan};
+    struct sched_sink sink = {&q, mq_event, mq_spawner_ready};
+    s = rescan_sched = sched_new(&cfg, &store, &sink);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(sched_start(s, 0), 0);
+    rescan_fails = 1;
+    rescan_calls = 0;
+    int n[2] = {0, 2};
+    mq_add(&q, 5, 0, 2, n);
+    CU_ASSERT_EQUAL(sched_add_failed(s, 5, 10 * S), 0);
+    CU_ASSERT_EQUAL(sched_failed(s), 1);
+    CU_ASSERT_EQUAL(sched_messages(s), 0);
+    CU_ASSERT_EQUAL(sched_next_wakeup(s, 10 * S), 10 * S + SCHED_SLEEP_SYSFAIL);
+    sched_run(s, 10 * S + SCHED_SLEEP_SYSFAIL - 1);
+    CU_ASSERT_EQUAL(rescan_calls, 0);
+    /* the first look fails again: back on pqfail, from then */
+    qc_time t1 = 10 * S + SCHED_SLEEP_SYSFAIL;
+    sched_run(s, t1);
+    CU_ASSERT_EQUAL(rescan_calls, 1);
+    CU_ASSERT_EQUAL(rescan_id, 5);
+    CU_ASSERT_EQUAL(rescan_now, t1);
+    CU_ASSERT_EQUAL(sched_failed(s), 1);
+    CU_ASSERT_EQUAL(sched_next_wakeup(s, t1), t1 + SCHED_SLEEP_SYSFAIL);
+    CU_ASSERT_EQUAL(q.nflight, 0);
+    /* the second works: its list is queued and delivered at once */
+    sched_run(s, t1 + SCHED_SLEEP_SYSFAIL);
+    CU_ASSERT_EQUAL(rescan_calls, 2);
+    CU_ASSERT_EQUAL(sched_failed(s), 0);
+    CU_ASSERT_EQUAL(q.nflight, 2);
+    /* an exiting scheduler still looks again (qmail-send's pass_do) */
+    CU_ASSERT_EQUAL(sched_add_failed(s, 5, t1), 0);
+    sched_exit_asap(s);
+    sched_run(s, t1 + SCHED_SLEEP_SYSFAIL);
+    CU_ASSERT_EQUAL(rescan_calls, 3);
+    sched_free(s);
+}
+
 static void add_tests(CU_pSuite suite)
 {
     QC_ADD_TEST(suite, test_no_address_text);
@@ -600,6 +673,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_store_failures);
     QC_ADD_TEST(suite, test_report_out_of_range_and_mangled);
     QC_ADD_TEST(suite, test_spawner_not_ready);
+    QC_ADD_TEST(suite, test_failed_scan_rescanned);
 }
 
 QC_CUNIT_MAIN("sched")

@@ -98,7 +98,7 @@ static uint64_t one_sequence(uint64_t seed, int *failures)
                            : SCHED_PROFILE_CHANNELS_COMPAT;
     struct sched_store store = {&q, mq_pass_open, mq_pass_next,
                                 mq_pass_close, mq_mark_done, mq_add_bounce,
-                                mq_chan_finish, mq_message_finish};
+                                mq_chan_finish, mq_message_finish, NULL};
     struct sched_sink sink = {&q, checking_event, mq_spawner_ready};
     struct sched *s = sched_new(&cfg, &store, &sink);
     cur = s;
