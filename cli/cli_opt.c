@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "decimal.h"
 #include "qc.h"
 
 /* cli_opt_value - value of --name VALUE or --name=VALUE at argv[*i]; NULL
@@ -36,10 +37,8 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name,
 /* cli_parse_channels - N in 2..QC_MAX_CHANNELS, else -1 */
 int cli_parse_channels(const char *s)
 {
-    char *end;
-    long n = strtol(s, &end, 10);
-
-    if (!*s || *end || n < QC_MIN_CHANNELS || n > QC_MAX_CHANNELS)
+    uint64_t n;
+    if (decimal_parse_u64(s, QC_MAX_CHANNELS, &n) < 0 || n < QC_MIN_CHANNELS)
         return -1;
     return (int)n;
 }

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "control.h"
+#include "decimal.h"
 #include "limits_model.h"
 
 struct limits_opts {
@@ -84,14 +85,8 @@ static void limits_usage(FILE *out)
 /* parse_count - a positive decimal number; 0 ok, -1 not one */
 static int parse_count(const char *s, unsigned long long *out)
 {
-    char *end;
-
-    /* strtoull takes a sign and spaces; a count is digits only */
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno == ERANGE || v == 0)
+    uint64_t v;
+    if (decimal_parse_u64(s, UINT64_MAX, &v) < 0 || v == 0)
         return -1;
     *out = v;
     return 0;

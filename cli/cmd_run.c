@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "decimal.h"
 #include "path.h"
 #include "sim.h"
 
@@ -132,10 +133,8 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     if (seed) {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(seed, &end, 10);
-        if (!*seed || *end || errno || seed[0] == '-') {
+        uint64_t v;
+        if (decimal_parse_u64(seed, UINT64_MAX, &v) < 0) {
             fprintf(stderr, "qchan run: --seed %s: expected a whole number\n",
                     seed);
             goto done;

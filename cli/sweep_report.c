@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "sweep_int.h"
 
 /* with_ci - "12.345 ± 0.678", "12.345" (one replication), or a word */
@@ -140,28 +141,28 @@ static void json_value(FILE *out, const struct sweep *sw, long i)
     if (i < 0)
         fputs("null", out);
     else
-        sim_json_str(out, sw->pts[i].text);
+        json_write_str(out, sw->pts[i].text);
 }
 
 /* sweep_json - sweep.json */
 void sweep_json(FILE *out, const struct sweep *sw)
 {
     fputs("{\n  \"scenario\": ", out);
-    sim_json_str(out, sw->scenario);
+    json_write_str(out, sw->scenario);
     fputs(",\n  \"name\": ", out);
-    sim_json_str(out, sw->name);
+    json_write_str(out, sw->name);
     fputs(",\n  \"range\": ", out);
-    sim_json_str(out, sw->range);
+    json_write_str(out, sw->range);
     fprintf(out, ",\n  \"replications\": %u,\n  \"seeds\": [%llu, %llu],\n"
             "  \"latency_channel\": ", sw->reps,
             (unsigned long long)sw->seed0,
             (unsigned long long)(sw->seed0 + sw->reps - 1));
-    sim_json_str(out, sw->chan);
+    json_write_str(out, sw->chan);
     fprintf(out, ",\n  \"within\": %g,\n  \"points\": [\n", sw->within);
     for (size_t v = 0; v < sw->n; v++) {
         const struct sweep_point *pt = &sw->pts[v];
         fputs("    {\"value\": ", out);
-        sim_json_str(out, pt->text);
+        json_write_str(out, pt->text);
         fprintf(out, ", \"drained\": %u, \"drain_time\": ", pt->drained);
         json_ci(out, pt->drain_mean, pt->drain_half);
         fputs(", \"latency_p95\": ", out);
@@ -170,14 +171,14 @@ void sweep_json(FILE *out, const struct sweep *sw)
                 "\"limit_runs\": %u, \"limits_hit\": ", pt->expects_failed,
                 pt->violations, pt->limit_runs);
         char e[520];
-        sim_json_str(out, hits_text(pt, e, sizeof e));
+        json_write_str(out, hits_text(pt, e, sizeof e));
         fputs(", \"limits\": ", out);
         sim_sweep_hits_json(out, &pt->first_hit);
         fputs(", \"processes\": [", out);
         for (size_t j = 0; j < sw->nprocs; j++) {
             const struct sweep_proc *p = &sw->procs[v * sw->nprocs + j];
             fputs(j ? ", {\"name\": " : "{\"name\": ", out);
-            sim_json_str(out, p->name);
+            json_write_str(out, p->name);
             fprintf(out, ", \"peak\": %llu, \"limit\": %llu}", p->peak,
                     p->limit);
         }

@@ -27,6 +27,7 @@
 
 #include "control.h"
 #include "control_file.h"
+#include "decimal.h"
 
 #define FROM_ME_LOCALS 1u
 #define FROM_ME_ENVNOATHOST 2u
@@ -401,25 +402,6 @@ fail:
 
 /* ---------------------------------------------------------------- changes */
 
-/* parse_number - strict decimal, at most max; -1 if not */
-static int parse_number(const char *s, unsigned long max, unsigned long *v)
-{
-    unsigned long n = 0;
-
-    if (!*s)
-        return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return -1;
-        unsigned d = (unsigned)(*s - '0');
-        if (n > (max - d) / 10)
-            return -1;
-        n = n * 10 + d;
-    }
-    *v = n;
-    return 0;
-}
-
 /* grow_to - make channel chan exist (supplemental channels added) */
 static int grow_to(struct control *c, int chan, const char *name,
                    struct control_error *err)
@@ -439,10 +421,10 @@ static int grow_to(struct control *c, int chan, const char *name,
 static int set_number(struct control *c, const char *name, const char *value,
                       int chan, struct control_error *err)
 {
-    unsigned long v;
+    uint64_t v;
     unsigned long max = chan < 0 ? LONG_MAX : UINT_MAX;
 
-    if (parse_number(value, max, &v) < 0) {
+    if (decimal_parse_u64(value, max, &v) < 0) {
         control_error_set(err, "--set", 0, "%s: '%s' is not a number from 0 "
                           "to %lu", name, value, max);
         return -1;

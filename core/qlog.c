@@ -193,17 +193,3 @@ size_t qlog_end_msg(uint64_t id, char *buf, size_t cap)
 {
     return put(buf, cap, "end msg %llu\n", (unsigned long long)id);
 }
-
-/* qlog_tai64n - multilog's label: 2^62 + 10 + seconds, then nanoseconds */
-void qlog_tai64n(qc_time t, char out[26])
-{
-    qc_time sec = t / QC_SEC;
-    qc_time usec = t % QC_SEC;
-    if (usec < 0) {
-        usec += QC_SEC;
-        sec--;
-    }
-    uint64_t tai = ((uint64_t)1 << 62) + 10 + (uint64_t)sec;
-    snprintf(out, 26, "@%016llx%08lx", (unsigned long long)tai,
-             (unsigned long)(usec * 1000));
-}

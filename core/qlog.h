@@ -9,7 +9,6 @@
  *	qlog_status()	"status: local l/L remote r/R suppl0 k/K ..."
  *	qlog_new_msg(), qlog_info_msg(), qlog_bounce_msg(), qlog_end_msg()
  *			the lines the host writes for the queue's own steps
- *	qlog_tai64n()	a TAI64N label "@4000..." for a time, as multilog's
  *
  * Every function writes a NUL-terminated line ending in '\n' into buf
  * and returns its length (without the NUL), like snprintf: a result
@@ -31,7 +30,5 @@ size_t qlog_info_msg(uint64_t id, uint64_t bytes, const char *sender,
                      size_t cap);
 size_t qlog_bounce_msg(uint64_t id, unsigned long qp, char *buf, size_t cap);
 size_t qlog_end_msg(uint64_t id, char *buf, size_t cap);
-/* qlog_tai64n - 25 characters and a NUL into out */
-void qlog_tai64n(qc_time t, char out[26]);
 
 #endif

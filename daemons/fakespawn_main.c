@@ -293,7 +293,7 @@ static int model_file(struct fakespawn *f, const char *path)
 static void log_line(struct fakespawn *f, const char *line, size_t len)
 {
     if (f->logfd >= 0)
-        (void)qd_write_all(f->logfd, line, len);
+        (void)fdio_write_all(f->logfd, line, len);
 }
 
 /* every - is count a multiple of n (n 0: never)? */
@@ -394,8 +394,8 @@ static int message_ok(struct fakespawn *f, const char *path, const char *id)
         if (out >= 0) {
             char buf[65536];
             ssize_t r;
-            while ((r = qd_read_some(fd, buf, sizeof buf)) > 0)
-                if (qd_write_all(out, buf, (size_t)r) < 0)
+            while ((r = fdio_read_some(fd, buf, sizeof buf)) > 0)
+                if (fdio_write_all(out, buf, (size_t)r) < 0)
                     break;
             close(out);
         }
@@ -419,7 +419,7 @@ static void child_run(struct fakespawn *f, const struct flight *d, int out,
         status = 'Z';
         text = "fakespawn: unable to open the message file./";
     }
-    (void)qd_write_all(out, text, strlen(text));
+    (void)fdio_write_all(out, text, strlen(text));
     _exit(status == 'K' ? 0 : status == 'D' ? 100 : 111);
 }
 
@@ -459,7 +459,7 @@ static int child_read(struct fakespawn *f, unsigned slot)
 {
     struct flight *d = &f->fl[slot];
     char buf[4096];
-    ssize_t r = qd_read_some(d->pipe, buf, sizeof buf);
+    ssize_t r = fdio_read_some(d->pipe, buf, sizeof buf);
     if (r <= 0)
         return 1;
     size_t take = (size_t)r;
@@ -752,7 +752,7 @@ int main(int argc, char **argv)
 
     char hs[4];
     size_t n = proto_limit_enc(hs, sizeof hs, f.width, f.limit);
-    if (qd_write_all(1, hs, n) < 0)
+    if (fdio_write_all(1, hs, n) < 0)
         return 111;
     (void)qd_nonblock(1);
 
@@ -821,7 +821,7 @@ int main(int argc, char **argv)
         }
         if (!reading || !(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
             continue;
-        ssize_t r = qd_read_some(0, buf, sizeof buf);
+        ssize_t r = fdio_read_some(0, buf, sizeof buf);
         if (r <= 0) {
             reading = 0;
             continue;

@@ -95,7 +95,7 @@ int main(int argc, char **argv)
     time_t next_cleanup = 0;
     char buf[4096];
     for (;;) {
-        ssize_t r = qd_read_some(0, buf, sizeof buf);
+        ssize_t r = fdio_read_some(0, buf, sizeof buf);
         if (r <= 0)
             return 0;
         size_t off = 0;
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
                 next_cleanup = time(NULL) + CLEANUP_EVERY;
             }
             char ch = res == PROTO_OK ? answer(&env, path) : 'x';
-            if (qd_write_all(1, &ch, 1) < 0)
+            if (fdio_write_all(1, &ch, 1) < 0)
                 return 0;
         }
     }

@@ -81,7 +81,7 @@ static void on_alarm(int sig)
 /* put - write to fd or die with a write error */
 static void put(int fd, const void *p, size_t n)
 {
-    if (qd_write_all(fd, p, n) < 0)
+    if (fdio_write_all(fd, p, n) < 0)
         die(53, "trouble writing to the queue");
 }
 
@@ -91,7 +91,7 @@ static int env_byte(void)
     static char buf[4096];
     static ssize_t len, pos;
     if (pos == len) {
-        len = qd_read_some(1, buf, sizeof buf);
+        len = fdio_read_some(1, buf, sizeof buf);
         if (len <= 0)
             die(54, "unable to read the envelope");
         pos = 0;
@@ -201,7 +201,7 @@ int main(int argc, char **argv)
     received(pid, uid);
     char buf[65536];
     for (;;) {
-        ssize_t r = qd_read_some(0, buf, sizeof buf);
+        ssize_t r = fdio_read_some(0, buf, sizeof buf);
         if (r < 0)
             die(54, "unable to read the message");
         if (r == 0)

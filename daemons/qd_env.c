@@ -13,20 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "qd_env.h"
 
 /* qd_env_number - a decimal with nothing around it, in [min, max] */
 int qd_env_number(const char *s, unsigned long min, unsigned long max,
                   unsigned long *out)
 {
-    if (!s || *s < '0' || *s > '9')
+    uint64_t v;
+    if (!s || decimal_parse_u64(s, max, &v) < 0 || v < min)
         return -1;
-    errno = 0;
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v < min || v > max)
-        return -1;
-    *out = v;
+    *out = (unsigned long)v;
     return 0;
 }
 

@@ -1,5 +1,5 @@
 /*
- * qd_io.c - clock, write-all, output buffers; see qd_io.h.
+ * qd_io.c - clock, non-blocking mode, output buffers; see qd_io.h.
  *
  * The daemons write to their peers through non-blocking descriptors and
  * a buffer each, as qmail-send does (it sets O_NDELAY on its spawner
@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,38 +20,6 @@ qc_time qd_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (qc_time)ts.tv_sec * QC_SEC + ts.tv_nsec / 1000;
-}
-
-/* qd_write_all - all n bytes, whatever the descriptor's mode */
-int qd_write_all(int fd, const void *p, size_t n)
-{
-    const char *s = p;
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                struct pollfd pf = {fd, POLLOUT, 0};
-                (void)poll(&pf, 1, 1000);
-                continue;
-            }
-            return -1;
-        }
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* qd_read_some - one read, retried on EINTR */
-ssize_t qd_read_some(int fd, void *p, size_t n)
-{
-    ssize_t r;
-    do
-        r = read(fd, p, n);
-    while (r < 0 && errno == EINTR);
-    return r;
 }
 
 /* qd_nonblock - O_NONBLOCK on fd */
@@ -130,7 +97,7 @@ int qd_buf_flush(struct qd_buf *b, int fd)
 /* qd_buf_flush_all - everything, waiting as needed */
 int qd_buf_flush_all(struct qd_buf *b, int fd)
 {
-    int r = qd_write_all(fd, b->data + b->off, b->len - b->off);
+    int r = fdio_write_all(fd, b->data + b->off, b->len - b->off);
     b->off = b->len = 0;
     return r;
 }

@@ -2,13 +2,13 @@
  * qd_io.h - the few I/O helpers the daemons share.
  *
  *	qd_now()			wall clock in qc_time (microseconds)
- *	qd_write_all(fd, p, n)		write everything, retrying EINTR and
- *					waiting out EAGAIN; 0 ok, -1 error
- *	qd_read_some(fd, p, n)		read, retrying EINTR
  *	qd_nonblock(fd)			set O_NONBLOCK
  *	struct qd_buf			a growable output buffer, drained
  *					by qd_buf_flush() on a non-blocking
  *					descriptor as poll() allows
+ *
+ * Whole writes and interrupted reads are lib/fdio's (fdio_write_all,
+ * fdio_read_some); this header brings them in.
  */
 #ifndef QD_IO_H
 #define QD_IO_H
@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "fdio.h"
 #include "qc.h"
 
 struct qd_buf {
@@ -26,8 +27,6 @@ struct qd_buf {
 };
 
 qc_time qd_now(void);
-int qd_write_all(int fd, const void *p, size_t n);
-ssize_t qd_read_some(int fd, void *p, size_t n);
 int qd_nonblock(int fd);
 
 /* qd_buf_reserve - room for n more bytes at data + len; NULL if no memory */

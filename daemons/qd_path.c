@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "decimal.h"
 #include "qd_path.h"
 
 /* qd_split_dir - dir holds split subdirectories */
@@ -94,17 +95,7 @@ int qd_split_name(char *buf, size_t cap, const struct qd_env *e,
 /* qd_parse_id - decimal digits only, no leading zero, fits 64 bits */
 int qd_parse_id(const char *name, uint64_t *id)
 {
-    uint64_t v = 0;
-    if (!*name || (name[0] == '0' && name[1]))
+    if (name[0] == '0' && name[1])
         return -1;
-    for (const char *p = name; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        uint64_t d = (uint64_t)(*p - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return -1;
-        v = v * 10 + d;
-    }
-    *id = v;
-    return 0;
+    return decimal_parse_u64(name, UINT64_MAX, id);
 }

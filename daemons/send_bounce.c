@@ -46,7 +46,7 @@ static int put_file(struct qd_buf *b, const char *fn, size_t max)
     size_t total = 0;
     int cut = 0;
     for (;;) {
-        ssize_t r = qd_read_some(fd, buf, sizeof buf);
+        ssize_t r = fdio_read_some(fd, buf, sizeof buf);
         if (r < 0) {
             close(fd);
             return -1;
@@ -168,11 +168,11 @@ static int inject(struct send *sv, struct qd_buf *m, const char *from,
         (void)qd_buf_add(&env, "T", 1);
         (void)qd_buf_add(&env, to, strlen(to) + 1);
         (void)qd_buf_add(&env, "", 1);
-        if (qd_write_all(pm[1], m->data + m->off, qd_buf_pending(m)) < 0)
+        if (fdio_write_all(pm[1], m->data + m->off, qd_buf_pending(m)) < 0)
             bad = 1;
         close(pm[1]);
         pm[1] = -1;
-        if (!bad && qd_write_all(pe[1], env.data, env.len) < 0)
+        if (!bad && fdio_write_all(pe[1], env.data, env.len) < 0)
             bad = 1;
         qd_buf_free(&env);
     }

@@ -91,7 +91,7 @@ static void handshake(struct send *sv)
         while (r == PROTO_MORE) {
             char ch;
             size_t used;
-            if (qd_read_some(sv->fdin[c], &ch, 1) != 1)
+            if (fdio_read_some(sv->fdin[c], &ch, 1) != 1)
                 cannot_start(sv, "hath the daemon spawn no fire?");
             r = proto_limit_dec_feed(&d, &ch, 1, &used, &limit);
         }
@@ -157,7 +157,7 @@ static void setup(struct send *sv, struct sched_store *store,
     send_scan(sv, now);
     sv->todo_alive = 1;
     sv->todo_nonblock = qd_nonblock(SEND_FD_FROM_TODO) == 0;
-    if (qd_write_all(SEND_FD_TO_TODO, "S", 1) < 0) {
+    if (fdio_write_all(SEND_FD_TO_TODO, "S", 1) < 0) {
         send_log(sv, "alert: oh no! lost qmail-todo connection! dying...\n");
         sv->todo_alive = 0;
         sched_exit_asap(sv->s);
@@ -175,7 +175,7 @@ static void reread(struct send *sv, qc_time now)
         return;
     }
     if (sv->todo_alive)
-        (void)qd_write_all(SEND_FD_TO_TODO, "H", 1);
+        (void)fdio_write_all(SEND_FD_TO_TODO, "H", 1);
     if (read_controls(sv, &c, sv->nchan, why, sizeof why) < 0) {
         send_logf(sv, "alert: unable to reread controls: %s\n", why);
     } else {
@@ -238,7 +238,7 @@ static void reports(struct send *sv, int c, qc_time now)
 {
     static char buf[65536];
     for (;;) {
-        ssize_t r = qd_read_some(sv->fdin[c], buf, sizeof buf);
+        ssize_t r = fdio_read_some(sv->fdin[c], buf, sizeof buf);
         if (r < 0)
             return;   /* EAGAIN: drained */
         if (r == 0) {
@@ -295,7 +295,7 @@ static void todo_records(struct send *sv, qc_time now)
 {
     static char buf[65536];
     for (;;) {
-        ssize_t r = qd_read_some(SEND_FD_FROM_TODO, buf, sizeof buf);
+        ssize_t r = fdio_read_some(SEND_FD_FROM_TODO, buf, sizeof buf);
         if (r < 0)
             return;
         if (r == 0) {
@@ -341,7 +341,7 @@ static void loop(struct send *sv, int sigfd)
         if (qd_sig_take(SIGALRM))
             sched_alarm(sv->s, now);
         if (sched_exiting(sv->s) && sv->todo_alive && !sv->todo_x_sent) {
-            if (qd_write_all(SEND_FD_TO_TODO, "X", 1) < 0)
+            if (fdio_write_all(SEND_FD_TO_TODO, "X", 1) < 0)
                 sv->todo_alive = 0;
             sv->todo_x_sent = 1;
         }

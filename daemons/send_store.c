@@ -54,7 +54,7 @@ int send_getinfo(struct send *sv, uint64_t id, char **sender,
             buf = p;
             cap *= 2;
         }
-        ssize_t r = qd_read_some(fd, buf + len, cap - len);
+        ssize_t r = fdio_read_some(fd, buf + len, cap - len);
         if (r <= 0)
             goto fail;   /* no complete F record */
         size_t was = len;
@@ -115,7 +115,7 @@ static int pass_fill(struct send_pass *p)
 {
     if (p->eof)
         return 0;
-    ssize_t r = qd_read_some(p->fd, p->buf, sizeof p->buf);
+    ssize_t r = fdio_read_some(p->fd, p->buf, sizeof p->buf);
     if (r < 0)
         return -1;
     p->blen = (size_t)r;
@@ -279,7 +279,7 @@ static int add_bounce(void *ctx, uint64_t id, const char *rcpt,
     int fd = open(fn, O_WRONLY | O_APPEND | O_CREAT, 0600);
     struct stat st;
     int r = fd >= 0 && fstat(fd, &st) == 0 ? 0 : -1;
-    if (r == 0 && qd_write_all(fd, b.data, b.len) < 0) {
+    if (r == 0 && fdio_write_all(fd, b.data, b.len) < 0) {
         /* a full disk may take part of the record: cut it off again, so
          * the retry's record is not appended to a broken one */
         (void)!ftruncate(fd, st.st_size);
@@ -365,8 +365,8 @@ int send_clean(struct send *sv, const char *path)
     if (!sv->clean_alive)
         return -1;
     char ch;
-    if (qd_write_all(SEND_FD_TO_CLEAN, path, strlen(path) + 1) < 0 ||
-        qd_read_some(SEND_FD_FROM_CLEAN, &ch, 1) != 1) {
+    if (fdio_write_all(SEND_FD_TO_CLEAN, path, strlen(path) + 1) < 0 ||
+        fdio_read_some(SEND_FD_FROM_CLEAN, &ch, 1) != 1) {
         send_log(sv, "alert: oh no! lost qmail-clean connection! dying...\n");
         sv->clean_alive = 0;
         sched_exit_asap(sv->s);

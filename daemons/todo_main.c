@@ -326,7 +326,7 @@ int main(int argc, char **argv)
 
     char ch;
     ssize_t r;
-    while ((r = qd_read_some(TODO_FD_FROM_SEND, &ch, 1)) != 1)
+    while ((r = fdio_read_some(TODO_FD_FROM_SEND, &ch, 1)) != 1)
         if (r == 0 || errno != EAGAIN)
             _exit(100);   /* qmail-send died before it started us */
     (void)qd_nonblock(TODO_FD_TO_SEND);
@@ -393,7 +393,7 @@ int main(int argc, char **argv)
             t.send_alive = 0;
         if (pf[0].revents) {
             char cmds[64];
-            r = qd_read_some(TODO_FD_FROM_SEND, cmds, sizeof cmds);
+            r = fdio_read_some(TODO_FD_FROM_SEND, cmds, sizeof cmds);
             if (r <= 0 && !(r < 0 && errno == EAGAIN))
                 t.send_alive = 0;
             for (ssize_t i = 0; i < r; i++)

@@ -55,7 +55,7 @@ static int read_all(struct todo_job *j)
             j->env = p;
             cap *= 2;
         }
-        ssize_t r = qd_read_some(j->fd, j->env + j->envlen, cap - j->envlen);
+        ssize_t r = fdio_read_some(j->fd, j->env + j->envlen, cap - j->envlen);
         if (r < 0)
             return -1;
         if (r == 0)
@@ -140,7 +140,7 @@ static int records(struct todo *t, struct todo_job *j, uint64_t id,
             pid = strtoul(rec + 1, NULL, 10);
             break;
         case 'F': {
-            if (qd_write_all(j->fdinfo, rec, len + 1) < 0) {
+            if (fdio_write_all(j->fdinfo, rec, len + 1) < 0) {
                 qd_path(fn, sizeof fn, &t->env, "info", id);
                 todo_logf(t, "warning: qmail-todo: trouble writing to %s\n",
                           fn);
@@ -199,8 +199,8 @@ static int clean_todo(struct todo *t, uint64_t id)
     char fn[QD_PATH_MAX];
     qd_path(fn, sizeof fn, &t->env, "todo", id);
     char ch;
-    if (qd_write_all(TODO_FD_TO_CLEAN, fn, strlen(fn) + 1) < 0 ||
-        qd_read_some(TODO_FD_FROM_CLEAN, &ch, 1) != 1) {
+    if (fdio_write_all(TODO_FD_TO_CLEAN, fn, strlen(fn) + 1) < 0 ||
+        fdio_read_some(TODO_FD_FROM_CLEAN, &ch, 1) != 1) {
         todo_log(t, "alert: qmail-todo: oh no! lost qmail-clean connection! "
                     "dying...\n");
         t->stop = 1;

@@ -9,21 +9,7 @@
 #include <time.h>
 
 #include "fit_out.h"
-
-/* jstr - a JSON string */
-static void jstr(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 32 || *p > 126)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
+#include "json.h"
 
 /* jnum - a number, or null when negative (no value) */
 static void jnum(FILE *f, double v)
@@ -50,7 +36,7 @@ static void chan_json(FILE *f, const struct fit_sum *s, int c)
     const struct fit_chan_sum *cs = &s->chans[c];
     char name[QC_CHAN_NAME_MAX];
     fprintf(f, "    {\"name\": ");
-    jstr(f, qc_channel_name(c, name));
+    json_write_str(f, qc_channel_name(c, name));
     fprintf(f, ", \"limit\": %u, \"limit_max\": %u, \"max_inflight\": %u,\n"
                "     \"attempts\": %llu, \"delivered\": %llu, \"deferred\": "
                "%llu, \"failed\": %llu, \"lost\": %llu, \"in_flight_at_end\": "
@@ -97,9 +83,9 @@ static void dom_json(FILE *f, const struct fit_log *lg,
     const struct fit_dom_sum *ds = &s->doms[d];
     char name[QC_CHAN_NAME_MAX];
     fputs("    {\"name\": ", f);
-    jstr(f, lg->doms[d].name);
+    json_write_str(f, lg->doms[d].name);
     fputs(", \"channel\": ", f);
-    jstr(f, qc_channel_name(ds->chan, name));
+    json_write_str(f, qc_channel_name(ds->chan, name));
     fprintf(f, ", \"recipients\": %llu, \"attempts\": %llu, \"delivered\": "
                "%llu, \"deferred\": %llu, \"failed\": %llu, \"attempt_p50\": ",
             ds->rcpts, ds->attempts, ds->ok, ds->defer, ds->fail);
@@ -127,9 +113,9 @@ static void examples(FILE *f, const struct fit_example *ex, size_t n)
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ",\n    " : "\n    ", f);
         fputs("{\"file\": ", f);
-        jstr(f, ex[i].file);
+        json_write_str(f, ex[i].file);
         fprintf(f, ", \"line\": %lu, \"text\": ", ex[i].line);
-        jstr(f, ex[i].text);
+        json_write_str(f, ex[i].text);
         fputc('}', f);
     }
     fputc(']', f);
@@ -143,7 +129,7 @@ int fit_write_json(FILE *f, const struct fit_log *lg, const struct fit_sum *s)
     fputs("{\n  \"files\": [", f);
     for (size_t i = 0; i < lg->nfiles; i++) {
         fputs(i ? ", " : "", f);
-        jstr(f, lg->files[i]);
+        json_write_str(f, lg->files[i]);
     }
     fprintf(f, "],\n  \"origin\": %lld, \"origin_utc\": \"%s\", \"start\": "
                "%.6f, \"end\": %.6f,\n",

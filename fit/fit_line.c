@@ -10,9 +10,7 @@
 #include <time.h>
 
 #include "fit_line.h"
-
-/* TAI64 label of the Unix epoch: 2^62 + 10, as multilog writes it */
-#define TAI_EPOCH ((UINT64_C(1) << 62) + 10)
+#include "tai64n.h"
 
 struct cur {
     const char *p, *end;
@@ -47,40 +45,6 @@ static int num(struct cur *c, uint64_t *v)
 static int at_end(const struct cur *c)
 {
     return c->p == c->end;
-}
-
-/* hexval - a hex digit's value or -1 */
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-/* stamp_tai64n - "@" and 24 hex digits */
-static int stamp_tai64n(const char *s, size_t len, int64_t *t)
-{
-    if (len < 25 || s[0] != '@')
-        return -1;
-    uint64_t sec = 0, nano = 0;
-    for (int i = 1; i < 25; i++) {
-        int v = hexval(s[i]);
-        if (v < 0)
-            return -1;
-        if (i <= 16)
-            sec = sec << 4 | (uint64_t)v;
-        else
-            nano = nano << 4 | (uint64_t)v;
-    }
-    if (nano >= 1000000000 || sec < TAI_EPOCH ||
-        sec - TAI_EPOCH > (uint64_t)INT64_MAX / 1000000 - 1)
-        return -1;
-    *t = (int64_t)(sec - TAI_EPOCH) * 1000000 + (int64_t)(nano / 1000);
-    return 0;
 }
 
 /* unix_token - "1700000000.123456" (splogger): 0 and *t if s[0..len) is
@@ -173,7 +137,7 @@ static int stamp_local(const char *s, size_t len, int64_t *t, size_t *used)
 int fit_stamp(const char *line, size_t len, int64_t *t, const char **rest)
 {
     if (len && line[0] == '@') {
-        if (stamp_tai64n(line, len, t) < 0)
+        if (tai64n_parse(line, len, t) < 0)
             return -1;
         size_t i = 25;
         if (i < len && line[i] == ' ')

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "fs_dist.h"
 #include "scn_int.h"
 
@@ -179,17 +180,9 @@ int scn_word_secs(const char *s, qc_time *t)
 int scn_word_uint(const char *s, unsigned long long max,
                   unsigned long long *v)
 {
-    unsigned long long n = 0;
-    if (!*s)
+    uint64_t n;
+    if (decimal_parse_u64(s, max, &n) < 0)
         return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return -1;
-        unsigned d = (unsigned)(*s - '0');
-        if (n > (max - d) / 10)
-            return -1;
-        n = n * 10 + d;
-    }
     *v = n;
     return 0;
 }

@@ -150,8 +150,6 @@ void sim_report_text(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r);
 void sim_report_json(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r);
-/* sim_json_str - s as a JSON string (quoted, escaped) */
-void sim_json_str(FILE *out, const char *s);
 
 int sim_plot(const char *dir, const struct sim_scn *sc,
              const struct sim_result *r, char *note, size_t notecap);

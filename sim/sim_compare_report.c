@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "sim_compare.h"
 
 /* cell - a value (with its limit), "-" for none */
@@ -147,19 +148,19 @@ static void json_variant(FILE *out, const struct sim_cmp_variant *v,
                          const struct sim_sweep_res *r)
 {
     fputs("    {\"label\": ", out);
-    sim_json_str(out, v->label);
+    json_write_str(out, v->label);
     fputs(", \"settings\": [", out);
     for (size_t k = 0; k < v->job->nsets; k++) {
         fputs(k ? ", " : "", out);
-        sim_json_str(out, v->job->sets[k]);
+        json_write_str(out, v->job->sets[k]);
     }
     fputs("], \"control_dir\": ", out);
     if (v->job->control_dir)
-        sim_json_str(out, v->job->control_dir);
+        json_write_str(out, v->job->control_dir);
     else
         fputs("null", out);
     fputs(", \"dir\": ", out);
-    sim_json_str(out, v->label);
+    json_write_str(out, v->label);
     fprintf(out, ", \"seed\": %llu, \"drained\": %s, \"drain_time\": ",
             (unsigned long long)r->seed, r->drained ? "true" : "false");
     json_num(out, r->drained ? r->drain_time : NAN, 1);
@@ -168,7 +169,7 @@ static void json_variant(FILE *out, const struct sim_cmp_variant *v,
             r->expects_failed, r->nviolations);
     char hits[1024];
     sim_sweep_hits_text(r, hits, sizeof hits);
-    sim_json_str(out, hits);
+    json_write_str(out, hits);
     fputs(", \"limits\": ", out);
     sim_sweep_hits_json(out, r);
     fputc('}', out);
@@ -183,7 +184,7 @@ void sim_compare_json(FILE *out, const char *scenario,
     static const char *const dirs[] = {"lower", "higher", "none"};
     size_t ndiff = 0;
     fputs("{\n  \"scenario\": ", out);
-    sim_json_str(out, scenario);
+    json_write_str(out, scenario);
     fputs(",\n  \"variants\": [\n", out);
     for (size_t i = 0; i < nvar; i++) {
         json_variant(out, &vars[i], &res[i]);
@@ -194,13 +195,13 @@ void sim_compare_json(FILE *out, const char *scenario,
         const struct sim_cmp_row *r = &rows[k];
         ndiff += r->differs;
         fputs("    {\"section\": ", out);
-        sim_json_str(out, r->section);
+        json_write_str(out, r->section);
         fputs(", \"metric\": ", out);
-        sim_json_str(out, r->metric);
+        json_write_str(out, r->metric);
         fputs(", \"what\": ", out);
-        sim_json_str(out, r->what);
+        json_write_str(out, r->what);
         fputs(", \"unit\": ", out);
-        sim_json_str(out, r->unit);
+        json_write_str(out, r->unit);
         fprintf(out, ", \"better_is\": \"%s\", \"values\": [", dirs[r->dir]);
         for (size_t i = 0; i < nvar; i++) {
             fputs(i ? ", " : "", out);
@@ -228,7 +229,7 @@ void sim_compare_json(FILE *out, const char *scenario,
         for (size_t i = 0; i < nvar; i++)
             if (r->best & (1u << i)) {
                 fputs(first ? "" : ", ", out);
-                sim_json_str(out, vars[i].label);
+                json_write_str(out, vars[i].label);
                 first = 0;
             }
         fputs(k + 1 < n ? "]},\n" : "]}\n", out);

@@ -29,6 +29,7 @@
 #include "qlog.h"
 #include "sched_control.h"
 #include "sim_int.h"
+#include "tai64n.h"
 
 /* 2026-01-01 00:00:00 UTC: simulated time 0 in the log's TAI64N labels */
 #define SIM_EPOCH ((qc_time)1767225600 * QC_SEC)
@@ -100,7 +101,7 @@ void sim_log_line(struct sim *s, const char *line, size_t len)
     if (!s->opts->log || len == 0)
         return;
     char label[26];
-    qlog_tai64n(SIM_EPOCH + s->now, label);
+    tai64n_fmt(SIM_EPOCH + s->now, label);
     fputs(label, s->opts->log);
     fputc(' ', s->opts->log);
     fwrite(line, 1, len, s->opts->log);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "sim.h"
 
 /* secs - a time in seconds */
@@ -108,21 +109,6 @@ void sim_report_text(FILE *out, const struct sim_scn *sc,
     }
 }
 
-/* sim_json_str - s as a JSON string */
-void sim_json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
 /* json_num - a number of seconds, or null */
 static void json_secs(FILE *out, double v)
 {
@@ -136,7 +122,7 @@ static void json_secs(FILE *out, double v)
 static void json_str_or_null(FILE *out, const char *s)
 {
     if (s && *s)
-        sim_json_str(out, s);
+        json_write_str(out, s);
     else
         fputs("null", out);
 }
@@ -171,7 +157,7 @@ static void json_finding(FILE *out, const struct sim_finding *f)
         fputs(", \"line\": null", out);
     fputs(", \"text\": ", out);
     sim_finding_text(f, text, sizeof text);
-    sim_json_str(out, text);
+    json_write_str(out, text);
     fputc('}', out);
 }
 
@@ -180,10 +166,10 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r)
 {
     fputs("{\n  \"scenario\": ", out);
-    sim_json_str(out, sc->name);
+    json_write_str(out, sc->name);
     fprintf(out, ",\n  \"seed\": %llu,\n  \"profile\": ",
             (unsigned long long)sc->seed);
-    sim_json_str(out, sim_scn_profile_name(sc->profile));
+    json_write_str(out, sim_scn_profile_name(sc->profile));
     fprintf(out, ",\n  \"drained\": %s,\n  \"drain_time\": ",
             r->drained ? "true" : "false");
     json_secs(out, r->drained ? secs(r->drain_time) : -1);
@@ -196,7 +182,7 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
         const struct sim_chan_result *ch = &r->chans[c];
         fputs(c ? ",\n    {" : "\n    {", out);
         fputs("\"name\": ", out);
-        sim_json_str(out, ch->name);
+        json_write_str(out, ch->name);
         fprintf(out, ", \"concurrency\": %u, \"max_concurrency\": %u, "
                 "\"max_inflight\": %u, \"attempts\": %llu, \"delivered\": "
                 "%llu, \"deferred\": %llu, \"failed\": %llu, \"pending\": "
@@ -217,14 +203,14 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
         int procs = strcmp(p->name, "qmailr") == 0;
         fputs(i ? ",\n    {" : "\n    {", out);
         fputs("\"name\": ", out);
-        sim_json_str(out, p->name);
+        json_write_str(out, p->name);
         fprintf(out, ", \"unit\": \"%s\", \"fd_peak\": %llu, "
                 "\"fd_highest\": %llu, \"fd_limit\": %llu, \"exhausted\": %s",
                 procs ? "processes" : "descriptors", p->fd_peak,
                 p->fd_highest, p->fd_limit, p->exhausted ? "true" : "false");
         if (p->exhausted) {
             fputs(", \"exhausted_by\": ", out);
-            sim_json_str(out, p->exhausted_by);
+            json_write_str(out, p->exhausted_by);
             fprintf(out, ", \"exhausted_at\": %.6f", secs(p->exhausted_at));
         }
         fputc('}', out);
@@ -234,7 +220,7 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
         const struct sim_expect_result *x = &r->expects[i];
         fprintf(out, "%s{\"line\": %u, \"text\": ", i ? ",\n    " : "\n    ",
                 x->line);
-        sim_json_str(out, x->text);
+        json_write_str(out, x->text);
         fprintf(out, ", \"ok\": %s, \"value\": ", x->ok ? "true" : "false");
         if (x->has_value)
             fprintf(out, "%.6f", x->value);
@@ -252,7 +238,7 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
     fputs("  \"violations\": [", out);
     for (size_t i = 0; i < r->nviolations && i < 50; i++) {
         fputs(i ? ", " : "", out);
-        sim_json_str(out, r->violations[i]);
+        json_write_str(out, r->violations[i]);
     }
     fputs("]\n}\n", out);
 }

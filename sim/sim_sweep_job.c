@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "path.h"
 #include "sim_sweep.h"
 
@@ -131,16 +132,16 @@ void sim_sweep_hits_json(FILE *out, const struct sim_sweep_res *res)
         const struct sim_limit_hit *h = &res->hits[i];
         fputs(i ? ", {\"process\": " : "{\"process\": ", out);
         if (h->process[0])
-            sim_json_str(out, h->process);
+            json_write_str(out, h->process);
         else
             fputs("null", out);
         fputs(", \"channel\": ", out);
         if (h->channel[0])
-            sim_json_str(out, h->channel);
+            json_write_str(out, h->channel);
         else
             fputs("null", out);
         fputs(", \"limit\": ", out);
-        sim_json_str(out, h->limit);
+        json_write_str(out, h->limit);
         fputc('}', out);
     }
     fputc(']', out);

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "sim_sweep.h"
 
 struct worker {
@@ -28,22 +29,6 @@ struct worker {
     size_t job;
     size_t got;
 };
-
-/* write_all - the whole buffer, across short writes */
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
 
 /* start - fork a worker for job j */
 static int start(struct worker *w, const struct sim_sweep_job *jobs, size_t j,
@@ -69,7 +54,7 @@ static int start(struct worker *w, const struct sim_sweep_job *jobs, size_t j,
         if (!res)
             _exit(1);
         sim_sweep_run(&jobs[j], res);
-        int rc = write_all(p[1], res, sizeof *res) < 0;
+        int rc = fdio_write_all(p[1], res, sizeof *res) < 0;
         free(res);
         _exit(rc);
     }

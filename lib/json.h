@@ -1,0 +1,29 @@
+/*
+ * json.h - JSON strings for every file qchan writes (summary.json,
+ * compare.json, sweep.json, observed.json).
+ *
+ *	json_write_str(f, s)	s as a quoted JSON string
+ *
+ * What reaches a JSON file is often text from outside (a log line, a
+ * scenario's name, an address), so the writer must give valid JSON and
+ * valid UTF-8 whatever the bytes: '"' and '\\' are escaped, control
+ * characters (below 0x20, and DEL) become \u00XX, well-formed UTF-8
+ * passes through unchanged (a name in Cyrillic stays readable), and a
+ * byte that is not part of a well-formed UTF-8 sequence (a Latin-1
+ * log, a cut line) becomes \u00XX, its Latin-1 reading, so nothing is
+ * lost and nothing invalid is written.
+ */
+#ifndef JSON_H
+#define JSON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+void json_write_str(FILE *f, const char *s);
+
+/* json_utf8_len - the length (1..4) of the well-formed UTF-8 sequence
+ * at s (n bytes available), 0 if there is none (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF) */
+size_t json_utf8_len(const unsigned char *s, size_t n);
+
+#endif

@@ -1,0 +1,77 @@
+/* test_lib_json.c - JSON strings (lib/json): escapes, UTF-8 kept,
+ * invalid bytes escaped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "json.h"
+
+/* str - json_write_str(s) as a C string (static buffer) */
+static const char *str(const char *s)
+{
+    static char buf[512];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    if (!f)
+        abort();
+    json_write_str(f, s);
+    fclose(f);
+    return buf;
+}
+
+static void test_escapes(void)
+{
+    CU_ASSERT_STRING_EQUAL(str(""), "\"\"");
+    CU_ASSERT_STRING_EQUAL(str("plain"), "\"plain\"");
+    CU_ASSERT_STRING_EQUAL(str("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    CU_ASSERT_STRING_EQUAL(str("t\tn\nx\x01"), "\"t\\u0009n\\u000ax\\u0001\"");
+    CU_ASSERT_STRING_EQUAL(str("del\x7f"), "\"del\\u007f\"");
+}
+
+/* well-formed UTF-8 stays as it is, one to four bytes */
+static void test_utf8_passes(void)
+{
+    CU_ASSERT_STRING_EQUAL(str("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+    CU_ASSERT_STRING_EQUAL(str("\xd0\xbf\xd1\x80\xd0\xb8"),
+                           "\"\xd0\xbf\xd1\x80\xd0\xb8\"");
+    CU_ASSERT_STRING_EQUAL(str("\xe2\x82\xac"), "\"\xe2\x82\xac\"");
+    CU_ASSERT_STRING_EQUAL(str("\xf0\x9f\x93\xa7"), "\"\xf0\x9f\x93\xa7\"");
+    CU_ASSERT_STRING_EQUAL(str("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\"");
+}
+
+/* a byte outside a well-formed sequence is its Latin-1 reading */
+static void test_invalid_escaped(void)
+{
+    /* Latin-1 e-acute alone */
+    CU_ASSERT_STRING_EQUAL(str("caf\xe9"), "\"caf\\u00e9\"");
+    /* a lead byte cut short, then ASCII */
+    CU_ASSERT_STRING_EQUAL(str("\xc3z"), "\"\\u00c3z\"");
+    CU_ASSERT_STRING_EQUAL(str("\xe2\x82"), "\"\\u00e2\\u0082\"");
+    /* overlong '/', a surrogate, beyond U+10FFFF, a stray continuation */
+    CU_ASSERT_STRING_EQUAL(str("\xc0\xaf"), "\"\\u00c0\\u00af\"");
+    CU_ASSERT_STRING_EQUAL(str("\xed\xa0\x80"),
+                           "\"\\u00ed\\u00a0\\u0080\"");
+    CU_ASSERT_STRING_EQUAL(str("\xf4\x90\x80\x80"),
+                           "\"\\u00f4\\u0090\\u0080\\u0080\"");
+    CU_ASSERT_STRING_EQUAL(str("\x80"), "\"\\u0080\"");
+}
+
+static void test_utf8_len(void)
+{
+    const unsigned char e[] = {0xe2, 0x82, 0xac};
+    CU_ASSERT_EQUAL(json_utf8_len(e, 3), 3);
+    CU_ASSERT_EQUAL(json_utf8_len(e, 2), 0);   /* cut at the end */
+    CU_ASSERT_EQUAL(json_utf8_len(e, 0), 0);
+    const unsigned char ff[] = {0xff};
+    CU_ASSERT_EQUAL(json_utf8_len(ff, 1), 0);
+}
+
+static void add_tests(CU_pSuite suite)
+{
+    QC_ADD_TEST(suite, test_escapes);
+    QC_ADD_TEST(suite, test_utf8_passes);
+    QC_ADD_TEST(suite, test_invalid_escaped);
+    QC_ADD_TEST(suite, test_utf8_len);
+}
+
+QC_CUNIT_MAIN("lib_json")
