@@ -51,8 +51,15 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 .PHONY: all deps deps-build check fresh-check unit unit-asan unit-valgrind e2e fuzz fuzz-check \
-        sim bench clean regress golden docs-pictures
+        sim bench clean regress golden docs-pictures help layers
+## all: build the libraries and every program into $(BUILD) (the default)
 all: $(CORE_LIB) programs
+
+# make help: a line for each target, from the `## target: what` lines
+# beside the rules in this file and the folders' fragments
+## help: this list
+help:
+	@tools/make_help.sh Makefile $(sort $(wildcard */module.mk */*.mk))
 
 # Libraries first (each prepends itself to HOST_LIBS), programs last.
 include lib/module.mk
@@ -78,19 +85,24 @@ $(BUILD)/tests/%: tests/unit/%.c $(HOST_LIBS) $(CORE_LIB)
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- tests
+## deps-build: install the Debian packages the build needs (as root)
 deps-build:
 	@tools/deps.sh $(DEB_BUILD_PACKAGES)
 
+## deps: install the Debian packages the build and the tests need (as root)
 deps:
 	@tools/deps.sh $(DEB_BUILD_PACKAGES) $(DEB_PACKAGES)
 
+## unit: build and run the CUnit tests (tests/unit)
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
+## unit-asan: the unit tests built with AddressSanitizer and UBSan (build/asan)
 unit-asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 LTO= \
 	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" unit
 
+## unit-valgrind: the unit tests under valgrind, leaks counted as errors
 unit-valgrind: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
 	  QCHAN_UNDER_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full \
@@ -102,14 +114,25 @@ unit-valgrind: $(UNIT_BIN)
 # tree, where the commands must install their packages themselves
 # (tools/fresh_check.sh --help).
 FRESH_CHROOT ?=
+## fresh-check: the README's commands from clean clones, in both orders
 fresh-check:
 	@tools/fresh_check.sh $(if $(FRESH_CHROOT),--chroot $(FRESH_CHROOT))
 
+# make layers: no archive calls a layer above it, no host calls another
+# (tools/layer_check.sh; the include paths per folder stop most of it
+# at compile time already)
+## layers: check that no layer's archive calls a higher layer or a peer
+layers: $(CORE_LIB) $(HOST_LIBS)
+	@tools/layer_check.sh $(BUILD)
+
+## e2e: the end-to-end tests (pytest, tests/e2e) on the built programs
 e2e: all
 	$(PYTHON) -m pytest -q tests/e2e
 
+## check: everything CI runs: build, layers, unit (plain, asan, valgrind), fuzz, man, e2e
 check: deps
 	$(MAKE) all
+	$(MAKE) layers
 	$(MAKE) unit
 	$(MAKE) unit-asan
 	$(MAKE) unit-valgrind
@@ -150,12 +173,15 @@ fuzz-run = set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
 	    $$( [ -d $$seed ] && echo $$seed ) 2>build/fuzz/$$n.log \
 	    || { tail -40 build/fuzz/$$n.log; exit 1; }; done
 
+## fuzz-check: each fuzz target for 5 seconds (part of check)
 fuzz-check: $(FUZZ_BIN)
 	@$(call fuzz-run,5)
 
+## fuzz: each fuzz target for 60 seconds
 fuzz: $(FUZZ_BIN)
 	@$(call fuzz-run,60)
 
+## clean: remove build/
 clean:
 	rm -rf build
 
@@ -164,6 +190,7 @@ clean:
 # print the summary, leave data, qmail.log and pictures in OUT.
 SCENARIO ?= burst
 OUT ?= $(BUILD)/sim/$(SCENARIO)
+## sim: run scenarios/$(SCENARIO).scn and draw it (SCENARIO=burst SEED= OUT=)
 sim: $(BUILD)/bin/qchan
 	@test -f scenarios/$(SCENARIO).scn || { echo "no scenario scenarios/$(SCENARIO).scn; there are:"; \
 	  ls scenarios/*.scn | sed 's|scenarios/||; s|\.scn$$||; s|^|  |'; exit 2; }
@@ -182,12 +209,14 @@ sim: $(BUILD)/bin/qchan
 BASE ?= HEAD
 REGRESS_WORK ?= build/regress
 QCHAN ?= $(BUILD)/bin/qchan
+## regress: the shipped scenarios with BASE's qchan and this tree's; exit 1 if worse
 regress: $(QCHAN)
 	@tools/regress.sh --base '$(BASE)' --new $(QCHAN) --work $(REGRESS_WORK)
 
 # make golden: rewrite tests/golden/<scenario>.json (the summary.json of
 # every shipped scenario) after an intended change; review the diff.
 GOLDEN_DIR ?= tests/golden
+## golden: rewrite tests/golden/*.json after an intended change
 golden: $(QCHAN)
 	@mkdir -p $(GOLDEN_DIR) $(BUILD)/golden
 	@set -e; for s in scenarios/*.scn; do n=$$(basename $$s .scn); \
@@ -200,6 +229,7 @@ golden: $(QCHAN)
 # make docs-pictures: the README's pictures under docs/pictures/ (the
 # burst run's queue depth, and burst with concurrencyremote 20 against 60).
 PICS := $(BUILD)/docs-pictures
+## docs-pictures: redraw the README's pictures under docs/pictures
 docs-pictures: $(BUILD)/bin/qchan
 	@mkdir -p docs/pictures $(PICS)
 	@$(BUILD)/bin/qchan run scenarios/burst.scn --out $(PICS)/burst \

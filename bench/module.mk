@@ -34,18 +34,22 @@ $(BENCH_NOFSYNC): bench/nofsync.c
 	$(CC) $(CFLAGS) -fPIC -shared $< -o $@
 
 .PHONY: bench-sched bench-sim bench-daemons
+## bench-sched: the scheduler alone, nanoseconds per decision
 bench-sched: $(BENCH_SCHED)
 	$(BENCH_SCHED)
 
+## bench-sim: the simulator at 100k, 1M, 10M messages against the minimal loop
 bench-sim: $(BENCH_LOOP) $(BUILD)/bin/qchan
 	$(PYTHON) bench/run_sim.py --build $(BUILD) --runs $(BENCH_RUNS) \
 	  --runs-10m $(BENCH_RUNS_10M) --sizes $(BENCH_SIZES)
 
+## bench-daemons: the daemons' throughput and latency against the spawn and queue floors
 bench-daemons: $(BENCH_FLOOR) $(BENCH_QFLOOR) $(BENCH_NOFSYNC) $(QD_PROGRAMS)
 	$(PYTHON) bench/run_daemons.py --build $(BUILD) --runs $(BENCH_RUNS) \
 	  --runs-ext4 $(BENCH_RUNS_EXT4) --msgs $(BENCH_MSGS)
 
 # one after the other even under make -j: they time things
+## bench: all three benchmarks, one after the other (never part of check)
 bench:
 	@$(MAKE) --no-print-directory bench-sched
 	@$(MAKE) --no-print-directory bench-sim

@@ -7,7 +7,7 @@
  *
  * Builds a queue of MESSAGES preprocessed single-recipient messages under
  * DIR (created, or an empty directory; message i on channel i % 4, as
- * bench/spawn_floor.c and daemons/bench_daemons.py spread them), the way
+ * bench/spawn_floor.c and bench/daemons_rate.py spread them), the way
  * qmail-todo leaves them: mess/S/N (N the file's inode number, S = N %
  * split), info/S/N "F<sender>\0", and one channel list "T<rcpt>\0".  Then,
  * timed, it makes the system calls qmail-send makes to deliver them, in

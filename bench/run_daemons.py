@@ -7,7 +7,7 @@ alone.
         [--runs-ext4 3] [--msgs 10000] [--conc 100] [--json FILE]
         [--variants tmpfs,tmpfs-fork,ext4,ext4-nofsync]
 
-Each daemon run is daemons/bench_daemons.py (h-trust's driver: inject
+Each daemon run is bench/daemons_rate.py (inject
 MSGS single-recipient messages with the daemons paused, then time the
 delivery phase from qchan-start until every delivery is logged, and read
 qmail-send's CPU time from /proc) with its temporary queue under:
@@ -56,13 +56,13 @@ def daemon_run(build, msgs, conc, tmpdir, preload, spawn_args):
     if preload:
         env["LD_PRELOAD"] = preload
     extra = ["--spawn-args=" + " ".join(spawn_args)] if spawn_args else []
-    p = subprocess.run(["/usr/bin/python3", "daemons/bench_daemons.py",
+    p = subprocess.run(["/usr/bin/python3", "bench/daemons_rate.py",
                         "--build", build, "--msgs", str(msgs), "--rcpts",
                         "1", "--conc", str(conc)] + extra, env=env,
                        capture_output=True, text=True, timeout=1800)
     g = DELIV.search(p.stdout)
     if p.returncode != 0 or not g:
-        sys.exit("run_daemons: bench_daemons.py failed (%d):\n%s%s" %
+        sys.exit("run_daemons: daemons_rate.py failed (%d):\n%s%s" %
                  (p.returncode, p.stdout, p.stderr))
     i = INJ.search(p.stdout)
     return {"rate": float(g.group(3)), "elapsed": float(g.group(2)),

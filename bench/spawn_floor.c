@@ -5,7 +5,7 @@
  *	spawn_floor FAKESPAWN MESSAGES CONC LOG [FAKESPAWN-ARG...]
  *
  * Starts one FAKESPAWN per channel (local, remote, suppl0, suppl1, as
- * daemons/bench_daemons.py configures them: --no-open --latency 0
+ * bench/daemons_rate.py configures them: --no-open --latency 0
  * --limit 500 --log LOG, protocol width 2, then any FAKESPAWN-ARGs, e.g.
  * --fork for a process per delivery) and plays qmail-send's part
  * with nothing else: MESSAGES single-recipient requests, message i on

@@ -13,5 +13,6 @@ DESTDIR ?=
 FORCE ?=
 
 .PHONY: install
+## install: the programs into $(DESTDIR)$(QMAIL_HOME)/bin (and the manual pages)
 install: $(QD_PROGRAMS) $(BUILD)/bin/qchan
 	@sh daemons/install.sh $(BUILD)/bin '$(DESTDIR)$(QMAIL_HOME)/bin' '$(FORCE)'

@@ -44,6 +44,7 @@ $(BUILD)/bin/fakespawn: $(BUILD)/obj/daemons/fakespawn_main.o $(QD_LINK_LIBS) $(
 	$(call qd-link,$<)
 
 .PHONY: daemons
+## daemons: build only the daemons and their tools
 daemons: $(QD_PROGRAMS)
 
 # the pattern rule above would make these intermediate and delete them
@@ -54,6 +55,7 @@ include daemons/install.mk
 # the daemons at a slower time scale than make check's (closer to the
 # simulator's instantaneous queue operations; about 3 minutes)
 .PHONY: crosscheck
+## crosscheck: burst through the simulator and the daemons at a slower time scale (3 min)
 crosscheck: all
 	QCHAN_BUILD=$(BUILD) QCHAN_BURST_SCALE=20 $(PYTHON) -m pytest -q -s \
 	  tests/e2e/test_sim_vs_daemons.py

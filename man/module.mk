@@ -10,10 +10,12 @@ PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
 
 .PHONY: man-check install-man
+## man-check: lint the manual pages and check they name every --help option
 man-check: $(PROGRAMS)
 	@$(PYTHON) tools/man_check.py --bin $(BUILD)/bin --man man
 
 install: install-man
+## install-man: the manual pages under $(DESTDIR)$(MANDIR)
 install-man:
 	@set -e; for p in $(MAN_PAGES); do d='$(DESTDIR)$(MANDIR)'/man$${p##*.}; \
 	  mkdir -p "$$d"; cp "$$p" "$$d/"; chmod 0644 "$$d/$${p##*/}"; \

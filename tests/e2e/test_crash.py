@@ -1,4 +1,4 @@
-"""End-to-end tests: kill -9 at random moments loses nothing (issue 7).
+"""End-to-end tests: kill -9 at random moments loses nothing.
 
 qmail's promise: once qmail-queue has said yes, the message is delivered,
 whatever crashes when; a recipient may be delivered twice only if its

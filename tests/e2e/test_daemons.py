@@ -1,4 +1,4 @@
-"""End-to-end tests of the production daemons (issue 6).
+"""End-to-end tests of the production daemons.
 
 Each test builds a private qmail home in a temporary directory, starts the
 whole installation with qchan-start (qmail-send, qmail-todo, the cleaners

@@ -1,4 +1,4 @@
-"""End-to-end tests: a full disk and exhausted descriptors (issue 7).
+"""End-to-end tests: a full disk and exhausted descriptors.
 
 When the queue's file system is full or a daemon runs out of
 descriptors, qmail-send and qmail-todo log qmail's warnings and alerts,

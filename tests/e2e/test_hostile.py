@@ -1,4 +1,4 @@
-"""End-to-end tests: qmail-send against peers that misbehave (issue 7).
+"""End-to-end tests: qmail-send against peers that misbehave.
 
 A spawner that mangles its reports, answers for delivery numbers it was
 never given, sends reports over qmail's 10,000-byte REPORTMAX, or dies

@@ -1,4 +1,4 @@
-"""End-to-end tests of `make install` (issue 7).
+"""End-to-end tests of `make install`.
 
 `make install DESTDIR=scratch` puts the daemons into scratch/var/qmail/bin
 with qmail's modes; the installation is then run from there (qchan-start,

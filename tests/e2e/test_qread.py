@@ -1,4 +1,4 @@
-"""End-to-end tests of `qchan qread` (issue 7): the queue listed like
+"""End-to-end tests of `qchan qread`: the queue listed like
 qmail-qread, supplemental channels included.
 
 The queue is made the way production makes it: qchan-queue injects,

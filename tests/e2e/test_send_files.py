@@ -1,5 +1,5 @@
-"""End-to-end tests of qmail-send's queue work with fewer system calls
-(issue 8): what it no longer asks the file system must still come out
+"""End-to-end tests of qmail-send's queue work with fewer system calls:
+what it no longer asks the file system must still come out
 right.
 
   - the start-up scan lists info/, todo/, the channel directories and

@@ -1,4 +1,4 @@
-"""The same core in both hosts (issue 7): the burst scenario through the
+"""The same core in both hosts: the burst scenario through the
 simulator and through the real daemons gives the same per-channel counts
 and a drain time within 15%.
 

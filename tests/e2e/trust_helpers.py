@@ -1,4 +1,4 @@
-"""trust_helpers.py - what the issue-7 tests (crash, hostile input,
+"""trust_helpers.py - what the robustness tests (crash, hostile input,
 exhaustion, install, qread, simulator against daemons) share.
 
     Inst(tmp, controls, spawn)  test_daemons.Qchan with more qchan-start

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""bench_daemons.py - deliveries per second through the real daemons.
+"""daemons_rate.py - deliveries per second through the real daemons.
 
-    /usr/bin/python3 daemons/bench_daemons.py [--build build] [--msgs 5000]
+    /usr/bin/python3 bench/daemons_rate.py [--build build] [--msgs 5000]
                                               [--rcpts 2] [--conc 100]
 
 Two phases in a private qmail home under a temporary directory:
