@@ -23,6 +23,8 @@
  *	--bigtodo	todo/ and intd/ are split (QCHAN_BIGTODO=1)
  *	--width 1|2	spawn protocol width (QCHAN_SPAWN_WIDTH; default 2)
  *	--channels N	channel count (QCHAN_CHANNELS; default from control/)
+ *	--term-wait S	seconds qmail-send waits for deliveries in flight
+ *			after SIGTERM (QCHAN_TERM_WAIT; default 60)
  *	--spawn CHAN=COMMAND
  *			the spawner of CHAN: local, remote, supplK, "suppl"
  *			(every supplemental channel) or "all"; later options
@@ -95,9 +97,9 @@ static void usage(const char *why)
     fprintf(stderr,
             "usage: qchan-start [--home DIR] [--split N] [--bigtodo] "
             "[--width 1|2]\n"
-            "         [--channels N] [--spawn CHAN=COMMAND]... [--send CMD] "
-            "[--todo CMD]\n"
-            "         [--clean CMD] [--same-user] [--create] "
+            "         [--channels N] [--term-wait S] [--spawn CHAN=COMMAND]... "
+            "[--send CMD]\n"
+            "         [--todo CMD] [--clean CMD] [--same-user] [--create] "
             "[logger [args...]]\n");
     exit(2);
 }
@@ -192,6 +194,8 @@ static void options(struct start *st, int argc, char **argv)
             export("QCHAN_SPAWN_WIDTH", v);
         } else if (strcmp(o, "--channels") == 0 && v) {
             export("QCHAN_CHANNELS", v);
+        } else if (strcmp(o, "--term-wait") == 0 && v) {
+            export("QCHAN_TERM_WAIT", v);
         } else if (strcmp(o, "--spawn") == 0 && v) {
             set_spawn(st, v, &nchan_floor);
         } else if (strcmp(o, "--send") == 0 && v) {

@@ -7,6 +7,7 @@
  *	send_bounce.c	bounce messages injected through qmail-queue
  *	send_scan.c	the queue scan at start-up, retry times at exit
  *	send_cleanup.c	removing abandoned mess/ files, as qmail-send does
+ *	send_spawn.c	the spawners: limits, reports, width, garbage
  *
  * Descriptors (CHANNELS qmail-start): 0 the logger; 1/2 to/from the local
  * spawner; 3/4 to/from the remote spawner; 5/6 to/from qmail-clean; 7/8
@@ -57,6 +58,16 @@ struct send {
     unsigned spawn_limit[QC_MAX_CHANNELS];
     struct qd_buf req[QC_MAX_CHANNELS];
     struct proto_report_dec *rdec[QC_MAX_CHANNELS];
+    /* each spawner's conduct (send_spawn.c) */
+    int requested[QC_MAX_CHANNELS];      /* a request was queued for it */
+    unsigned bad_run[QC_MAX_CHANNELS];   /* unusable reports in a row */
+    unsigned long good[QC_MAX_CHANNELS]; /* usable reports */
+    size_t partial[QC_MAX_CHANNELS];     /* bytes of a report not ended */
+    int report_unusable;     /* the sink saw the last report go nowhere */
+    /* exiting (SIGTERM, a lost peer): since when, on the wall clock, and
+     * how long deliveries in flight are waited for (QCHAN_TERM_WAIT) */
+    qc_time exit_since;
+    qc_time exit_wait;
     struct proto_todo_dec *tdec;
     int todo_alive;
     int todo_nonblock;      /* its pipe may be read until EAGAIN */
@@ -104,6 +115,15 @@ void send_scan_one(struct send *sv, uint64_t id, qc_time now);
 /* send_cleanup_step - a few entries of qmail-send's mess/ cleanup */
 void send_cleanup_step(struct send *sv, qc_time now);
 int send_cleanup_busy(const struct send *sv);
+
+/* send_spawn_handshake - every spawner's limit; 0 ok, 1 SIGTERM came
+ * first, -1 cannot start (why: one line, a width mismatch named) */
+int send_spawn_handshake(struct send *sv, int sigfd, char *why, size_t cap);
+/* send_spawn_reports - what chan's spawner wrote: reports to the
+ * scheduler; a spawner sending garbage is cut off */
+void send_spawn_reports(struct send *sv, int chan, qc_time now);
+/* send_spawn_gone - chan's spawner is gone: the scheduler hears it */
+void send_spawn_gone(struct send *sv, int chan, qc_time now);
 
 /* send_keep_retry_times - qmail's pqfinish: mtimes of pending lists */
 void send_keep_retry_times(struct send *sv);

@@ -18,7 +18,12 @@
  * waits for the deliveries in flight and for qmail-todo to finish, keeps
  * each pending list's retry time in its mtime, logs "status: exiting" and
  * exits 0.  A spawner, qmail-todo or qmail-clean that goes away is logged
- * with qmail's alert and qmail-send exits the same way.
+ * with qmail's alert and qmail-send exits the same way.  Unlike qmail-send
+ * the wait is bounded: after QCHAN_TERM_WAIT seconds (default 60) it
+ * exits anyway, with an alert saying how many deliveries it left in
+ * flight; their lists keep them, so the next start makes them (one that
+ * finished meanwhile is made twice, as after a kill -9).  A spawner that
+ * speaks the other width or sends garbage: send_spawn.c.
  *
  * Between other work it walks mess/ for files a crashed qmail-queue left
  * (send_cleanup.c).  Only one qmail-send runs on a queue: lock/sendmutex is locked
@@ -41,6 +46,8 @@
 #include "send.h"
 
 #define SLEEP_FOREVER (86400 * QC_SEC)
+/* QCHAN_TERM_WAIT's default: seconds exiting waits for deliveries */
+#define SEND_EXIT_WAIT 60
 
 /* cannot_start - qmail's start-up alert, then exit 111 */
 static void cannot_start(struct send *sv, const char *why)
@@ -80,28 +87,8 @@ static void channel_fds(struct send *sv)
     }
 }
 
-/* handshake - each spawner's limit, as qmail-send reads it at start */
-static void handshake(struct send *sv)
-{
-    for (int c = 0; c < sv->nchan; c++) {
-        struct proto_limit_dec d;
-        proto_limit_dec_init(&d, sv->env.width);
-        unsigned limit = 0;
-        int r = PROTO_MORE;
-        while (r == PROTO_MORE) {
-            char ch;
-            size_t used;
-            if (fdio_read_some(sv->fdin[c], &ch, 1) != 1)
-                cannot_start(sv, "hath the daemon spawn no fire?");
-            r = proto_limit_dec_feed(&d, &ch, 1, &used, &limit);
-        }
-        sv->spawn_limit[c] = limit;
-        sv->spawn_alive[c] = 1;
-    }
-}
-
 /* setup - everything before the loop */
-static void setup(struct send *sv, struct sched_store *store,
+static void setup(struct send *sv, int sigfd, struct sched_store *store,
                   struct sched_sink *sink)
 {
     char why[1200];
@@ -126,8 +113,25 @@ static void setup(struct send *sv, struct sched_store *store,
     if (flock(fd, LOCK_EX | LOCK_NB) < 0)
         cannot_start(sv, "qmail-send is already running");
 
+    unsigned long wait = SEND_EXIT_WAIT;
+    const char *w = getenv("QCHAN_TERM_WAIT");
+    if (w && *w && qd_env_number(w, 0, 86400, &wait) < 0) {
+        snprintf(why, sizeof why, "QCHAN_TERM_WAIT=%s: expected seconds "
+                 "from 0 to 86400", w);
+        cannot_start(sv, why);
+    }
+    sv->exit_wait = (qc_time)wait * QC_SEC;
+
     channel_fds(sv);
-    handshake(sv);
+    int r = send_spawn_handshake(sv, sigfd, why, sizeof why);
+    if (r < 0)
+        cannot_start(sv, why);
+    if (r > 0) {
+        /* SIGTERM before every spawner spoke: nothing was started */
+        send_log(sv, "status: exiting\n");
+        send_log_flush(sv);
+        _exit(0);
+    }
     struct sched_config cfg;
     sched_control_config(&cfg, &sv->ctl);
     send_store_init(sv, store);
@@ -188,66 +192,6 @@ static void reread(struct send *sv, qc_time now)
                      "sleeping...\n");
         send_log_flush(sv);
         sleep(10);
-    }
-}
-
-/* spawner_gone - chan's spawner closed its pipe */
-static void spawner_gone(struct send *sv, int c, qc_time now)
-{
-    if (!sv->spawn_alive[c])
-        return;
-    sv->spawn_alive[c] = 0;
-    sched_spawner_dead(sv->s, c, now);
-}
-
-/* feed_reports - the complete reports in buf go to the scheduler */
-static void feed_reports(struct send *sv, int c, const char *buf, size_t n,
-                         qc_time now)
-{
-    size_t off = 0;
-    while (off < n) {
-        size_t used = 0;
-        struct proto_report rep;
-        enum proto_error err;
-        int res = proto_report_dec_feed(sv->rdec[c], buf + off, n - off,
-                                        &used, &rep, &err);
-        off += used;
-        if (res == PROTO_MORE)
-            break;
-        if (res == PROTO_OK || err == PROTO_E_STATUS ||
-            err == PROTO_E_TOOLONG)
-            sched_report(sv->s, c, rep.slot, rep.status, rep.text, rep.len,
-                         now);
-        else if (err == PROTO_E_RANGE)
-            send_log(sv, "warning: internal error: delivery report out of "
-                         "range\n");
-        else
-            send_logf(sv, "warning: spawner report unreadable: %s\n",
-                      proto_strerror(err));
-    }
-}
-
-/* reports - everything chan's spawner has written so far
- *
- * The pipe is non-blocking and read until it is empty: with a fast
- * spawner one wakeup finds many reports, and each poll() saved is a
- * system call and often a sleep.  A read that fills less than the buffer
- * emptied the pipe; the next turn of the loop starts the deliveries the
- * reports made room for before poll() is asked again. */
-static void reports(struct send *sv, int c, qc_time now)
-{
-    static char buf[65536];
-    for (;;) {
-        ssize_t r = fdio_read_some(sv->fdin[c], buf, sizeof buf);
-        if (r < 0)
-            return;   /* EAGAIN: drained */
-        if (r == 0) {
-            spawner_gone(sv, c, now);
-            return;
-        }
-        feed_reports(sv, c, buf, (size_t)r, now);
-        if ((size_t)r < sizeof buf)
-            return;
     }
 }
 
@@ -326,13 +270,50 @@ static int poll_timeout(struct send *sv, qc_time now)
     return qd_clock_wait_ms(wait);
 }
 
-/* loop - until told to stop and everything in flight is back */
+/* exit_waited - exiting, and the wait for what is in flight is over:
+ * say what is left behind (each list keeps its records, so the next
+ * start delivers them; a delivery that finishes after this exit is made
+ * twice, as after a kill -9) */
+static int exit_waited(struct send *sv)
+{
+    if (!sched_exiting(sv->s))
+        return 0;
+    qc_time real = qd_now();
+    if (!sv->exit_since)
+        sv->exit_since = real;
+    if (real - sv->exit_since < sv->exit_wait)
+        return 0;
+    unsigned inflight = 0;
+    for (int c = 0; c < sv->nchan; c++)
+        if (sv->spawn_alive[c])
+            inflight += sched_inflight(sv->s, c);
+    send_logf(sv, "alert: exiting with %u deliveries in flight%s after %lld "
+              "seconds (QCHAN_TERM_WAIT); they will be made after the "
+              "restart\n", inflight, sv->todo_alive ? " and qmail-todo "
+              "not stopped" : "", (long long)(sv->exit_wait / QC_SEC));
+    return 1;
+}
+
+/* exit_timeout - poll()'s timeout capped to the end of the exit wait */
+static int exit_timeout(struct send *sv, int timeout)
+{
+    if (!sched_exiting(sv->s))
+        return timeout;
+    if (!sv->exit_since)
+        sv->exit_since = qd_now();
+    qc_time left = sv->exit_since + sv->exit_wait - qd_now();
+    int ms = left <= 0 ? 0 : (int)(left / 1000) + 1;
+    return timeout < 0 || ms < timeout ? ms : timeout;
+}
+
+/* loop - until told to stop and everything in flight is back, or the
+ * exit wait is over */
 static void loop(struct send *sv, int sigfd)
 {
     struct pollfd pf[2 * QC_MAX_CHANNELS + 4];
     int idx_in[QC_MAX_CHANNELS], idx_out[QC_MAX_CHANNELS];
-    while (!sched_exiting(sv->s) || !sched_can_exit(sv->s) ||
-           sv->todo_alive) {
+    while ((!sched_exiting(sv->s) || !sched_can_exit(sv->s) ||
+            sv->todo_alive) && !exit_waited(sv)) {
         qc_time now = qd_clock_now();
         if (qd_sig_take(SIGTERM) && !sched_exiting(sv->s))
             sched_exit_asap(sv->s);
@@ -362,7 +343,7 @@ static void loop(struct send *sv, int sigfd)
                 continue;
             if (qd_buf_pending(&sv->req[c]) &&
                 qd_buf_flush(&sv->req[c], sv->fdout[c]) < 0) {
-                spawner_gone(sv, c, now);
+                send_spawn_gone(sv, c, now);
                 continue;
             }
             idx_in[c] = np;
@@ -376,6 +357,7 @@ static void loop(struct send *sv, int sigfd)
         int timeout = poll_timeout(sv, now);
         if (send_cleanup_busy(sv) && !sched_exiting(sv->s))
             timeout = 0;
+        timeout = exit_timeout(sv, timeout);
         if (poll(pf, (nfds_t)np, timeout) < 0) {
             if (errno != EINTR)
                 send_log(sv, "warning: trouble in poll\n");
@@ -387,9 +369,9 @@ static void loop(struct send *sv, int sigfd)
         for (int c = 0; c < sv->nchan; c++) {
             if (idx_out[c] >= 0 && pf[idx_out[c]].revents &&
                 qd_buf_flush(&sv->req[c], sv->fdout[c]) < 0)
-                spawner_gone(sv, c, now);
+                send_spawn_gone(sv, c, now);
             if (idx_in[c] >= 0 && pf[idx_in[c]].revents)
-                reports(sv, c, now);
+                send_spawn_reports(sv, c, now);
         }
         if (itodo >= 0 && pf[itodo].revents)
             todo_records(sv, now);
@@ -409,7 +391,7 @@ int main(int argc, char **argv)
     int sigfd = qd_sig_init();
     if (sigfd < 0)
         cannot_start(&sv, "unable to create the signal pipe");
-    setup(&sv, &store, &sink);
+    setup(&sv, sigfd, &store, &sink);
     loop(&sv, sigfd);
     send_keep_retry_times(&sv);
     send_log(&sv, "status: exiting\n");

@@ -93,8 +93,10 @@ static void request(struct send *sv, const struct sched_event *ev)
                                     sender, ev->rcpt);
     char *at = need ? qd_buf_reserve(&sv->req[ev->chan], need) : NULL;
     if (at && proto_request_enc(at, need, sv->env.width, ev->slot, path,
-                                sender, ev->rcpt) == need)
+                                sender, ev->rcpt) == need) {
         sv->req[ev->chan].len += need;
+        sv->requested[ev->chan] = 1;
+    }
     else
         send_logf(sv, "warning: unable to send delivery %llu to its "
                   "spawner\n", (unsigned long long)ev->delid);
@@ -107,6 +109,9 @@ static void event(void *ctx, const struct sched_event *ev)
     struct send *sv = ctx;
     if (ev->type == SCHED_EV_DELIVERY_START)
         request(sv, ev);
+    else if (ev->type == SCHED_EV_WARNING &&
+             ev->warning == SCHED_WARN_REPORT_RANGE)
+        sv->report_unusable = 1;   /* send_spawn.c judges the spawner */
     char line[4096];
     size_t n = qlog_event(ev, sv->s, line, sizeof line);
     if (n >= sizeof line) {

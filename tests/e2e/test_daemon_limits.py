@@ -203,3 +203,139 @@ def test_todo_failures_rate_limited_and_retried_on_a_timer(fast_dir):
         r"warning: qmail-todo: (\d+) more warnings and alerts in \d+ "
         r"seconds not logged", x) for x in q.lines()) if m]
     assert len(counts) == 1 and counts[0] >= 20 * len(want), counts
+
+
+@pytest.mark.parametrize("send_width,spawn_width,line", [
+    (2, 1, r"alert: cannot start: the (local|remote|suppl\d) spawner sent 1 "
+           r"byte of a 2-byte limit and then nothing for 5 seconds: it "
+           r"speaks the classic 1-byte spawn protocol; set "
+           r"QCHAN_SPAWN_WIDTH=1 \(qchan-start --width 1\)"),
+    (1, 2, r"alert: cannot start: the (local|remote|suppl\d) spawner sent "
+           r"more than its 1-byte limit before any request: it speaks the "
+           r"2-byte spawn protocol; set QCHAN_SPAWN_WIDTH=2 \(qchan-start "
+           r"--width 2\)"),
+])
+def test_width_mismatch_stops_with_one_line(fast_dir, send_width,
+                                            spawn_width, line):
+    q = Inst(fast_dir, dict(BASE), {"all": "--channel %%c --no-open "
+                                           "--latency 0.01 --width %d"
+                                           % spawn_width}, width=send_width)
+    want = rcpts("e", 8)
+    q.inject_many([("s@local.test", [r]) for r in want])
+    t0 = time.time()
+    assert start_rc(q, 20) == 111
+    took = time.time() - t0
+    lines = q.lines()
+    assert len(lines) == 1 and re.fullmatch(line, lines[0]), lines
+    assert took < 15
+    assert read_fslog(q.fslog)[0] == []
+    q.proc = None
+    q.wait_session_gone()
+
+    # the right width: everything goes out, once
+    q.spawn = {"all": "--channel %c --no-open --latency 0.01"}
+    q.width = spawn_width
+    q.start()
+    delivered_once(q, want, 20)
+    assert q.stop() == 0
+
+
+GARBAGE = {
+    # a report for delivery 65535 (never in flight) three times a request
+    "range": 'os.write(1, b"\\xff\\xffKhello\\0" * 3)',
+    # a report that never ends
+    "endless": 'os.write(1, b"x" * 100000)',
+}
+
+
+def garbage_spawner(tmp, kind):
+    """a spawner that announces limit 20, then answers with garbage"""
+    path = tmp / ("garbage-%s.py" % kind)
+    path.write_text("import os\n"
+                    "os.write(1, bytes([20, 0]))\n"
+                    "while os.read(0, 65536):\n"
+                    "    %s\n" % GARBAGE[kind])
+    return "raw:/usr/bin/python3 %s" % path
+
+
+@pytest.mark.parametrize("kind,alert", [
+    ("range", r"alert: the remote spawner sent 8 reports in a row that are "
+              r"for no delivery in flight or mangled, and never a good one "
+              r"\(is QCHAN_SPAWN_WIDTH right for it\?\); cutting it off"),
+    ("endless", r"alert: the remote spawner sent \d+ bytes without ending a "
+                r"report; cutting it off"),
+])
+def test_garbage_spawner_cut_off_then_delivered_once(fast_dir, kind, alert):
+    fast = "--channel %c --no-open --latency 0.01"
+    q = Inst(fast_dir, dict(BASE), {"all": fast,
+                                    "remote": garbage_spawner(fast_dir, kind)})
+    q.start()
+    want = rcpts("f", 24)
+    t0 = time.time()
+    q.inject_many([("s@local.test", [r]) for r in want])
+    rc = q.proc.wait(20)
+    took = time.time() - t0
+    assert rc == 0
+    lines = q.lines()
+    cut = [x for x in lines if x.startswith("alert: the remote spawner")]
+    assert len(cut) == 1 and re.fullmatch(alert, cut[0]), cut
+    i = lines.index(cut[0])
+    assert lines[i + 1] == "alert: oh no! lost spawn connection! dying..."
+    assert lines[-1] == "status: exiting"
+    q.proc = None
+    q.wait_session_gone()
+    remote = [r for r in want if r.endswith("@r.test")]
+    assert not [d for d in read_fslog(q.fslog)[0] if d["rcpt"] in remote]
+
+    # a working spawner: what the garbage one had is delivered, once
+    q.spawn = {"all": fast}
+    q.start()
+    delivered_once(q, want, 20)
+    assert q.stop() == 0
+    print("\n%s garbage: cut off and exited in %.1f s, then %d recipients "
+          "delivered once" % (kind, took, len(want)))
+
+
+def test_sigterm_with_a_stuck_spawner_exits_within_the_bound(fast_dir):
+    fast = "--channel %c --no-open --latency 0.01"
+    q = Inst(fast_dir, dict(BASE), {"all": fast,
+                                    "remote": "--channel %c --no-open "
+                                              "--latency 1000"})
+    q.extra = ["--term-wait", "2"]
+    q.start()
+    want = rcpts("g", 16)
+    stuck = [r for r in want if r.endswith("@r.test")]
+    q.inject_many([("s@local.test", [r]) for r in want])
+    q.wait_deliveries(lambda d: len(d) == len(want) - len(stuck), 20)
+    q.wait_log(lambda l: "status: local 0/10 remote %d/20 suppl0 0/20 "
+               "suppl1 0/20" % len(stuck) in l, 10)
+    t0 = time.time()
+    q.proc.send_signal(signal.SIGTERM)
+    rc = q.proc.wait(10)
+    took = time.time() - t0
+    assert rc == 0
+    assert 2 <= took < 4, took
+    lines = q.lines()
+    assert lines[-2:] == [
+        "alert: exiting with %d deliveries in flight after 2 seconds "
+        "(QCHAN_TERM_WAIT); they will be made after the restart" % len(stuck),
+        "status: exiting"]
+    q.proc = None
+    os.killpg(q.sid, signal.SIGKILL)   # the stuck spawner lingers
+    q.wait_session_gone()
+
+    q.spawn = {"all": fast}
+    q.extra = []
+    q.start()
+    delivered_once(q, want, 20)
+    assert q.stop() == 0
+    print("\nSIGTERM with %d deliveries stuck: exited in %.2f s (bound 2 s), "
+          "all delivered once after the restart" % (len(stuck), took))
+
+
+def test_term_wait_setting_checked(fast_dir):
+    q = Inst(fast_dir, dict(BASE), {"all": "--channel %c --no-open"})
+    q.extra = ["--term-wait", "soon"]
+    assert start_rc(q) == 111
+    assert q.lines() == ["alert: cannot start: QCHAN_TERM_WAIT=soon: "
+                         "expected seconds from 0 to 86400"]
