@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fit_check.h"
+#include "fit_check_run.h"
 #include "fit_out.h"
 #include "path.h"
 #include "sim.h"
@@ -33,7 +35,9 @@ static void fit_usage(FILE *out)
         "usage: qchan fit LOG... [--out DIR] [--anonymize] [--sample S]\n"
         "         [--min-attempts N] [--outage-attempts N] [--outage-secs S]\n"
         "         [--profile qchan|channels-compat] [--sim RUNDIR] "
-        "[--no-plots]\n\n"
+        "[--no-plots]\n"
+        "         [--check [--seeds R] [--strict]]\n"
+        "       qchan fit --check DIR [--seeds R] [--strict]\n\n"
         "Read qmail-send's log (multilog files or directories with TAI64N\n"
         "stamps, splogger/syslog lines with unixtime.usec; the CHANNELS\n"
         "suppl channels too), rebuild the day (arrivals, each recipient's\n"
@@ -61,9 +65,18 @@ static void fit_usage(FILE *out)
         "  --sim RUNDIR         overlay a qchan run --out RUNDIR (its\n"
         "                       series.csv) on the observed pictures\n"
         "  --no-plots           no pictures\n"
+        "  --check              then replay.scn with seeds 1..R, each\n"
+        "                       simulated log fitted like the log, in its\n"
+        "                       window: per channel figures with the log's\n"
+        "                       value, the replays' mean and 95%% interval,\n"
+        "                       a verdict; check.json, check-*.png.\n"
+        "                       qchan fit --check DIR checks an earlier\n"
+        "                       fit's DIR against the logs it names\n"
+        "  --seeds R            replays for --check (default 5)\n"
+        "  --strict             exit 1 when a check row fails\n"
         "  -h, --help           this text\n\n"
-        "exit status: 0 written, 2 bad usage, an unreadable file or no\n"
-        "qmail-send lines.\n");
+        "exit status: 0 written, 1 a check row failed with --strict,\n"
+        "2 bad usage, an unreadable file or no qmail-send lines.\n");
 }
 
 /* number - a non-negative number option */
@@ -102,10 +115,108 @@ static int write_one(const char *dir, const char *name,
     return 0;
 }
 
+/* is_fit_dir - dir holds an earlier fit's observed.json and replay.scn */
+static int is_fit_dir(const char *dir)
+{
+    char a[4200], b[4200];
+    snprintf(a, sizeof a, "%.4000s/observed.json", dir);
+    snprintf(b, sizeof b, "%.4000s/replay.scn", dir);
+    return access(a, R_OK) == 0 && access(b, R_OK) == 0;
+}
+
+/* json_string - the JSON string at *p (after its opening quote) into a
+ * malloc'd copy, *p past the closing quote; NULL when malformed */
+static char *json_string(const char **p)
+{
+    const char *s = *p;
+    size_t n = 0;
+    char *out = malloc(strlen(s) + 1);
+    if (!out)
+        return NULL;
+    while (*s && *s != '"') {
+        if (*s == '\\') {
+            s++;
+            if (*s == 'u' && strlen(s) >= 5) {
+                out[n++] = (char)strtol((char[]){s[1], s[2], s[3], s[4], 0},
+                                        NULL, 16);
+                s += 5;
+                continue;
+            }
+            if (!*s)
+                break;
+        }
+        out[n++] = *s++;
+    }
+    if (*s != '"') {
+        free(out);
+        return NULL;
+    }
+    out[n] = '\0';
+    *p = s + 1;
+    return out;
+}
+
+/* fit_dir_logs - the "files" of dir/observed.json (which fit wrote) */
+static int fit_dir_logs(const char *dir, char ***out, int *n, char *err,
+                        size_t cap)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%.4000s/observed.json", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, cap, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t lcap = 0;
+    int rc = -1;
+    *out = NULL;
+    *n = 0;
+    while (getline(&line, &lcap, f) > 0) {
+        const char *p = strstr(line, "\"files\": [");
+        if (!p)
+            continue;
+        p += strlen("\"files\": [");
+        rc = 0;
+        while (rc == 0 && *p == '"') {
+            p++;
+            char *s = json_string(&p);
+            char **v = s ? realloc(*out, (size_t)(*n + 1) * sizeof *v)
+                         : NULL;
+            if (!v) {
+                free(s);
+                rc = -1;
+                break;
+            }
+            *out = v;
+            v[(*n)++] = s;
+            if (*p == ',')
+                p += 1 + (p[1] == ' ');
+        }
+        if (rc == 0 && (*p != ']' || *n == 0))
+            rc = -1;
+        break;
+    }
+    free(line);
+    fclose(f);
+    if (rc < 0) {
+        snprintf(err, cap, "%s: expected the \"files\" of qchan fit's "
+                 "observed.json", path);
+        for (int i = 0; i < *n; i++)
+            free((*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
 struct cli_fit {
     const char *out;
     const char *sim;
     int plots;
+    int check, strict, seeds;
+    int out_given;
 };
 
 /* parse_opts - options into o and cf, the log paths into logs */
@@ -118,7 +229,22 @@ static int parse_opts(int argc, char **argv, struct fit_opts *o,
         double d;
         if (strcmp(a, "--anonymize") == 0) {
             o->anonymize = 1;
+        } else if (strcmp(a, "--check") == 0) {
+            cf->check = 1;
+        } else if (strcmp(a, "--strict") == 0) {
+            cf->strict = 1;
+        } else if (strcmp(a, "--seeds") == 0) {
+            if (number(a, v, FIT_CHECK_MAX_SEEDS, &d) < 0 ||
+                d != (double)(int)d || d < 1) {
+                if (v && d != (double)(int)d)
+                    fprintf(stderr, "qchan fit: --seeds expects a whole "
+                                    "number of at least 1\n");
+                return -1;
+            }
+            cf->seeds = (int)d;
+            i++;
         } else if (strcmp(a, "--out") == 0) {
+            cf->out_given = 1;
             if (!v || !*v) {
                 fprintf(stderr, "qchan fit: --out expects a directory\n");
                 return -1;
@@ -202,7 +328,7 @@ int cmd_fit(int argc, char **argv)
     }
     struct fit_opts o;
     fit_opts_default(&o);
-    struct cli_fit cf = {"fit-out", NULL, 1};
+    struct cli_fit cf = {"fit-out", NULL, 1, 0, 0, 5, 0};
     char **logs = calloc((size_t)argc + 1, sizeof *logs);
     int nlogs = 0;
     if (!logs) {
@@ -214,11 +340,36 @@ int cmd_fit(int argc, char **argv)
         fit_usage(stderr);
         return 2;
     }
+    /* qchan fit --check DIR: DIR is an earlier fit's output; its
+     * observed.json names the log files, its replay.scn (edited or not)
+     * is what gets checked */
+    char **dirlogs = NULL;
+    int ndirlogs = 0, refit = 1;
+    char err[4200];
+    if (cf.check && nlogs == 1 && is_fit_dir(logs[0])) {
+        if (cf.out_given && strcmp(cf.out, logs[0]) != 0) {
+            fprintf(stderr, "qchan fit: --check %s checks that directory; "
+                            "leave out --out\n", logs[0]);
+            free(logs);
+            return 2;
+        }
+        cf.out = logs[0];
+        if (fit_dir_logs(logs[0], &dirlogs, &ndirlogs, err,
+                         sizeof err) < 0) {
+            fprintf(stderr, "qchan fit: %s\n", err);
+            free(logs);
+            return 2;
+        }
+        refit = 0;
+    }
     struct fit_log lg;
     fit_log_init(&lg);
-    char err[4200];
-    int rc = fit_read(&lg, logs, nlogs, err, sizeof err);
+    int rc = refit ? fit_read(&lg, logs, nlogs, err, sizeof err)
+                   : fit_read(&lg, dirlogs, ndirlogs, err, sizeof err);
     free(logs);
+    for (int i = 0; i < ndirlogs; i++)
+        free(dirlogs[i]);
+    free(dirlogs);
     if (rc < 0) {
         fprintf(stderr, "qchan fit: %s\n", err);
         fit_log_free(&lg);
@@ -241,6 +392,14 @@ int cmd_fit(int argc, char **argv)
     }
     rc = 0;
     const char *out = cf.out;
+    if (!refit) {
+        /* the check alone: the fit's files stay as they are */
+        fit_report(stdout, &lg, &s);
+        rc = fit_check_run(out, &s, &o, cf.seeds, cf.strict, cf.plots);
+        fit_sum_free(&s);
+        fit_log_free(&lg);
+        return rc;
+    }
     if (path_mkdirs(out) < 0) {
         fprintf(stderr, "qchan fit: cannot create directory %s: %s\n", out,
                 strerror(errno));
@@ -264,6 +423,8 @@ int cmd_fit(int argc, char **argv)
             fprintf(stderr, "qchan fit: %s\n", note);
         else if (cf.plots)
             printf("%s\n", note);
+        if (cf.check)
+            rc = fit_check_run(out, &s, &o, cf.seeds, cf.strict, cf.plots);
     }
     fit_sum_free(&s);
     fit_log_free(&lg);

@@ -37,5 +37,9 @@ void fit_report(FILE *out, const struct fit_log *lg, const struct fit_sum *s);
 int fit_plot(const char *dir, const char *simdir, const struct fit_sum *s,
              char *note, size_t cap);
 const char *fit_anon(const char *addr, char *buf, size_t cap);
+/* fit_gnuplot - run `gnuplot -e vars script` with its output in log;
+ * 0 ran, -1 failed (note says so) */
+int fit_gnuplot(const char *script, const char *vars, const char *log,
+                char *note, size_t cap);
 
 #endif

@@ -113,6 +113,17 @@ int fit_plot(const char *dir, const char *simdir, const struct fit_sum *s,
     snprintf(vars, sizeof vars, "dir='%.4000s'; sim='%.4000s%s'", dir,
              simdir ? simdir : "", simdir ? "/series.csv" : "");
     snprintf(log, sizeof log, "%.4000s/gnuplot.log", dir);
+    if (fit_gnuplot(script, vars, log, note, cap) < 0)
+        return -1;
+    snprintf(note, cap, "pictures: %s/overlay-throughput.png, "
+             "%s/overlay-inflight.png (and .svg)", dir, dir);
+    return 0;
+}
+
+/* fit_gnuplot - run gnuplot -e vars script, its words into log */
+int fit_gnuplot(const char *script, const char *vars, const char *log,
+                char *note, size_t cap)
+{
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(note, cap, "no pictures: cannot fork");
@@ -133,7 +144,5 @@ int fit_plot(const char *dir, const char *simdir, const struct fit_sum *s,
         snprintf(note, cap, "gnuplot failed; see %s", log);
         return -1;
     }
-    snprintf(note, cap, "pictures: %s/overlay-throughput.png, "
-             "%s/overlay-inflight.png (and .svg)", dir, dir);
     return 0;
 }

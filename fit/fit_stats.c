@@ -343,6 +343,19 @@ static int series(struct fit_sum *s, const struct fit_log *lg,
         size_t c = (size_t)lg->rcpts[a->rcpt].chan;
         size_t k = bucket(s, a->start);
         s->rows[k * nc + c].started++;
+        /* its time in flight, row by row, up to the window's end */
+        double t0 = fit_secs(s, a->start);
+        double t1 = a->outcome == FIT_OPEN ? s->end : fit_secs(s, a->end);
+        if (t1 > s->end)
+            t1 = s->end;
+        for (size_t j = k; j < s->nrows && t1 > t0; j++) {
+            double lo = (double)j * s->sample, hi = lo + s->sample;
+            double a0 = t0 > lo ? t0 : lo, a1 = t1 < hi ? t1 : hi;
+            if (a1 > a0)
+                s->rows[j * nc + c].busy += a1 - a0;
+            if (hi >= t1)
+                break;
+        }
         /* in flight at the row's time: started by then, not yet ended */
         delta[k * nc + c]++;
         if (a->outcome != FIT_OPEN) {

@@ -86,7 +86,10 @@ struct fit_outage {
 
 struct fit_row {
     unsigned long long started, ok, defer, fail;
-    unsigned inflight, limit;
+    unsigned inflight, limit;         /* at the row's time */
+    double busy;                      /* seconds of attempts inside the
+                                         row's interval: busy / sample is
+                                         the mean in flight over it */
 };
 
 struct fit_hup {

@@ -74,13 +74,18 @@ static int read_rows(const struct sim_scn *sc, unsigned line,
                 *b = '\0';
             if (c0)
                 *c0 = '\0';
-            if (!b || !c0 || scn_word_secs(b + 1, &birth) < 0) {
+            /* a birth may come before time 0: the message was queued
+             * before the scenario (the log) began */
+            int neg = b && b[1] == '-';
+            if (!b || !c0 || scn_word_secs(b + 1 + neg, &birth) < 0) {
                 snprintf(err->msg, sizeof err->msg, "%.900s:%u: expected "
                          "'time,birth,sender,recipient[;recipient...]'",
                          path, no);
                 rc = -1;
                 break;
             }
+            if (neg)
+                birth = -birth;
         }
         char *c1 = c0 ? c0 : strchr(p, ',');
         char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;

@@ -30,6 +30,10 @@
 
 #include "sim_scn.h"
 
+/* simulated time 0 in the log: 2026-01-01 00:00:00 UTC (microseconds
+ * since the Unix epoch) */
+#define SIM_EPOCH ((qc_time)1767225600 * QC_SEC)
+
 struct sim_opts {
     FILE *log;       /* qmail.log, or NULL */
     FILE *series;    /* series.csv, or NULL */

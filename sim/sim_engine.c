@@ -32,7 +32,6 @@
 #include "tai64n.h"
 
 /* 2026-01-01 00:00:00 UTC: simulated time 0 in the log's TAI64N labels */
-#define SIM_EPOCH ((qc_time)1767225600 * QC_SEC)
 
 #define MAX_VIOLATIONS 50
 
