@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "path.h"
 #include "sim_compare.h"
 
 /* usage - the options */
@@ -100,9 +101,9 @@ static int write_file(const char *dir, const char *name, const char *scn,
         sim_compare_json(f, scn, vars, res, nvar, rows, nrows);
     else
         sim_compare_text(f, scn, vars, res, nvar, rows, nrows);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, "qchan compare: error writing %s\n", path);
+    if (path_fclose(f) < 0) {
+        fprintf(stderr, "qchan compare: cannot write %s: %s\n", path,
+                strerror(errno));
         return -1;
     }
     return 0;

@@ -44,6 +44,13 @@ int cmd_qread(int argc, char **argv)
             setenv("QCHAN_HOME", v, 1);
         } else if ((v = cli_opt_value(argc, argv, &i, "--split",
                                       &missing))) {
+            unsigned long n;
+            if (qd_env_number(v, 1, QD_SPLIT_MAX, &n) < 0) {
+                fprintf(stderr, "qchan qread: --split %s: expected qmail's "
+                        "conf-split, a number from 1 to %d (qmail's default "
+                        "is 23)\n", v, QD_SPLIT_MAX);
+                return 2;
+            }
             setenv("QCHAN_SPLIT", v, 1);
         } else {
             if (!missing)

@@ -63,17 +63,14 @@ static FILE *open_out(const char *dir, const char *name)
     return f;
 }
 
-/* close_out - close, reporting a write error */
-static int close_out(FILE *f, const char *name)
+/* close_out - close DIR/name, reporting a write error and why */
+static int close_out(FILE *f, const char *dir, const char *name)
 {
-    if (!f)
+    if (!f || path_fclose(f) == 0)
         return 0;
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, "qchan run: error writing %s\n", name);
-        return -1;
-    }
-    return 0;
+    fprintf(stderr, "qchan run: cannot write %s/%s: %s\n", dir, name,
+            strerror(errno));
+    return -1;
 }
 
 /* cmd_run - the subcommand */
@@ -183,9 +180,9 @@ int cmd_run(int argc, char **argv)
     struct sim_result r;
     int ran = sim_run(&sc, &opts, &r, &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    int werr = close_out(opts.series, "series.csv") |
-               close_out(opts.fds, "fds.csv") |
-               close_out(opts.log, "qmail.log");
+    int werr = close_out(opts.series, out, "series.csv") |
+               close_out(opts.fds, out, "fds.csv") |
+               close_out(opts.log, out, "qmail.log");
     if (ran < 0) {
         fprintf(stderr, "qchan run: %s\n", err.msg);
         goto done;
@@ -195,7 +192,7 @@ int cmd_run(int argc, char **argv)
         FILE *j = open_out(out, "summary.json");
         if (j) {
             sim_report_json(j, &sc, &r);
-            werr |= close_out(j, "summary.json");
+            werr |= close_out(j, out, "summary.json");
         } else {
             werr = -1;
         }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "path.h"
 #include "sweep_int.h"
 
 /* with_ci - "12.345 ± 0.678", "12.345" (one replication), or a word */
@@ -205,12 +206,12 @@ static FILE *open_w(const char *dir, const char *name)
     return f;
 }
 
-/* close_w - close, saying so on a write error */
-static int close_w(FILE *f, const char *name)
+/* close_w - close dir/name, saying so and why on a write error */
+static int close_w(FILE *f, const char *dir, const char *name)
 {
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, "qchan sweep: error writing %s\n", name);
+    if (path_fclose(f) < 0) {
+        fprintf(stderr, "qchan sweep: cannot write %s/%s: %s\n", dir, name,
+                strerror(errno));
         return -1;
     }
     return 0;
@@ -243,7 +244,7 @@ int sweep_csv(const char *dir, const struct sweep *sw)
         num(f, pt->p95_mean < 0 ? -1 : pt->p95_half < 0 ? 0 : pt->p95_half);
         fprintf(f, ",%d,%d\n", pt->limit_runs > 0, (long)v == sw->knee);
     }
-    if (close_w(f, "sweep.csv") < 0)
+    if (close_w(f, dir, "sweep.csv") < 0)
         return -1;
     f = open_w(dir, "sweep_fds.csv");
     if (!f)
@@ -255,5 +256,5 @@ int sweep_csv(const char *dir, const struct sweep *sw)
             fprintf(f, "%s,%s,%llu,%llu\n", sw->pts[v].text, p->name,
                     p->peak, p->limit);
         }
-    return close_w(f, "sweep_fds.csv");
+    return close_w(f, dir, "sweep_fds.csv");
 }

@@ -269,6 +269,10 @@ size_t classify_rcpt(const struct classify *cl, const char *addr,
     size_t dlen;
     long k;
 
+    /* qmail-todo reads each address as a C string: a NUL ends it */
+    const char *nul = memchr(addr, '\0', len);
+    if (nul)
+        len = (size_t)(nul - addr);
     split(cl, addr, len, &r);
     const char *dom = domain(&r, &dlen);
     /* locals and suppls are keyed alike: hash the domain once */
@@ -296,6 +300,9 @@ size_t classify_rcpt(const struct classify *cl, const char *addr,
  * holds L) or has a key for single addresses (it may name L) */
 int classify_domain(const struct classify *cl, const char *dom, size_t len)
 {
+    const char *nul = memchr(dom, '\0', len);
+    if (nul)
+        len = (size_t)(nul - dom);
     if (memchr(dom, '@', len))
         return -1;
     struct rcpt r = {"", 0, dom, len, len};

@@ -27,7 +27,9 @@ struct classify;
 struct classify *classify_new(const struct control *c);
 void classify_free(struct classify *cl);
 
-/* classify_rcpt - channel of addr (len bytes, need not be NUL-terminated);
+/* classify_rcpt - channel of addr (len bytes, need not be NUL-terminated;
+ * a NUL byte inside ends the address, as in qmail-todo, whose addresses
+ * are C strings);
  * the rewritten address goes into out (NUL-terminated when it fits);
  * returns the rewritten length, which may be >= outcap (then retry with a
  * bigger buffer) */

@@ -10,6 +10,25 @@
 
 #include "path.h"
 
+/* path_fclose - close f; -1 with errno when any write to it failed.
+ * stdio keeps only an error flag, not the errno of a failed buffer
+ * write; flushing again repeats that write and its errno (a full disk
+ * stays full), and EIO stands in when the retry happens to succeed. */
+int path_fclose(FILE *f)
+{
+    int bad = ferror(f), e = 0;
+    if (fflush(f) != 0)
+        e = errno;
+    else if (bad)
+        e = EIO;
+    if (fclose(f) != 0 && !e)
+        e = errno;
+    if (!e)
+        return 0;
+    errno = e;
+    return -1;
+}
+
 /* path_mkdirs - path and its missing parents */
 int path_mkdirs(const char *path)
 {

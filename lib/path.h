@@ -6,11 +6,17 @@
  *				path exists and is not a directory)
  *	path_has_program(name)	1 if an executable name is in a directory
  *				of $PATH (/usr/bin:/bin when unset)
+ *	path_fclose(f)		close an output file: 0, or -1 with the
+ *				errno of the write that failed (ENOSPC on
+ *				a full disk), so the message can say why
  */
 #ifndef PATH_H
 #define PATH_H
 
+#include <stdio.h>
+
 int path_mkdirs(const char *path);
 int path_has_program(const char *name);
+int path_fclose(FILE *f);
 
 #endif

@@ -61,7 +61,8 @@ int scn_check_process(const struct sim_scn *sc, const char *name)
 /* scn_check_limit - the limit's field and its new value */
 unsigned long long *scn_check_limit(struct sim_scn *sc, const char *name,
                                     const char *value,
-                                    unsigned long long *v, int *why)
+                                    unsigned long long *v,
+                                    unsigned long long *maxp, int *why)
 {
     unsigned long long *p;
     if (strcmp(name, "conf-spawn") == 0)
@@ -83,6 +84,7 @@ unsigned long long *scn_check_limit(struct sim_scn *sc, const char *name,
     unsigned long long max = p == &sc->lim.conf_spawn ? 65535 : 1ULL << 24;
     if (p == &sc->lim.file_max)
         max = 1ULL << 62;
+    *maxp = max;
     if (scn_word_uint(value, max, v) < 0 || *v == 0) {
         *why = -2;
         return NULL;

@@ -25,6 +25,7 @@
 #define SCN_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sim_scn.h"
 
@@ -32,6 +33,12 @@
 #define SCN_MAX_GENS 255
 #define SCN_MAX_WORDS 256
 #define SCN_LINE_MAX_BYTES 65536
+/* the latest time a scenario may name, in seconds (about 31,700 years:
+ * far past any run, well inside qc_time) */
+#define SCN_MAX_SECS 1e12
+/* the most messages one burst line or one poisson second may ask for */
+#define SCN_MAX_BURST 100000000ULL
+#define SCN_MAX_RATE 1e7
 
 /* one non-empty line of the file, split into words */
 struct scn_line {
@@ -53,14 +60,22 @@ struct scn_lines {
  * returns -1 */
 int scn_fail(struct sim_err *err, const struct sim_scn *sc, unsigned line,
              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* scn_lex_open - a file to read; NULL with errno, EISDIR for a directory */
+FILE *scn_lex_open(const char *path);
+/* scn_lex_nul - line (from 1) and column of the first NUL in buf, or 0 */
+unsigned scn_lex_nul(const char *buf, size_t len, size_t *col);
 /* scn_lex_read - the file sc->path into lines; -1 with err */
 int scn_lex_read(const struct sim_scn *sc, struct scn_lines *out,
                  struct sim_err *err);
 /* scn_lex_free - release what scn_lex_read made */
 void scn_lex_free(struct scn_lines *ls);
-/* scn_word_secs - seconds (decimals allowed, at most 1e12) into qc_time */
+/* scn_word_number - a number from lo to hi; -1 not a number, -2 a
+ * number out of that range */
+int scn_word_number(const char *s, double lo, double hi, double *v);
+/* scn_word_secs - seconds (decimals allowed, 0 to SCN_MAX_SECS) into
+ * qc_time; -1 not a number, -2 out of range */
 int scn_word_secs(const char *s, qc_time *t);
-/* scn_word_uint - a whole number from 0 to max */
+/* scn_word_uint - a whole number from 0 to max; -1 not one, -2 above max */
 int scn_word_uint(const char *s, unsigned long long max,
                   unsigned long long *v);
 /* scn_word_weight - a number, optionally with '%' */
@@ -92,10 +107,11 @@ int scn_check_target(const struct sim_scn *sc, unsigned line,
 /* scn_check_process - a process name the run reports: 1 yes, 0 no */
 int scn_check_process(const struct sim_scn *sc, const char *name);
 /* scn_check_limit - a limit's name and value: its field, or NULL with
- * *why -1 (no such limit) or -2 (value out of range) */
+ * *why -1 (no such limit) or -2 (value not from 1 to *max) */
 unsigned long long *scn_check_limit(struct sim_scn *sc, const char *name,
                                     const char *value,
-                                    unsigned long long *v, int *why);
+                                    unsigned long long *v,
+                                    unsigned long long *max, int *why);
 /* scn_check_profile - "qchan" or "channels-compat"; -1 otherwise */
 int scn_check_profile(const char *v, enum sched_profile *p);
 /* scn_check_hup - the control changes of an 'at T hup' line, tried on a

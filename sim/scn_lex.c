@@ -5,9 +5,10 @@
  *	scn_lex_read(sc, lines, err)	the file sc->path, every non-empty
  *					line split at blanks, '#' comments
  *					removed, each with its line number
- *	scn_word_secs/uint/weight/rcpts/op
+ *	scn_word_number/secs/uint/weight/rcpts/op
  *					one word's value; -1 when it is not
- *					one
+ *					one, -2 (number, secs, uint) when it
+ *					is a number out of range
  *	scn_fail(err, sc, line, fmt, ...)
  *					the located error every part uses
  *
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "decimal.h"
 #include "fs_dist.h"
@@ -66,11 +68,50 @@ static int split(char *text, struct scn_line *ln)
     return 0;
 }
 
+/* scn_lex_open - path for reading; NULL with errno (EISDIR for a
+ * directory, which fopen opens and then reads as an error) */
+FILE *scn_lex_open(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        errno = EISDIR;
+        return NULL;
+    }
+    return f;
+}
+
+/* scn_lex_nul - where the first NUL byte of buf (len bytes) is: its
+ * line and column, both from 1; 0 when there is none */
+unsigned scn_lex_nul(const char *buf, size_t len, size_t *col)
+{
+    const char *nul = memchr(buf, '\0', len);
+    if (!nul)
+        return 0;
+    unsigned line = 1;
+    *col = 1;
+    for (const char *q = buf; q < nul; q++) {
+        if (*q == '\n') {
+            line++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+    return line;
+}
+
 /* slurp - the whole file into a NUL-terminated buffer */
 static int slurp(const struct sim_scn *sc, char **bufp, size_t *lenp,
                  struct sim_err *err)
 {
-    FILE *f = fopen(sc->path, "r");
+    FILE *f = scn_lex_open(sc->path);
+    if (!f && errno == EISDIR)
+        return scn_fail(err, sc, 0, "is a directory; expected a scenario "
+                        "file");
     if (!f)
         return scn_fail(err, sc, 0, "cannot open: %s", strerror(errno));
     size_t cap = 0, len = 0;
@@ -91,11 +132,11 @@ static int slurp(const struct sim_scn *sc, char **bufp, size_t *lenp,
         memcpy(buf + len, chunk, got);
         len += got;
     }
-    int rerr = ferror(f);
+    int rerr = ferror(f) ? errno : 0;
     fclose(f);
     if (rerr) {
         free(buf);
-        return scn_fail(err, sc, 0, "read error");
+        return scn_fail(err, sc, 0, "read error: %s", strerror(rerr));
     }
     if (!buf && !(buf = calloc(1, 1)))
         return scn_fail(err, sc, 0, "out of memory");
@@ -123,10 +164,12 @@ int scn_lex_read(const struct sim_scn *sc, struct scn_lines *ls,
     size_t len;
     if (slurp(sc, &ls->buf, &len, err) < 0)
         return -1;
-    if (memchr(ls->buf, '\0', len)) {
+    size_t col;
+    unsigned nul = scn_lex_nul(ls->buf, len, &col);
+    if (nul) {
         scn_lex_free(ls);
-        return scn_fail(err, sc, 0, "expected a text file (found a NUL "
-                        "byte)");
+        return scn_fail(err, sc, nul, "a NUL byte at column %zu; a scenario "
+                        "is text (is this the right file?)", col);
     }
     size_t lcap = 0;
     unsigned no = 0;
@@ -166,23 +209,49 @@ int scn_lex_read(const struct sim_scn *sc, struct scn_lines *ls,
     return 0;
 }
 
+/* scn_word_number - a number in [lo, hi]; -2 for a number outside it:
+ * a negative one, one too big for a double, or one past either end */
+int scn_word_number(const char *s, double lo, double hi, double *v)
+{
+    double x;
+    if (fs_parse_number(s, &x) == 0) {
+        if (x < lo || x > hi)
+            return -2;
+        *v = x;
+        return 0;
+    }
+    const char *p = s[0] == '-' ? s + 1 : s;
+    if (!((*p >= '0' && *p <= '9') || *p == '.') ||
+        strspn(p, "0123456789.eE-+") != strlen(p))
+        return -1;
+    char *end;
+    errno = 0;
+    double y = strtod(p, &end);
+    if (*end)
+        return -1;
+    if (errno == ERANGE)
+        return -2;   /* past what a double holds */
+    return p != s && isfinite(y) ? -2 : -1;
+}
+
 /* scn_word_secs - seconds into qc_time */
 int scn_word_secs(const char *s, qc_time *t)
 {
     double v;
-    if (fs_parse_number(s, &v) < 0 || v > 1e12)
-        return -1;
+    int r = scn_word_number(s, 0, SCN_MAX_SECS, &v);
+    if (r < 0)
+        return r;
     *t = (qc_time)llround(v * (double)QC_SEC);
     return 0;
 }
 
-/* scn_word_uint - a whole number */
+/* scn_word_uint - a whole number; -2 for digits past max */
 int scn_word_uint(const char *s, unsigned long long max,
                   unsigned long long *v)
 {
     uint64_t n;
     if (decimal_parse_u64(s, max, &n) < 0)
-        return -1;
+        return *s && strspn(s, "0123456789") == strlen(s) ? -2 : -1;
     *v = n;
     return 0;
 }

@@ -29,6 +29,31 @@ static int oom(struct sim_err *err, const struct sim_scn *sc,
     return scn_fail(err, sc, ln->no, "out of memory");
 }
 
+/* secs_range - w[i], seconds out of range, is an error giving the range
+ * (the grammar's message would only say "expected SECONDS") */
+static int secs_range(const struct sim_scn *sc, const struct scn_line *ln,
+                      int i, struct sim_err *err)
+{
+    qc_time t;
+    if (i < ln->n && scn_word_secs(ln->w[i], &t) == -2)
+        return scn_fail(err, sc, ln->no, "time '%s' is out of range: "
+                        "seconds from 0 to %.0f", ln->w[i], SCN_MAX_SECS);
+    return 0;
+}
+
+/* uint_range - w[i], a whole number above max, is an error giving the
+ * range */
+static int uint_range(const struct sim_scn *sc, const struct scn_line *ln,
+                      int i, unsigned long long max, const char *what,
+                      struct sim_err *err)
+{
+    unsigned long long v;
+    if (i < ln->n && scn_word_uint(ln->w[i], max, &v) == -2)
+        return scn_fail(err, sc, ln->no, "%s '%s' is out of range: 0 to "
+                        "%llu", what, ln->w[i], max);
+    return 0;
+}
+
 /* do_pool - pool NAME N zipf S | pool NAME N uniform */
 static int do_pool(struct sim_scn *sc, const struct scn_line *ln,
                    struct sim_err *err)
@@ -99,6 +124,8 @@ static int gen_tail(struct sim_scn *sc, const struct scn_line *ln, int i,
                 return oom(err, sc, ln);
         } else if (strcmp(ln->w[i], "size") == 0) {
             unsigned long long b;
+            if (uint_range(sc, ln, i + 1, 1ULL << 40, "size", err) < 0)
+                return -1;
             if (scn_word_uint(ln->w[i + 1], 1ULL << 40, &b) < 0)
                 return scn_fail(err, sc, ln->no, "expected bytes after "
                                 "'size'");
@@ -129,9 +156,12 @@ static int do_burst(struct sim_scn *sc, const struct scn_line *ln,
 {
     unsigned long long n;
     qc_time at;
+    if (secs_range(sc, ln, 2, err) < 0 ||
+        uint_range(sc, ln, 4, SCN_MAX_BURST, "count", err) < 0)
+        return -1;
     if (ln->n < 5 || strcmp(ln->w[1], "at") != 0 ||
         scn_word_secs(ln->w[2], &at) < 0 || strcmp(ln->w[3], "count") != 0 ||
-        scn_word_uint(ln->w[4], 100000000, &n) < 0)
+        scn_word_uint(ln->w[4], SCN_MAX_BURST, &n) < 0)
         return scn_fail(err, sc, ln->no, "expected 'burst at SECONDS count "
                         "N rcpts R to TARGET WEIGHT ...'");
     struct sim_gen *g = new_gen(sc, SIM_GEN_BURST, ln, err);
@@ -148,10 +178,18 @@ static int do_poisson(struct sim_scn *sc, const struct scn_line *ln,
 {
     qc_time from, to;
     double rate;
+    if (secs_range(sc, ln, 2, err) < 0 || secs_range(sc, ln, 4, err) < 0)
+        return -1;
+    int r = ln->n > 6 ? scn_word_number(ln->w[6], 0, SCN_MAX_RATE, &rate)
+                      : -1;
+    if (r == -2 || (r == 0 && rate == 0))
+        return scn_fail(err, sc, ln->no, "rate '%s' is out of range: more "
+                        "than 0, at most %.0f messages a second", ln->w[6],
+                        SCN_MAX_RATE);
     if (ln->n < 7 || strcmp(ln->w[1], "from") != 0 ||
         scn_word_secs(ln->w[2], &from) < 0 || strcmp(ln->w[3], "to") != 0 ||
         scn_word_secs(ln->w[4], &to) < 0 || strcmp(ln->w[5], "rate") != 0 ||
-        fs_parse_number(ln->w[6], &rate) < 0 || rate <= 0 || rate > 1e7)
+        r < 0)
         return scn_fail(err, sc, ln->no, "expected 'poisson from SECONDS "
                         "to SECONDS rate PER-SECOND rcpts R to TARGET "
                         "WEIGHT ...'");
@@ -217,6 +255,8 @@ static int do_at(struct sim_scn *sc, const struct scn_line *ln,
                  struct sim_err *err)
 {
     qc_time at;
+    if (secs_range(sc, ln, 1, err) < 0)
+        return -1;
     if (ln->n < 3 || scn_word_secs(ln->w[1], &at) < 0)
         return scn_fail(err, sc, ln->no, "expected 'at SECONDS "
                         "hup|alarm|kill ...'");
@@ -293,6 +333,8 @@ static int expect_other(struct sim_scn *sc, const struct scn_line *ln,
     if (strcmp(k, "drained-by") == 0) {
         qc_time t;
         e->kind = SIM_EXP_DRAINED_BY;
+        if (secs_range(sc, ln, 2, err) < 0)
+            return -1;
         if (ln->n != 3 || scn_word_secs(ln->w[2], &t) < 0)
             return scn_fail(err, sc, ln->no, "expected 'expect drained-by "
                             "SECONDS'");
@@ -400,16 +442,17 @@ static int do_limit(struct sim_scn *sc, const struct scn_line *ln,
 {
     if (ln->n != 3)
         return scn_fail(err, sc, ln->no, "expected 'limit NAME N'");
-    unsigned long long v;
+    unsigned long long v, max;
     int why;
-    unsigned long long *p = scn_check_limit(sc, ln->w[1], ln->w[2], &v, &why);
+    unsigned long long *p = scn_check_limit(sc, ln->w[1], ln->w[2], &v, &max,
+                                            &why);
     if (!p && why == -1)
         return scn_fail(err, sc, ln->no, "expected a limit name (conf-spawn, "
                         "fd-setsize, nofile, nproc, file-max), not '%s'",
                         ln->w[1]);
     if (!p)
-        return scn_fail(err, sc, ln->no, "expected a whole number above 0 "
-                        "for %s, not '%s'", ln->w[1], ln->w[2]);
+        return scn_fail(err, sc, ln->no, "expected a whole number from 1 to "
+                        "%llu for %s, not '%s'", max, ln->w[1], ln->w[2]);
     *p = v;
     return 0;
 }
@@ -419,6 +462,8 @@ static int do_run(struct sim_scn *sc, const struct scn_line *ln,
                   struct sim_err *err)
 {
     qc_time t;
+    if (secs_range(sc, ln, 2, err) < 0 || secs_range(sc, ln, 4, err) < 0)
+        return -1;
     if (ln->n == 3 && strcmp(ln->w[1], "for") == 0 &&
         scn_word_secs(ln->w[2], &t) == 0) {
         sc->until_drained = 0;
@@ -446,6 +491,8 @@ static int do_run(struct sim_scn *sc, const struct scn_line *ln,
 static int do_seconds_line(struct sim_scn *sc, const struct scn_line *ln,
                            struct sim_err *err)
 {
+    if (secs_range(sc, ln, 1, err) < 0)
+        return -1;
     if (strcmp(ln->w[0], "todo-delay") == 0) {
         if (ln->n != 2 || scn_word_secs(ln->w[1], &sc->todo_delay) < 0)
             return scn_fail(err, sc, ln->no, "expected 'todo-delay "

@@ -58,8 +58,16 @@ static int read_rows(const struct sim_scn *sc, unsigned line,
     unsigned no = 0;
     size_t cap = 0;
     int rc = 0;
-    while (getline(&buf, &bufcap, f) >= 0) {
+    ssize_t got;
+    while ((got = getline(&buf, &bufcap, f)) >= 0) {
         no++;
+        size_t col;
+        if (scn_lex_nul(buf, (size_t)got, &col)) {
+            snprintf(err->msg, sizeof err->msg, "%.900s:%u: a NUL byte at "
+                     "column %zu; a replay file is text", path, no, col);
+            rc = -1;
+            break;
+        }
         buf[strcspn(buf, "\r\n")] = '\0';
         char *p = buf + strspn(buf, " \t");
         if (!*p || *p == '#')
@@ -130,6 +138,9 @@ static int read_rows(const struct sim_scn *sc, unsigned line,
             break;
         }
     }
+    if (rc == 0 && ferror(f))
+        rc = scn_fail(err, sc, line, "cannot read replay file %s: %s", path,
+                      strerror(errno));
     free(buf);
     return rc;
 }
@@ -138,7 +149,11 @@ static int read_rows(const struct sim_scn *sc, unsigned line,
 int scn_replay_read(struct sim_scn *sc, unsigned line, const char *path,
                     int carried, struct sim_err *err)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = scn_lex_open(path);
+    if (!f && errno == EISDIR)
+        return scn_fail(err, sc, line, "replay file %s is a directory; "
+                        "expected a file of 'time,sender,recipients' rows",
+                        path);
     if (!f)
         return scn_fail(err, sc, line, "cannot open replay file %s: %s",
                         path, strerror(errno));

@@ -32,16 +32,16 @@ int sim_scn_load(struct sim_scn *sc, const char *path, struct sim_err *err)
 int sim_scn_set(struct sim_scn *sc, const char *name, const char *value,
                 struct sim_err *err)
 {
-    unsigned long long v;
+    unsigned long long v, max;
     int why;
-    unsigned long long *p = scn_check_limit(sc, name, value, &v, &why);
+    unsigned long long *p = scn_check_limit(sc, name, value, &v, &max, &why);
     if (p) {
         *p = v;
         return 0;
     }
     if (why == -2) {
         snprintf(err->msg, sizeof err->msg, "--set %s=%s: expected a whole "
-                 "number above 0", name, value);
+                 "number from 1 to %llu", name, value, max);
         return -1;
     }
     if (strcmp(name, "profile") == 0) {

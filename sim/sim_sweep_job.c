@@ -170,11 +170,10 @@ static void close_in(FILE *f, const char *dir, const char *name,
 {
     if (!f)
         return;
-    int bad = ferror(f);
-    if ((fclose(f) != 0 || bad) && res->status == 0) {
+    if (path_fclose(f) < 0 && res->status == 0) {
         res->status = 2;
-        snprintf(res->msg, sizeof res->msg, "error writing %.900s/%s", dir,
-                 name);
+        snprintf(res->msg, sizeof res->msg, "cannot write %.900s/%s: %s",
+                 dir, name, strerror(errno));
     }
 }
 

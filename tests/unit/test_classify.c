@@ -292,6 +292,49 @@ static void test_out_buffer(void)
     control_free(&c);
 }
 
+/* qmail-todo holds each address as a C string, so a NUL byte inside one
+ * (from a hostile injector) ends it: what follows decides nothing */
+static void test_nul_ends_address(void)
+{
+    struct control c;
+    control_init(&c, 2);
+    sets(&c, fixture1);
+    struct classify *cl = classify_new(&c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+    char out[64];
+    int chan = -1;
+    static const char a[] = "x@s1.example\0@example.com";
+    size_t n = classify_rcpt(cl, a, sizeof a - 1, out, sizeof out, &chan);
+    CU_ASSERT_EQUAL(chan, S1);
+    CU_ASSERT_EQUAL(n, 12);
+    CU_ASSERT_STRING_EQUAL(out, "x@s1.example");
+    /* a NUL before any '@': "joe" alone, so envnoathost is appended */
+    static const char b[] = "joe\0@gmail.com";
+    n = classify_rcpt(cl, b, sizeof b - 1, out, sizeof out, &chan);
+    CU_ASSERT_EQUAL(chan, L);
+    CU_ASSERT_STRING_EQUAL(out, "joey-joe@env.example");
+    /* a NUL first: the empty address */
+    static const char e[] = "\0x@s1.example";
+    int want = -1;
+    char wout[64];
+    classify_rcpt(cl, "", 0, wout, sizeof wout, &want);
+    n = classify_rcpt(cl, e, sizeof e - 1, out, sizeof out, &chan);
+    CU_ASSERT_EQUAL(chan, want);
+    CU_ASSERT_STRING_EQUAL(out, wout);
+    classify_free(cl);
+    control_free(&c);
+    /* the domain form cuts the same way */
+    control_init(&c, 2);
+    set(&c, "locals", "loc.example");
+    cl = classify_new(&c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+    static const char d[] = "loc.example\0.evil";
+    CU_ASSERT_EQUAL(classify_domain(cl, d, sizeof d - 1), L);
+    CU_ASSERT_EQUAL(classify_domain(cl, "loc.example.evil", 16), R);
+    classify_free(cl);
+    control_free(&c);
+}
+
 static void test_tables_are_copies(void)
 {
     struct control c;
@@ -647,6 +690,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_envnoathost_percenthack);
     QC_ADD_TEST(suite, test_me_defaults);
     QC_ADD_TEST(suite, test_out_buffer);
+    QC_ADD_TEST(suite, test_nul_ends_address);
     QC_ADD_TEST(suite, test_tables_are_copies);
     QC_ADD_TEST(suite, test_big_lists);
     QC_ADD_TEST(suite, test_from_directory);

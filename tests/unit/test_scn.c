@@ -248,6 +248,36 @@ static void test_lexical_errors(void)
     teardown();
 }
 
+static void test_nul_directory_range(void)
+{
+    setup();
+    struct sim_scn sc;
+    struct sim_err err;
+    static const char nul[] = "seed 1\ncontrol concurrencyremote 3\0 0\n";
+    write_bytes("t.scn", nul, sizeof nul - 1);
+    snprintf(path, sizeof path, "%s/t.scn", dir);
+    CU_ASSERT_EQUAL(sim_scn_load(&sc, path, &err), -1);
+    char want[256];
+    snprintf(want, sizeof want, "%s:2: a NUL byte at column 28", path);
+    CU_ASSERT(strncmp(err.msg, want, strlen(want)) == 0);
+    sim_scn_free(&sc);
+    CU_ASSERT_EQUAL(sim_scn_load(&sc, dir, &err), -1);
+    snprintf(want, sizeof want, "%s: is a directory; expected a scenario "
+             "file", dir);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    sim_scn_free(&sc);
+    load_fails("burst at 2e12 count 1 rcpts 1 to x.test 1\n", 1,
+               "time '2e12' is out of range: seconds from 0 to "
+               "1000000000000");
+    load_fails("poisson from 0 to 1 rate 10000001 rcpts 1 to x.test 1\n", 1,
+               "rate '10000001' is out of range: more than 0, at most "
+               "10000000");
+    load_fails("burst at 0 count 100000001 rcpts 1 to x.test 1\n", 1,
+               "count '100000001' is out of range: 0 to 100000000");
+    load_fails("expect drained-by -3\n", 1, "time '-3' is out of range");
+    teardown();
+}
+
 static void test_missing_file(void)
 {
     struct sim_scn sc;
@@ -308,9 +338,10 @@ static void test_validation_errors(void)
                "hup: that channel is beyond 'channels'");
     load_fails("control concurrencysuppl7 3\n", 1,
                "concurrencysuppl7 names a channel beyond 'channels 4'");
-    load_fails("limit nofile 0\n", 1, "expected a whole number above 0 for "
-               "nofile, not '0'");
-    load_fails("limit conf-spawn 65536\n", 1, "for conf-spawn");
+    load_fails("limit nofile 0\n", 1, "expected a whole number from 1 to "
+               "16777216 for nofile, not '0'");
+    load_fails("limit conf-spawn 65536\n", 1, "from 1 to 65535 for "
+               "conf-spawn, not '65536'");
     load_fails("limit cpus 3\n", 1, "expected a limit name");
     load_fails("expect max-inflight all <= 3\n", 1,
                "max-inflight needs one channel");
@@ -367,7 +398,7 @@ static void test_set_overrides(void)
     CU_ASSERT_EQUAL(sc.lim.nproc, 99);
     CU_ASSERT_EQUAL(sim_scn_set(&sc, "nproc", "0", &err), -1);
     CU_ASSERT_STRING_EQUAL(err.msg, "--set nproc=0: expected a whole number "
-                           "above 0");
+                           "from 1 to 16777216");
     CU_ASSERT_EQUAL(sim_scn_set(&sc, "profile", "channels-compat", &err), 0);
     CU_ASSERT_EQUAL(sc.profile, SCHED_PROFILE_CHANNELS_COMPAT);
     CU_ASSERT_EQUAL(sim_scn_set(&sc, "profile", "x", &err), -1);
@@ -399,6 +430,7 @@ static void add_tests(CU_pSuite s)
     QC_ADD_TEST(s, test_defaults);
     QC_ADD_TEST(s, test_full_model);
     QC_ADD_TEST(s, test_lexical_errors);
+    QC_ADD_TEST(s, test_nul_directory_range);
     QC_ADD_TEST(s, test_missing_file);
     QC_ADD_TEST(s, test_grammar_errors);
     QC_ADD_TEST(s, test_validation_errors);

@@ -1,0 +1,122 @@
+"""test_errors.py - every error names what a person needs to fix it.
+
+Run as a user would: a NUL byte in a scenario (or in a replay file) is
+named by file, line and column; a directory where a file belongs says so;
+a time, rate or count out of range gives the range; `qchan qread --split
+0` names the option and its range; `--out` on a full disk names the path
+and the system's reason.  All exit 2 and none crashes.
+"""
+import os
+import subprocess
+
+import pytest
+
+
+def qchan(bindir, *args):
+    return subprocess.run([str(bindir / "qchan")] + [str(a) for a in args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def run_scn(bindir, tmp_path, data, name="t.scn"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, qchan(bindir, "run", path, "--no-plots")
+
+
+def refused(p, want):
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert want in p.stderr, p.stderr
+    assert "Traceback" not in p.stderr and "Sanitizer" not in p.stderr
+
+
+def test_nul_in_scenario_names_line_and_column(bindir, tmp_path):
+    path, p = run_scn(bindir, tmp_path, b"seed 1\n\ncontrol conc\0urrency 3\n")
+    refused(p, f"{path}:3: a NUL byte at column 13")
+
+
+def test_nul_in_control_line(bindir, tmp_path):
+    path, p = run_scn(bindir, tmp_path,
+                      b"channels 4\ncontrol concurrencyremote 3\0 0\n")
+    refused(p, f"{path}:2: a NUL byte at column 28")
+
+
+def test_nul_in_replay_file_names_that_file(bindir, tmp_path):
+    (tmp_path / "r.csv").write_bytes(b"1,a@x.test,b@y.test\n2,a\0@x,c@y\n")
+    _, p = run_scn(bindir, tmp_path, b"replay r.csv\n")
+    refused(p, f"{tmp_path}/r.csv:2: a NUL byte at column 4")
+
+
+def test_directory_as_scenario(bindir, tmp_path):
+    d = tmp_path / "s.scn"
+    d.mkdir()
+    p = qchan(bindir, "run", d)
+    refused(p, f"{d}: is a directory; expected a scenario file")
+
+
+def test_directory_as_replay_file(bindir, tmp_path):
+    (tmp_path / "rows").mkdir()
+    path, p = run_scn(bindir, tmp_path, b"\nreplay rows\n")
+    refused(p, f"{path}:2: replay file {tmp_path}/rows is a directory")
+
+
+@pytest.mark.parametrize("line,want", [
+    ("burst at 1e13 count 5 rcpts 1 to x.test 1",
+     "time '1e13' is out of range: seconds from 0 to 1000000000000"),
+    ("poisson from -1 to 10 rate 1 rcpts 1 to x.test 1",
+     "time '-1' is out of range: seconds from 0 to 1000000000000"),
+    ("run for 1e400",
+     "time '1e400' is out of range: seconds from 0 to 1000000000000"),
+    ("poisson from 0 to 10 rate 2e7 rcpts 1 to x.test 1",
+     "rate '2e7' is out of range: more than 0, at most 10000000 messages"),
+    ("poisson from 0 to 10 rate 0 rcpts 1 to x.test 1",
+     "rate '0' is out of range: more than 0"),
+    ("burst at 0 count 100000001 rcpts 1 to x.test 1",
+     "count '100000001' is out of range: 0 to 100000000"),
+    ("at 99999999999999 alarm", "time '99999999999999' is out of range"),
+    ("limit conf-spawn 70000",
+     "expected a whole number from 1 to 65535 for conf-spawn, not '70000'"),
+])
+def test_out_of_range_gives_the_range(bindir, tmp_path, line, want):
+    path, p = run_scn(bindir, tmp_path, b"seed 1\n" + line.encode() + b"\n")
+    refused(p, f"{path}:2: {want}")
+
+
+def test_not_a_number_is_a_grammar_error(bindir, tmp_path):
+    path, p = run_scn(bindir, tmp_path,
+                      b"poisson from soon to 10 rate 1 rcpts 1 to x.test 1\n")
+    refused(p, f"{path}:1: expected 'poisson from SECONDS to SECONDS")
+
+
+@pytest.mark.parametrize("value", ["0", "x", "1000001", "-1"])
+def test_qread_split_out_of_range(bindir, tmp_path, value):
+    p = qchan(bindir, "qread", "--home", tmp_path, "--split", value)
+    refused(p, f"--split {value}: expected qmail's conf-split, a number "
+               "from 1 to 1000000")
+
+
+SMALL_SCN = b"""seed 3
+pool p 50 uniform
+burst at 0 count 3000 rcpts 1-3 to p 1
+run until drained
+"""
+
+
+def test_out_on_a_full_disk_names_path_and_reason(bindir, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    scn = tmp_path / "s.scn"
+    scn.write_bytes(SMALL_SCN)
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    m = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs",
+                        str(mnt)], capture_output=True, text=True)
+    if m.returncode != 0:
+        pytest.skip("cannot mount tmpfs here: " + m.stderr.strip())
+    try:
+        p = qchan(bindir, "run", scn, "--out", mnt / "o", "--no-plots")
+        refused(p, f"cannot write {mnt}/o/")
+        assert "No space left on device" in p.stderr, p.stderr
+        # the report on the terminal is still whole
+        assert "channel" in p.stdout
+    finally:
+        subprocess.run(["umount", str(mnt)], check=True)
