@@ -76,7 +76,7 @@ static void test_long_address(void)
     struct todo_step t;
     todo_step_init(&t, 4, NULL);
     todo_step_begin(&t, cl);
-    static char addr[5000], want[5000];
+    static char addr[5000], want[5000 + sizeof "vuser-"];
     memset(addr, 'x', 3000);
     strcpy(addr + 3000, "@v.example");
     snprintf(want, sizeof want, "vuser-%s", addr);
