@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heap.h"
 #include "prioq.h"
 
 /* before - does a come out ahead of b */
@@ -21,6 +22,9 @@ static int before(const struct prioq_elt *a, const struct prioq_elt *b)
 {
     return a->due < b->due || (a->due == b->due && a->id < b->id);
 }
+
+#define ELT_BEFORE(ctx, a, b) before((a), (b))
+HEAP_DEFINE(elt_heap, struct prioq_elt, const void *, ELT_BEFORE)
 
 /* prioq_init - an empty queue */
 void prioq_init(struct prioq *q, const struct qc_alloc *alloc)
@@ -35,38 +39,6 @@ void prioq_free(struct prioq *q)
     qc_release(q->alloc, q->p, q->cap * sizeof *q->p);
     qc_release(q->alloc, q->f, q->fcap * sizeof *q->f);
     prioq_init(q, q->alloc);
-}
-
-/* sift_up - restore the heap above position i */
-static void sift_up(struct prioq *q, size_t i)
-{
-    struct prioq_elt e = q->p[i];
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!before(&e, &q->p[parent]))
-            break;
-        q->p[i] = q->p[parent];
-        i = parent;
-    }
-    q->p[i] = e;
-}
-
-/* sift_down - restore the heap below position i */
-static void sift_down(struct prioq *q, size_t i)
-{
-    struct prioq_elt e = q->p[i];
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= q->hlen)
-            break;
-        if (child + 1 < q->hlen && before(&q->p[child + 1], &q->p[child]))
-            child++;
-        if (!before(&q->p[child], &e))
-            break;
-        q->p[i] = q->p[child];
-        i = child;
-    }
-    q->p[i] = e;
 }
 
 /* heap_reserve - room for n heap elements */
@@ -122,8 +94,7 @@ int prioq_insert(struct prioq *q, qc_time due, uint64_t id)
     } else {
         if (heap_reserve(q, q->hlen + 1) == -1)
             return -1;
-        q->p[q->hlen] = e;
-        sift_up(q, q->hlen++);
+        elt_heap_push(NULL, q->p, &q->hlen, e);
     }
     q->len++;
     return 0;
@@ -157,9 +128,7 @@ void prioq_delmin(struct prioq *q)
             q->fhead = q->ftail = 0;
         return;
     }
-    q->p[0] = q->p[--q->hlen];
-    if (q->hlen > 0)
-        sift_down(q, 0);
+    (void)elt_heap_pop(NULL, q->p, &q->hlen);
 }
 
 /* by_id - qsort order of elements that are all due at once */
@@ -176,8 +145,7 @@ void prioq_all_due(struct prioq *q, qc_time t)
     for (size_t i = 0; i < q->hlen; i++)
         q->p[i].due = t;
     /* equal keys: the heap must now be ordered by id alone */
-    for (size_t i = q->hlen / 2; i-- > 0;)
-        sift_down(q, i);
+    elt_heap_heapify(NULL, q->p, q->hlen);
     /* and the run too: it was sorted by (due, id) */
     for (size_t i = q->fhead; i < q->ftail; i++)
         q->f[i].due = t;

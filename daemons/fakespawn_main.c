@@ -84,6 +84,7 @@
 
 #include "fs_model.h"
 #include "fs_rand.h"
+#include "heap.h"
 #include "proto.h"
 #include "qd_env.h"
 #include "qd_io.h"
@@ -128,7 +129,7 @@ struct fakespawn {
     int open_msg;
     struct flight *fl;      /* [limit] */
     unsigned *heap;         /* slots in flight, by due time */
-    unsigned nheap;
+    size_t nheap;
     unsigned inflight;
     struct attempts att;
     struct qd_buf out;
@@ -207,43 +208,8 @@ static int heap_less(const struct fakespawn *f, unsigned a, unsigned b)
     return a < b;
 }
 
-/* heap_push - add slot */
-static void heap_push(struct fakespawn *f, unsigned slot)
-{
-    unsigned i = f->nheap++;
-    f->heap[i] = slot;
-    while (i > 0) {
-        unsigned p = (i - 1) / 2;
-        if (!heap_less(f, f->heap[i], f->heap[p]))
-            break;
-        unsigned t = f->heap[i];
-        f->heap[i] = f->heap[p];
-        f->heap[p] = t;
-        i = p;
-    }
-}
-
-/* heap_pop - remove the earliest slot */
-static unsigned heap_pop(struct fakespawn *f)
-{
-    unsigned top = f->heap[0];
-    f->heap[0] = f->heap[--f->nheap];
-    unsigned i = 0;
-    for (;;) {
-        unsigned l = 2 * i + 1, r = l + 1, m = i;
-        if (l < f->nheap && heap_less(f, f->heap[l], f->heap[m]))
-            m = l;
-        if (r < f->nheap && heap_less(f, f->heap[r], f->heap[m]))
-            m = r;
-        if (m == i)
-            break;
-        unsigned t = f->heap[i];
-        f->heap[i] = f->heap[m];
-        f->heap[m] = t;
-        i = m;
-    }
-    return top;
-}
+#define SLOT_BEFORE(f, a, b) heap_less((f), *(a), *(b))
+HEAP_DEFINE(slot_heap, unsigned, const struct fakespawn *, SLOT_BEFORE)
 
 /* model_line - split one line into words and give it to the model */
 static int model_line(struct fakespawn *f, const char *line, const char *src,
@@ -568,7 +534,7 @@ static void request(struct fakespawn *f, const struct proto_request *q,
         d->text = "fakespawn: unable to open the message file./";
     }
     f->inflight++;
-    heap_push(f, q->slot);
+    slot_heap_push(f, f->heap, &f->nheap, q->slot);
 }
 
 /* opt_value - the value of option argv[*i] */
@@ -770,7 +736,7 @@ int main(int argc, char **argv)
     while (reading || f.inflight || (writing && qd_buf_pending(&f.out))) {
         qc_time now = qd_now();
         while (f.nheap && f.fl[f.heap[0]].due <= now) {
-            unsigned slot = heap_pop(&f);
+            unsigned slot = slot_heap_pop(&f, f.heap, &f.nheap);
             if (f.fl[slot].pid > 0)
                 f.fl[slot].waiting = 1;   /* reported when reaped */
             else

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 
+#include "heap.h"
 #include "sim_heap.h"
 
 /* before - x comes out before y */
@@ -10,6 +11,9 @@ static int before(const struct sim_ev *x, const struct sim_ev *y)
 {
     return x->t < y->t || (x->t == y->t && x->seq < y->seq);
 }
+
+#define EV_BEFORE(ctx, a, b) before((a), (b))
+HEAP_DEFINE(ev_heap, struct sim_ev, const void *, EV_BEFORE)
 
 /* sim_heap_init - an empty heap */
 void sim_heap_init(struct sim_heap *h)
@@ -32,15 +36,7 @@ int sim_heap_push(struct sim_heap *h, qc_time t, uint32_t type, uint32_t a,
         h->cap = cap;
     }
     struct sim_ev e = {t, h->seq++, type, a, b};
-    size_t i = h->n++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (!before(&e, &h->v[p]))
-            break;
-        h->v[i] = h->v[p];
-        i = p;
-    }
-    h->v[i] = e;
+    ev_heap_push(NULL, h->v, &h->n, e);
     return 0;
 }
 
@@ -49,22 +45,7 @@ int sim_heap_pop(struct sim_heap *h, struct sim_ev *ev)
 {
     if (h->n == 0)
         return 0;
-    *ev = h->v[0];
-    struct sim_ev last = h->v[--h->n];
-    size_t i = 0, n = h->n;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && before(&h->v[c + 1], &h->v[c]))
-            c++;
-        if (!before(&h->v[c], &last))
-            break;
-        h->v[i] = h->v[c];
-        i = c;
-    }
-    if (n)
-        h->v[i] = last;
+    *ev = ev_heap_pop(NULL, h->v, &h->n);
     return 1;
 }
 
