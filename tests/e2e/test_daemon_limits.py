@@ -339,3 +339,18 @@ def test_term_wait_setting_checked(fast_dir):
     assert start_rc(q) == 111
     assert q.lines() == ["alert: cannot start: QCHAN_TERM_WAIT=soon: "
                          "expected seconds from 0 to 86400"]
+
+
+def test_sigterm_while_a_spawner_has_not_spoken(fast_dir):
+    """qmail's qmail-send blocks in read() for each spawner's limit and
+    cannot be stopped there; this one answers SIGTERM at once"""
+    q = Inst(fast_dir, dict(BASE), {"all": "--channel %c --no-open",
+                                    "remote": "raw:sleep 1000"})
+    assert start_rc(q, 1) is None
+    t0 = time.time()
+    q.proc.send_signal(signal.SIGTERM)
+    assert q.proc.wait(5) == 0
+    assert time.time() - t0 < 1
+    assert q.lines() == ["status: exiting"]
+    os.killpg(q.sid, signal.SIGKILL)
+    q.proc = None
