@@ -9,6 +9,8 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <stdint.h>
+
 struct cli_command {
     const char *name;
     const char *summary;
@@ -21,6 +23,9 @@ int cli_wants_help(int argc, char **argv);
  * if argv[*i] is another option; *missing set and said if absent */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name,
                           int *missing);
+/* cli_parse_bytes - a size, "512M", "4G" (powers of 1024) or bytes;
+ * -1 if it is not one */
+int cli_parse_bytes(const char *s, uint64_t *v);
 /* cli_parse_channels - a channel count 2..QC_MAX_CHANNELS, else -1 */
 int cli_parse_channels(const char *s);
 

@@ -3,6 +3,7 @@
  *
  *	cli_opt_value()		the value of --name VALUE or --name=VALUE
  *	cli_parse_channels()	a channel count, 2..QC_MAX_CHANNELS
+ *	cli_parse_bytes()	a size: bytes, or K, M, G, T of them
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,29 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name,
         return NULL;
     }
     return argv[++*i];
+}
+
+/* cli_parse_bytes - "N", "NK", "NM", "NG" or "NT" (powers of 1024,
+ * lower case too) into bytes; -1 for anything else or past 2^63 */
+int cli_parse_bytes(const char *s, uint64_t *v)
+{
+    static const char units[] = "KMGT";
+    char digits[32];
+    size_t len = strlen(s);
+    unsigned shift = 0;
+    if (len == 0 || len >= sizeof digits)
+        return -1;
+    memcpy(digits, s, len + 1);
+    const char *u = strchr(units, digits[len - 1] & ~0x20);
+    if (u && *u) {
+        shift = 10 * (unsigned)(u - units + 1);
+        digits[len - 1] = '\0';
+    }
+    uint64_t n;
+    if (decimal_parse_u64(digits, (UINT64_C(1) << 63) >> shift, &n) < 0)
+        return -1;
+    *v = n << shift;
+    return 0;
 }
 
 /* cli_parse_channels - N in 2..QC_MAX_CHANNELS, else -1 */

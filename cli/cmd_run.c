@@ -28,7 +28,8 @@ static int usage(FILE *out, int rc)
 {
     fprintf(out,
             "usage: qchan run SCENARIO [--out DIR] [--seed N] "
-            "[--set NAME=VALUE]... [--log] [--no-plots]\n\n"
+            "[--set NAME=VALUE]... [--log] [--no-plots]\n"
+            "                 [--max-memory SIZE]\n\n"
             "Runs the scenario file against qmail-send's scheduler and "
             "qmail-todo's\nclassifier with fake spawners, in simulated time "
             "(docs/scenarios.md).\n\n"
@@ -43,7 +44,10 @@ static int usage(FILE *out, int rc)
             "todo-delay=S\n"
             "  --log             also write DIR/qmail.log (qmail-send's log, "
             "TAI64N)\n"
-            "  --no-plots        no pictures\n\n"
+            "  --no-plots        no pictures\n"
+            "  --max-memory SIZE refuse a scenario whose run would need "
+            "more (512M, 4G;\n"
+            "                    default half of physical memory)\n\n"
             "exit: 0 every expect holds, 1 an expect failed, 2 bad input, "
             "3 a broken invariant\n");
     return rc;
@@ -73,11 +77,49 @@ static int close_out(FILE *f, const char *dir, const char *name)
     return -1;
 }
 
+/* size_text - bytes as "5.9 GB" or "70 MB" (powers of 1024) */
+static const char *size_text(uint64_t b, char buf[32])
+{
+    if (b >= (1ULL << 30))
+        snprintf(buf, 32, "%.1f GB", (double)b / (double)(1ULL << 30));
+    else
+        snprintf(buf, 32, "%.0f MB", (double)b / (double)(1ULL << 20));
+    return buf;
+}
+
+/* check_memory - refuse, before anything starts, a run that would need
+ * more memory than the limit: the default, half the machine's, keeps a
+ * mistyped count from swapping the machine to a halt */
+static int check_memory(const struct sim_scn *sc, const char *opt)
+{
+    uint64_t limit = sim_mem_limit();
+    if (opt && cli_parse_bytes(opt, &limit) < 0) {
+        fprintf(stderr, "qchan run: --max-memory %s: expected a size in "
+                "bytes, or with K, M, G or T (512M, 4G)\n", opt);
+        return -1;
+    }
+    if (limit == 0)
+        return 0;   /* the machine does not say and no limit was given */
+    struct sim_mem_need need;
+    sim_mem_need(sc, limit, &need);
+    if (need.bytes <= limit)
+        return 0;
+    char nb[32], lb[32];
+    fprintf(stderr, "qchan run: %s:%u: the run would need about %s of "
+            "memory (%llu messages, %llu recipients) and the limit is %s "
+            "(%s); --max-memory SIZE raises it\n", sc->path, need.line,
+            size_text(need.bytes, nb), (unsigned long long)need.msgs,
+            (unsigned long long)need.rcpts, size_text(limit, lb),
+            opt ? "--max-memory" : "half of physical memory");
+    return -1;
+}
+
 /* cmd_run - the subcommand */
 int cmd_run(int argc, char **argv)
 {
     const char *scn = NULL, *out = NULL;
     const char *seed = NULL;
+    const char *maxmem = NULL;
     int log = 0, plots = 1;
     char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
@@ -99,6 +141,8 @@ int cmd_run(int argc, char **argv)
             log = 1;
         else if (strcmp(a, "--no-plots") == 0)
             plots = 0;
+        else if (strcmp(a, "--max-memory") == 0 && i + 1 < argc)
+            maxmem = argv[++i];
         else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "qchan run: unknown option or missing value: "
                     "%s\n", a);
@@ -154,6 +198,8 @@ int cmd_run(int argc, char **argv)
         }
     }
 
+    if (check_memory(&sc, maxmem) < 0)
+        goto done;
     struct sim_opts opts = {NULL, NULL, NULL};
     if (out) {
         if (path_mkdirs(out) < 0) {

@@ -38,7 +38,10 @@
 #define SCN_MAX_SECS 1e12
 /* the most messages one burst line or one poisson second may ask for */
 #define SCN_MAX_BURST 100000000ULL
-#define SCN_MAX_RATE 1e7
+/* the simulator's clock ticks in microseconds and a Poisson generator
+ * makes one arrival per tick at most: a higher rate would silently run
+ * at this one */
+#define SCN_MAX_RATE 1e6
 
 /* one non-empty line of the file, split into words */
 struct scn_line {

@@ -184,7 +184,8 @@ static int do_poisson(struct sim_scn *sc, const struct scn_line *ln,
                       : -1;
     if (r == -2 || (r == 0 && rate == 0))
         return scn_fail(err, sc, ln->no, "rate '%s' is out of range: more "
-                        "than 0, at most %.0f messages a second", ln->w[6],
+                        "than 0, at most %.0f messages a second (one a "
+                        "microsecond, the simulator's clock tick)", ln->w[6],
                         SCN_MAX_RATE);
     if (ln->n < 7 || strcmp(ln->w[1], "from") != 0 ||
         scn_word_secs(ln->w[2], &from) < 0 || strcmp(ln->w[3], "to") != 0 ||

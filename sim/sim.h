@@ -137,6 +137,19 @@ struct sim_result {
 
 int sim_run(const struct sim_scn *sc, const struct sim_opts *opts,
             struct sim_result *r, struct sim_err *err);
+
+/* sim_mem_need - the memory a run of sc holds at its peak (estimated
+ * from the simulator's records; Poisson counts and recipient ranges at
+ * their means) */
+struct sim_mem_need {
+    uint64_t bytes;
+    uint64_t msgs, rcpts;
+    unsigned line;      /* the generator line where bytes pass the limit */
+};
+void sim_mem_need(const struct sim_scn *sc, uint64_t limit,
+                  struct sim_mem_need *need);
+/* sim_mem_limit - the default limit: half of physical memory (0 unknown) */
+uint64_t sim_mem_limit(void);
 void sim_result_free(struct sim_result *r);
 
 /* sim_finding_text - the sentence for people, made from the record */

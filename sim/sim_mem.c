@@ -8,6 +8,12 @@
  *	sim_mem_free(p, size)
  *	sim_mem_core			the same as a struct qc_alloc, for the
  *					scheduler's message table and queues
+ *	sim_mem_need(sc, &need)		what a run of sc will hold at most:
+ *					bytes, messages, recipients, and the
+ *					generator line where the sum passes
+ *					a limit
+ *	sim_mem_limit()			the default limit: half the machine's
+ *					physical memory
  *
  * A million-message run touches a hundred megabytes once, page by page.
  * On a virtual machine every 4 KB page fault and every TLB miss is
@@ -21,10 +27,12 @@
  * every access to these arrays.
  */
 #define _GNU_SOURCE   /* mremap */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "sim_int.h"
 
@@ -154,3 +162,83 @@ static void core_release(void *ctx, void *p, size_t size)
 }
 
 const struct qc_alloc sim_mem_core = {NULL, core_resize, core_release};
+
+/* What a run holds for each message and recipient until it ends: every
+ * message and recipient record stays in its array for the whole run (the
+ * report needs them), so the sum over all generators is the peak.  Per
+ * message: its record, the scheduler's table entry (8 bytes of channel
+ * mask, plus a bit) and its place in a queue (16: due time and id).  Per
+ * recipient: its record and its final latency (8).  Measured peak RSS
+ * agrees: bench/RESULTS.md has 66-78 bytes per one-recipient message at
+ * 1M-10M; a burst of 1M messages of 4 recipients peaks at 116 MB (113
+ * estimated), one of 1e8 single-recipient messages at 5,760 MB (6,110
+ * estimated).  SIM_MEM_BASE is the run's fixed part: tables, buffers,
+ * the program itself. */
+#define SIM_MEM_PER_MSG (sizeof(struct sim_msg) + sizeof(uint64_t) + 16)
+#define SIM_MEM_PER_RCPT (sizeof(struct sim_rcpt) + sizeof(int64_t))
+#define SIM_MEM_BASE ((uint64_t)6 << 20)
+
+/* gen_need - messages and recipients one generator adds (their means for
+ * a Poisson generator and for a range of recipients) */
+static void gen_need(const struct sim_gen *g, double *msgs, double *rcpts,
+                     double *text)
+{
+    double per = ((double)g->rmin + (double)g->rmax) / 2;
+    *text = 0;
+    switch (g->kind) {
+    case SIM_GEN_BURST:
+        *msgs = (double)g->count;
+        *rcpts = *msgs * per;
+        return;
+    case SIM_GEN_POISSON:
+        *msgs = g->rate * (double)(g->to - g->from) / (double)QC_SEC;
+        *rcpts = *msgs * per;
+        return;
+    case SIM_GEN_REPLAY:
+        *msgs = (double)g->nrows;
+        *rcpts = 0;
+        /* replayed addresses are stored as text in the run's arena */
+        for (size_t r = 0; r < g->nrows; r++) {
+            *rcpts += g->rows[r].nrcpt;
+            for (unsigned k = 0; k < g->rows[r].nrcpt; k++)
+                *text += (double)strlen(g->rows[r].rcpts[k]) + 1;
+            *text += (double)strlen(g->rows[r].sender) + 1;
+        }
+        return;
+    }
+    *msgs = *rcpts = 0;
+}
+
+/* sim_mem_need - the run's memory, summed generator by generator; line
+ * is the first generator line where the sum passes limit (0: it never
+ * does) */
+void sim_mem_need(const struct sim_scn *sc, uint64_t limit,
+                  struct sim_mem_need *need)
+{
+    double bytes = (double)SIM_MEM_BASE, msgs = 0, rcpts = 0;
+    need->line = 0;
+    for (size_t i = 0; i < sc->npools; i++)
+        bytes += (double)sc->pools[i].n * (sizeof(double) + 8);
+    for (size_t i = 0; i < sc->ngens; i++) {
+        double m, r, t;
+        gen_need(&sc->gens[i], &m, &r, &t);
+        msgs += m;
+        rcpts += r;
+        bytes += m * (double)SIM_MEM_PER_MSG + r * (double)SIM_MEM_PER_RCPT + t;
+        if (!need->line && bytes > (double)limit)
+            need->line = sc->gens[i].line;
+    }
+    need->bytes = bytes >= 1.8e19 ? UINT64_MAX : (uint64_t)llround(bytes);
+    need->msgs = msgs >= 1.8e19 ? UINT64_MAX : (uint64_t)llround(msgs);
+    need->rcpts = rcpts >= 1.8e19 ? UINT64_MAX : (uint64_t)llround(rcpts);
+}
+
+/* sim_mem_limit - half the physical memory (the rest for the system and
+ * the page cache); 0 when the machine does not say */
+uint64_t sim_mem_limit(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || size <= 0)
+        return 0;
+    return (uint64_t)pages * (uint64_t)size / 2;
+}

@@ -67,7 +67,7 @@ def test_directory_as_replay_file(bindir, tmp_path):
     ("run for 1e400",
      "time '1e400' is out of range: seconds from 0 to 1000000000000"),
     ("poisson from 0 to 10 rate 2e7 rcpts 1 to x.test 1",
-     "rate '2e7' is out of range: more than 0, at most 10000000 messages"),
+     "rate '2e7' is out of range: more than 0, at most 1000000 messages"),
     ("poisson from 0 to 10 rate 0 rcpts 1 to x.test 1",
      "rate '0' is out of range: more than 0"),
     ("burst at 0 count 100000001 rcpts 1 to x.test 1",
@@ -120,3 +120,65 @@ def test_out_on_a_full_disk_names_path_and_reason(bindir, tmp_path):
         assert "channel" in p.stdout
     finally:
         subprocess.run(["umount", str(mnt)], check=True)
+
+
+def test_memory_refused_before_it_starts(bindir, tmp_path):
+    """a burst of 1e8 messages needs about 6 GB: with a 1 GB limit it is
+    refused at once, naming its line, the estimate and the option"""
+    import time
+    path = tmp_path / "big.scn"
+    path.write_text("seed 1\npool p 1000 zipf 1\n\n"
+                    "burst at 0 count 100000000 rcpts 1 to p 1\n")
+    t0 = time.monotonic()
+    p = qchan(bindir, "run", path, "--max-memory", "1G")
+    took = time.monotonic() - t0
+    refused(p, f"{path}:4: the run would need about 6.0 GB of memory "
+               "(100000000 messages, 100000000 recipients) and the limit "
+               "is 1.0 GB (--max-memory); --max-memory SIZE raises it")
+    assert took < 2, took
+
+
+def test_memory_default_limit_is_half_the_machine(bindir, tmp_path):
+    """more than half of physical memory is refused without any option:
+    enough burst lines of 1e8 to pass it (6 GB each)"""
+    phys = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    n = int(phys / 2 / 6.0e9) + 2
+    lines = "".join("burst at %d count 100000000 rcpts 1 to x.test 1\n" % i
+                    for i in range(n))
+    path = tmp_path / "huge.scn"
+    path.write_text("seed 1\n" + lines)
+    p = qchan(bindir, "run", path)
+    refused(p, "(half of physical memory); --max-memory SIZE raises it")
+    # the line named is the burst where the sum passes the limit
+    import re
+    m = re.search(re.escape(str(path)) + r":(\d+): the run would need",
+                  p.stderr)
+    assert m and 2 <= int(m.group(1)) <= n + 1, p.stderr
+
+
+def test_memory_estimate_is_honest(bindir, tmp_path):
+    """the estimate of a 1M-message run is within 20% of its measured
+    peak RSS (the run itself, with a limit it passes)"""
+    import re
+    import resource
+    path = tmp_path / "m.scn"
+    path.write_text("seed 1\npool p 1000 zipf 1\n"
+                    "burst at 0 count 1000000 rcpts 1-3 to p 1\n")
+    p = qchan(bindir, "run", path, "--max-memory", "1M")
+    m = re.search(r"would need about (\d+) MB", p.stderr)
+    assert p.returncode == 2 and m, p.stderr
+    estimate = int(m.group(1))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    p = qchan(bindir, "run", path, "--no-plots", "--max-memory", "1G")
+    assert p.returncode == 0, p.stderr
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak > before / 1024, "the run's peak is below an earlier child's"
+    assert abs(estimate - peak) <= 0.2 * peak, (estimate, peak)
+
+
+@pytest.mark.parametrize("value", ["0x1", "G", "1.5G", "-1", "99999999T"])
+def test_max_memory_bad_size(bindir, tmp_path, value):
+    path = tmp_path / "s.scn"
+    path.write_text("seed 1\n")
+    p = qchan(bindir, "run", path, "--max-memory", value)
+    refused(p, f"--max-memory {value}: expected a size in bytes")

@@ -269,9 +269,9 @@ static void test_nul_directory_range(void)
     load_fails("burst at 2e12 count 1 rcpts 1 to x.test 1\n", 1,
                "time '2e12' is out of range: seconds from 0 to "
                "1000000000000");
-    load_fails("poisson from 0 to 1 rate 10000001 rcpts 1 to x.test 1\n", 1,
-               "rate '10000001' is out of range: more than 0, at most "
-               "10000000");
+    load_fails("poisson from 0 to 1 rate 1000001 rcpts 1 to x.test 1\n", 1,
+               "rate '1000001' is out of range: more than 0, at most "
+               "1000000 messages a second");
     load_fails("burst at 0 count 100000001 rcpts 1 to x.test 1\n", 1,
                "count '100000001' is out of range: 0 to 100000000");
     load_fails("expect drained-by -3\n", 1, "time '-3' is out of range");
