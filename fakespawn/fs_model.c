@@ -15,6 +15,7 @@
 
 #include "fs_model.h"
 #include "fs_rand.h"
+#include "strmap.h"
 
 /* outcome indexes of the per-outcome latencies */
 enum { FS_O_OK, FS_O_DEFER, FS_O_FAIL, FS_NOUT };
@@ -41,7 +42,7 @@ struct fs_outage {
 };
 
 struct fs_domain {
-    char *name;            /* lower case; NULL = empty bucket */
+    char *name;            /* lower case */
     struct fs_behaviour b;
 };
 
@@ -51,8 +52,9 @@ struct fs_model {
     uint64_t latency_stream, outcome_stream;  /* fs_rand_stream of seed */
     struct fs_behaviour chan[QC_MAX_CHANNELS];
     unsigned fds[QC_MAX_CHANNELS];
-    struct fs_domain *dom;  /* hash table */
+    struct fs_domain *dom;  /* [ndom], in the order first named */
     size_t ndom, domcap;
+    struct strmap *domidx;  /* name -> index in dom */
     struct fs_outage *out;
     size_t nout;
 };
@@ -96,12 +98,12 @@ void fs_model_free(struct fs_model *m)
         return;
     for (int c = 0; c < QC_MAX_CHANNELS; c++)
         behaviour_free(&m->chan[c]);
-    for (size_t i = 0; i < m->domcap; i++)
-        if (m->dom[i].name) {
-            free(m->dom[i].name);
-            behaviour_free(&m->dom[i].b);
-        }
+    for (size_t i = 0; i < m->ndom; i++) {
+        free(m->dom[i].name);
+        behaviour_free(&m->dom[i].b);
+    }
     free(m->dom);
+    strmap_free(m->domidx);
     for (size_t i = 0; i < m->nout; i++) {
         free(m->out[i].domain);
         fs_dist_free(&m->out[i].latency);
@@ -131,49 +133,39 @@ static int lower(const char *s, char *buf, size_t cap)
     return 0;
 }
 
-/* dom_find - the bucket of a lower-case name (empty if absent) */
+/* dom_find - the entry of a lower-case name, NULL if absent */
 static struct fs_domain *dom_find(const struct fs_model *m, const char *name)
 {
-    if (m->domcap == 0)
+    long idx;
+    if (!m->domidx || !strmap_find(m->domidx, name, strlen(name), NULL, &idx))
         return NULL;
-    size_t mask = m->domcap - 1;
-    size_t i = fs_rand_hash(name, strlen(name)) & mask;
-    while (m->dom[i].name && strcmp(m->dom[i].name, name) != 0)
-        i = (i + 1) & mask;
-    return &m->dom[i];
-}
-
-/* dom_grow - double the table */
-static int dom_grow(struct fs_model *m)
-{
-    size_t cap = m->domcap ? 2 * m->domcap : 16;
-    struct fs_domain *old = m->dom;
-    size_t oldcap = m->domcap;
-    m->dom = calloc(cap, sizeof *m->dom);
-    if (!m->dom) {
-        m->dom = old;
-        return -1;
-    }
-    m->domcap = cap;
-    for (size_t i = 0; i < oldcap; i++)
-        if (old[i].name)
-            *dom_find(m, old[i].name) = old[i];
-    free(old);
-    return 0;
+    return &m->dom[idx];
 }
 
 /* dom_get - the entry of a lower-case name, created if needed */
 static struct fs_domain *dom_get(struct fs_model *m, const char *name)
 {
     struct fs_domain *d = dom_find(m, name);
-    if (d && d->name)
+    if (d)
         return d;
-    if (2 * (m->ndom + 1) > m->domcap && dom_grow(m) < 0)
+    if (!m->domidx && !(m->domidx = strmap_new(16)))
         return NULL;
-    d = dom_find(m, name);
-    d->name = strdup(name);
-    if (!d->name)
+    if (m->ndom == m->domcap) {
+        size_t cap = m->domcap ? 2 * m->domcap : 16;
+        struct fs_domain *nd = realloc(m->dom, cap * sizeof *nd);
+        if (!nd)
+            return NULL;
+        m->dom = nd;
+        m->domcap = cap;
+    }
+    d = &m->dom[m->ndom];
+    memset(d, 0, sizeof *d);
+    if (!(d->name = strdup(name)))
         return NULL;
+    if (strmap_put(m->domidx, name, strlen(name), NULL, (long)m->ndom) < 0) {
+        free(d->name);
+        return NULL;
+    }
     m->ndom++;
     return d;
 }
@@ -533,7 +525,7 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
     const struct fs_behaviour *db = NULL;
     if (dom && m->ndom) {
         const struct fs_domain *d = dom_find(m, dom);
-        if (d && d->name)
+        if (d)
             db = &d->b;
     }
     const struct fs_behaviour *ob = db && db->has_outcome ? db : cb;

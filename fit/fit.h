@@ -41,7 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fit_map.h"
+#include "u64map.h"
 #include "qc.h"
 
 #define FIT_EXAMPLES 5
@@ -116,9 +116,9 @@ struct fit_log {
     size_t ndoms, domcap;
     struct strmap *dom_index;
     struct strmap *rcpt_index;   /* "msg chan addr" -> recipient */
-    struct fit_map live;         /* message number -> msgs index */
-    struct fit_map inflight;     /* delivery number -> atts index */
-    struct fit_map bounce_qp;    /* qp of injected bounces */
+    struct u64map live;         /* message number -> msgs index */
+    struct u64map inflight;     /* delivery number -> atts index */
+    struct u64map bounce_qp;    /* qp of injected bounces */
     int nchan;                   /* channels seen (at least 2) */
     int64_t first, last;         /* times of the first and last line */
     int have_time;

@@ -32,9 +32,9 @@ static int grow(void *pp, size_t *cap, size_t n, size_t size)
 void fit_log_init(struct fit_log *lg)
 {
     memset(lg, 0, sizeof *lg);
-    fit_map_init(&lg->live);
-    fit_map_init(&lg->inflight);
-    fit_map_init(&lg->bounce_qp);
+    u64map_init(&lg->live);
+    u64map_init(&lg->inflight);
+    u64map_init(&lg->bounce_qp);
     lg->nchan = QC_MIN_CHANNELS;
 }
 
@@ -68,7 +68,7 @@ static long new_msg(struct fit_log *lg, uint64_t num, int64_t t, int arrived)
     m->num = num;
     m->arrival = t;
     m->arrived = (unsigned char)arrived;
-    if (fit_map_put(&lg->live, num, (uint32_t)lg->nmsgs) < 0)
+    if (u64map_put(&lg->live, num, lg->nmsgs) < 0)
         return -1;
     return (long)lg->nmsgs++;
 }
@@ -78,8 +78,8 @@ static long new_msg(struct fit_log *lg, uint64_t num, int64_t t, int arrived)
 static long live_msg(struct fit_log *lg, uint64_t num, int64_t t,
                      int arrived)
 {
-    uint32_t mi;
-    if (fit_map_get(&lg->live, num, &mi))
+    uint64_t mi;
+    if (u64map_get(&lg->live, num, &mi))
         return mi;
     return new_msg(lg, num, t, arrived);
 }
@@ -155,30 +155,41 @@ out:
     return idx;
 }
 
+struct lose_ctx {
+    struct fit_log *lg;
+    int64_t t;
+};
+
+/* lose_one - the attempt at index ai ends unknown at c->t */
+static void lose_one(void *ctx, uint64_t delid, uint64_t ai)
+{
+    struct lose_ctx *c = ctx;
+    struct fit_attempt *a = &c->lg->atts[ai];
+    (void)delid;
+    a->outcome = FIT_LOST;
+    a->end = c->t < a->start ? a->start : c->t;
+    c->lg->lost++;
+}
+
 /* lose_inflight - every attempt in flight ends unknown (qmail-send went) */
 static void lose_inflight(struct fit_log *lg, int64_t t)
 {
-    for (size_t i = 0; i < lg->inflight.cap; i++)
-        if (lg->inflight.used[i]) {
-            struct fit_attempt *a = &lg->atts[lg->inflight.vals[i]];
-            a->outcome = FIT_LOST;
-            a->end = t < a->start ? a->start : t;
-            lg->lost++;
-        }
-    fit_map_free(&lg->inflight);
+    struct lose_ctx c = {lg, t};
+    u64map_foreach(&lg->inflight, lose_one, &c);
+    u64map_free(&lg->inflight);
 }
 
 /* on_start - "starting delivery D: msg N to CHAN RCPT" */
 static int on_start(struct fit_log *lg, int64_t t, const struct fit_line *ln)
 {
-    uint32_t ai;
-    if (fit_map_get(&lg->inflight, ln->delid, &ai)) {
+    uint64_t ai;
+    if (u64map_get(&lg->inflight, ln->delid, &ai)) {
         /* its number came round again: a qmail-send that died without
          * "status: exiting" left it */
         lg->atts[ai].outcome = FIT_LOST;
         lg->atts[ai].end = t < lg->atts[ai].start ? lg->atts[ai].start : t;
         lg->lost++;
-        fit_map_del(&lg->inflight, ln->delid);
+        u64map_del(&lg->inflight, ln->delid);
     }
     long mi = live_msg(lg, ln->msg, t, 0);
     if (mi < 0)
@@ -193,7 +204,7 @@ static int on_start(struct fit_log *lg, int64_t t, const struct fit_line *ln)
     a->end = -1;
     a->outcome = FIT_OPEN;
     lg->rcpts[ri].attempts++;
-    if (fit_map_put(&lg->inflight, ln->delid, (uint32_t)lg->natts) < 0)
+    if (u64map_put(&lg->inflight, ln->delid, lg->natts) < 0)
         return -1;
     lg->natts++;
     if (ln->chan + 1 > lg->nchan)
@@ -204,12 +215,12 @@ static int on_start(struct fit_log *lg, int64_t t, const struct fit_line *ln)
 /* on_result - "delivery D: success|deferral|failure: ..." */
 static void on_result(struct fit_log *lg, int64_t t, const struct fit_line *ln)
 {
-    uint32_t ai;
-    if (!fit_map_get(&lg->inflight, ln->delid, &ai)) {
+    uint64_t ai;
+    if (!u64map_get(&lg->inflight, ln->delid, &ai)) {
         lg->orphan_results++;
         return;
     }
-    fit_map_del(&lg->inflight, ln->delid);
+    u64map_del(&lg->inflight, ln->delid);
     struct fit_attempt *a = &lg->atts[ai];
     a->end = t < a->start ? a->start : t;
     a->outcome = ln->outcome;
@@ -260,11 +271,10 @@ static int on_info(struct fit_log *lg, int64_t t, const struct fit_line *ln)
     m->sender[ln->senderlen] = '\0';
     m->bytes = ln->bytes;
     m->qp = ln->qp;
-    uint32_t dummy;
     if ((ln->senderlen == 0 || strcmp(m->sender, "#@[]") == 0) &&
-        fit_map_get(&lg->bounce_qp, ln->qp, &dummy)) {
+        u64map_get(&lg->bounce_qp, ln->qp, NULL)) {
         m->bounce = 1;
-        fit_map_del(&lg->bounce_qp, ln->qp);
+        u64map_del(&lg->bounce_qp, ln->qp);
     }
     return 0;
 }
@@ -272,10 +282,10 @@ static int on_info(struct fit_log *lg, int64_t t, const struct fit_line *ln)
 /* apply - one parsed line; 0 ok, -1 out of memory */
 static int apply(struct fit_log *lg, int64_t t, const struct fit_line *ln)
 {
-    uint32_t mi;
+    uint64_t mi;
     switch (ln->kind) {
     case FIT_L_NEW:
-        if (fit_map_get(&lg->live, ln->msg, &mi))
+        if (u64map_get(&lg->live, ln->msg, &mi))
             lg->reused_msgs++;
         return new_msg(lg, ln->msg, t, 1) < 0 ? -1 : 0;
     case FIT_L_INFO:
@@ -292,16 +302,16 @@ static int apply(struct fit_log *lg, int64_t t, const struct fit_line *ln)
         lose_inflight(lg, t);
         return 0;
     case FIT_L_END:
-        if (!fit_map_get(&lg->live, ln->msg, &mi)) {
+        if (!u64map_get(&lg->live, ln->msg, &mi)) {
             lg->orphan_ends++;
             return 0;
         }
         lg->msgs[mi].ended = 1;
         lg->msgs[mi].end = t;
-        fit_map_del(&lg->live, ln->msg);
+        u64map_del(&lg->live, ln->msg);
         return 0;
     case FIT_L_BOUNCE:
-        return fit_map_put(&lg->bounce_qp, ln->qp, 1);
+        return u64map_put(&lg->bounce_qp, ln->qp, 1);
     case FIT_L_OTHER:
         lg->other++;
         return 0;
@@ -476,8 +486,8 @@ void fit_log_free(struct fit_log *lg)
     free(lg->doms);
     strmap_free(lg->dom_index);
     strmap_free(lg->rcpt_index);
-    fit_map_free(&lg->live);
-    fit_map_free(&lg->inflight);
-    fit_map_free(&lg->bounce_qp);
+    u64map_free(&lg->live);
+    u64map_free(&lg->inflight);
+    u64map_free(&lg->bounce_qp);
     fit_log_init(lg);
 }

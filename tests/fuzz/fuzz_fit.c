@@ -19,7 +19,6 @@
 
 #include "../../fit/fit_build.c"
 #include "../../fit/fit_line.c"
-#include "../../fit/fit_map.c"
 #include "../../fit/fit_model.c"
 #include "../../fit/fit_stats.c"
 

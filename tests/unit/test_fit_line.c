@@ -3,7 +3,6 @@
 
 #include "cunit_main.h"
 #include "fit_line.h"
-#include "fit_map.h"
 #include "fit_out.h"
 
 /* base: 2026-01-01 00:00:00 UTC */
@@ -150,30 +149,6 @@ static void test_rejects(void)
     }
 }
 
-static void test_map(void)
-{
-    struct fit_map m;
-    fit_map_init(&m);
-    uint32_t v = 0;
-    CU_ASSERT_EQUAL(fit_map_get(&m, 5, &v), 0);
-    for (uint64_t k = 0; k < 5000; k++)
-        CU_ASSERT_EQUAL(fit_map_put(&m, k * 7919, (uint32_t)k), 0);
-    for (uint64_t k = 0; k < 5000; k += 2)
-        fit_map_del(&m, k * 7919);
-    int ok = 1;
-    for (uint64_t k = 0; k < 5000; k++) {
-        int found = fit_map_get(&m, k * 7919, &v);
-        if (k % 2 ? !found || v != k : found)
-            ok = 0;
-    }
-    CU_ASSERT(ok);
-    CU_ASSERT_EQUAL(m.n, 2500);
-    CU_ASSERT_EQUAL(fit_map_put(&m, 7919, 42), 0);
-    CU_ASSERT(fit_map_get(&m, 7919, &v) && v == 42);
-    CU_ASSERT_EQUAL(m.n, 2500);
-    fit_map_free(&m);
-}
-
 static void test_anon(void)
 {
     char a[128], b[128];
@@ -199,7 +174,6 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_lines);
     QC_ADD_TEST(suite, test_status);
     QC_ADD_TEST(suite, test_rejects);
-    QC_ADD_TEST(suite, test_map);
     QC_ADD_TEST(suite, test_anon);
 }
 

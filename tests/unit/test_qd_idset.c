@@ -63,7 +63,7 @@ static void run_model(uint64_t seed, uint64_t range, int ops)
         default:
             break;
         }
-        if (s.len != n)
+        if (qd_idset_len(&s) != n)
             bad = 1;
         /* every id of the range answers as the model does */
         if (i % 97 == 0)
@@ -72,11 +72,11 @@ static void run_model(uint64_t seed, uint64_t range, int ops)
                     bad = 1;
     }
     CU_ASSERT_FALSE(bad);
-    CU_ASSERT_EQUAL(s.len, n);
+    CU_ASSERT_EQUAL(qd_idset_len(&s), n);
     for (size_t k = 0; k < n; k++)
         CU_ASSERT_TRUE(qd_idset_has(&s, m[k]));
     qd_idset_free(&s);
-    CU_ASSERT_EQUAL(s.len, 0);
+    CU_ASSERT_EQUAL(qd_idset_len(&s), 0);
     CU_ASSERT_FALSE(qd_idset_has(&s, 1));
 }
 
@@ -93,13 +93,13 @@ static void test_zero_and_large(void)
     CU_ASSERT_FALSE(qd_idset_has(&s, 0));
     CU_ASSERT_EQUAL(qd_idset_add(&s, 0), 0);   /* never stored */
     CU_ASSERT_FALSE(qd_idset_has(&s, 0));
-    CU_ASSERT_EQUAL(s.len, 0);
+    CU_ASSERT_EQUAL(qd_idset_len(&s), 0);
     CU_ASSERT_EQUAL(qd_idset_add(&s, UINT64_MAX), 0);
     CU_ASSERT_EQUAL(qd_idset_add(&s, UINT64_MAX), 0);
-    CU_ASSERT_EQUAL(s.len, 1);
+    CU_ASSERT_EQUAL(qd_idset_len(&s), 1);
     CU_ASSERT_TRUE(qd_idset_has(&s, UINT64_MAX));
     qd_idset_del(&s, 12345);                   /* absent: no change */
-    CU_ASSERT_EQUAL(s.len, 1);
+    CU_ASSERT_EQUAL(qd_idset_len(&s), 1);
     qd_idset_del(&s, UINT64_MAX);
     CU_ASSERT_FALSE(qd_idset_has(&s, UINT64_MAX));
     qd_idset_free(&s);
@@ -141,13 +141,13 @@ static void test_read_dir(void)
     touch("bounce/78x");
     struct qd_idset s = {0};
     CU_ASSERT_EQUAL(qd_idset_read_dir(&s, &e, "info"), 0);
-    CU_ASSERT_EQUAL(s.len, 5);
+    CU_ASSERT_EQUAL(qd_idset_len(&s), 5);
     for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
         CU_ASSERT_TRUE(qd_idset_has(&s, ids[i]));
     CU_ASSERT_FALSE(qd_idset_has(&s, 10));
     qd_idset_free(&s);
     CU_ASSERT_EQUAL(qd_idset_read_dir(&s, &e, "bounce"), 0);
-    CU_ASSERT_EQUAL(s.len, 1);
+    CU_ASSERT_EQUAL(qd_idset_len(&s), 1);
     CU_ASSERT_TRUE(qd_idset_has(&s, 77));
     qd_idset_free(&s);
     /* a missing split subdirectory is an error the caller sees */
