@@ -27,6 +27,8 @@ struct fs_behaviour {
     struct fs_dist olat[FS_NOUT];    /* latency ok|defer|fail MODEL */
     int has_outcome;
     double p_ok, p_defer;   /* cumulative thresholds; fail is the rest */
+    int has_retry;          /* "retry ok W ...": attempts after the first */
+    double r_ok, r_defer;
 };
 
 enum fs_outage_kind { FS_OUT_DEFER, FS_OUT_FAIL, FS_OUT_TIMEOUT };
@@ -170,9 +172,10 @@ static struct fs_domain *dom_get(struct fs_model *m, const char *name)
     return d;
 }
 
-/* parse_outcome - "ok W defer W fail W" in any order and subset */
-static int parse_outcome(struct fs_behaviour *b, char **w, int n, int *used,
-                         char *err, size_t errcap)
+/* parse_outcome - "ok W defer W fail W" in any order and subset, the
+ * weights of every attempt, or with retry those after the first */
+static int parse_outcome(struct fs_behaviour *b, int retry, char **w, int n,
+                         int *used, char *err, size_t errcap)
 {
     double ok = 0, defer = 0, fail = 0;
     int i = 0;
@@ -203,13 +206,21 @@ static int parse_outcome(struct fs_behaviour *b, char **w, int n, int *used,
     }
     if (i == 0) {
         snprintf(err, errcap, "expected 'ok', 'defer' or 'fail' and a "
-                 "weight after 'outcome'");
+                 "weight after '%s'", retry ? "retry" : "outcome");
         return -1;
     }
     double sum = ok + defer + fail;
     if (sum <= 0) {
-        snprintf(err, errcap, "outcome weights add up to 0");
+        snprintf(err, errcap, "%s weights add up to 0",
+                 retry ? "retry" : "outcome");
         return -1;
+    }
+    if (retry) {
+        b->has_retry = 1;
+        b->r_ok = ok / sum;
+        b->r_defer = (ok + defer) / sum;
+        *used = i;
+        return 0;
     }
     b->has_outcome = 1;
     b->p_ok = ok / sum;
@@ -260,9 +271,10 @@ static int parse_behaviour(struct fs_behaviour *b, unsigned *fds, char **w,
             else
                 b->has_latency = 1;
             i += skip + used;
-        } else if (strcmp(w[i], "outcome") == 0) {
-            if (parse_outcome(b, w + i + 1, n - i - 1, &used, err,
-                              errcap) < 0)
+        } else if (strcmp(w[i], "outcome") == 0 ||
+                   strcmp(w[i], "retry") == 0) {
+            if (parse_outcome(b, w[i][0] == 'r', w + i + 1, n - i - 1, &used,
+                              err, errcap) < 0)
                 return -1;
             i += 1 + used;
         } else if (fds && strcmp(w[i], "fds") == 0) {
@@ -434,6 +446,11 @@ int fs_model_line(struct fs_model *m, char **w, int n, const char *basedir,
                 d->b.olat[o] = b.olat[o];
                 d->b.has_olat[o] = 1;
             }
+        if (b.has_retry) {
+            d->b.has_retry = 1;
+            d->b.r_ok = b.r_ok;
+            d->b.r_defer = b.r_defer;
+        }
         if (b.has_outcome) {
             d->b.has_outcome = 1;
             d->b.p_ok = b.p_ok;
@@ -560,15 +577,25 @@ void fs_model_decide(const struct fs_model *m, int chan, const char *domain,
     }
     const char *const *texts = chan == QC_CHAN_LOCAL ? text_local
                                                      : text_remote;
+    /* a retry takes the most specific retry weights: the domain's, or
+     * when the domain has no weights of its own the channel's; else the
+     * weights of every attempt (greylisting defers a first attempt and
+     * accepts the next, which one set of weights cannot say) */
+    const struct fs_behaviour *rb =
+        attempt <= 1 ? NULL
+        : db && db->has_retry ? db
+        : ob == cb && cb->has_retry ? cb : NULL;
+    double p_ok = rb ? rb->r_ok : ob->p_ok;
+    double p_defer = rb ? rb->r_defer : ob->p_defer;
     /* v < 1 always: with p_ok 1 the draw cannot change the outcome, and
      * draws are keyed, so skipping it moves no other number */
-    double v = ob->p_ok >= 1 ? 0
-                             : fs_rand_u01_at(m->outcome_stream, key, attempt);
+    double v = p_ok >= 1 ? 0
+                         : fs_rand_u01_at(m->outcome_stream, key, attempt);
     int oi;
-    if (v < ob->p_ok) {
+    if (v < p_ok) {
         r->status = 'K';
         oi = FS_O_OK;
-    } else if (v < ob->p_defer) {
+    } else if (v < p_defer) {
         r->status = 'Z';
         oi = FS_O_DEFER;
     } else {

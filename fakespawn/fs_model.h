@@ -15,12 +15,14 @@
  *
  * Lines fs_model_line() understands (the scenario language's):
  *	spawner CHAN [latency [ok|defer|fail] MODEL]... [outcome ok W defer W
- *		fail W] [fds N]
- *	domain NAME [latency [ok|defer|fail] MODEL]... [outcome ...]
+ *		fail W] [retry ok W defer W fail W] [fds N]
+ *	domain NAME [latency [ok|defer|fail] MODEL]... [outcome ...] [retry ...]
  *	outage TARGET from A to B|end defer|fail [latency MODEL]
  *	outage TARGET from A to B|end timeout SECONDS
  * MODEL is a distribution of fs_dist.h; weights are normalized and may
- * carry a '%'.  The outcome is drawn first, then the duration from the
+ * carry a '%'; "retry" weights, where given, decide the attempts after a
+ * recipient's first (the domain's, else the channel's when the domain
+ * has no weights of its own).  The outcome is drawn first, then the duration from the
  * most specific latency set for it: the domain's for that outcome, the
  * domain's general one, the channel's for that outcome, the channel's
  * general one (so a success never takes a timeout's time when the two

@@ -74,6 +74,7 @@ struct fit_rcpt {
     int chan;
     char *addr;
     char final;             /* 0, 'K' delivered, 'D' failed */
+    unsigned char busy;     /* an attempt of it is in flight */
     unsigned attempts;
     int64_t first_done;     /* end of its first attempt, or -1 */
     int64_t final_at;       /* end of the attempt that gave final, or -1 */

@@ -105,7 +105,10 @@ static long intern_domain(struct fit_log *lg, const char *name)
     return (long)lg->ndoms++;
 }
 
-/* find_rcpt - the recipient addr of message mi on chan, made if new */
+/* find_rcpt - the recipient addr of message mi on chan, made if new;
+ * an address a message lists twice (a mailing list with a duplicate
+ * subscriber) starts again after its final outcome or while its first
+ * copy is in flight: that is a second recipient, not a retry */
 static long find_rcpt(struct fit_log *lg, uint32_t mi, int chan,
                       const char *addr, size_t len)
 {
@@ -120,7 +123,8 @@ static long find_rcpt(struct fit_log *lg, uint32_t mi, int chan,
     long idx = -1;
     if (!lg->rcpt_index && !(lg->rcpt_index = strmap_new(4096)))
         goto out;
-    if (strmap_find(lg->rcpt_index, key, klen, NULL, &idx))
+    if (strmap_find(lg->rcpt_index, key, klen, NULL, &idx) &&
+        !lg->rcpts[idx].final && !lg->rcpts[idx].busy)
         goto out;
     idx = -1;
     char dbuf[256];
@@ -168,6 +172,7 @@ static void lose_one(void *ctx, uint64_t delid, uint64_t ai)
     (void)delid;
     a->outcome = FIT_LOST;
     a->end = c->t < a->start ? a->start : c->t;
+    c->lg->rcpts[a->rcpt].busy = 0;
     c->lg->lost++;
 }
 
@@ -188,6 +193,7 @@ static int on_start(struct fit_log *lg, int64_t t, const struct fit_line *ln)
          * "status: exiting" left it */
         lg->atts[ai].outcome = FIT_LOST;
         lg->atts[ai].end = t < lg->atts[ai].start ? lg->atts[ai].start : t;
+        lg->rcpts[lg->atts[ai].rcpt].busy = 0;
         lg->lost++;
         u64map_del(&lg->inflight, ln->delid);
     }
@@ -204,6 +210,7 @@ static int on_start(struct fit_log *lg, int64_t t, const struct fit_line *ln)
     a->end = -1;
     a->outcome = FIT_OPEN;
     lg->rcpts[ri].attempts++;
+    lg->rcpts[ri].busy = 1;
     if (u64map_put(&lg->inflight, ln->delid, lg->natts) < 0)
         return -1;
     lg->natts++;
@@ -225,6 +232,7 @@ static void on_result(struct fit_log *lg, int64_t t, const struct fit_line *ln)
     a->end = t < a->start ? a->start : t;
     a->outcome = ln->outcome;
     struct fit_rcpt *r = &lg->rcpts[a->rcpt];
+    r->busy = 0;
     if (ln->outcome != 'Z') {
         r->final = ln->outcome;
         r->final_at = a->end;

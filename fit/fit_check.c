@@ -147,16 +147,17 @@ int fit_check_begin(struct fit_check *ck, const struct fit_sum *log,
                 return -1;
         }
     }
-    /* the log's hourly series, kept in the error rows' spare slot */
-    size_t nh = nhours(ck);
+    /* the series rows keep, after one value per replay, the log's
+     * hourly series and then each replay's */
+    size_t nh = nhours(ck), len = (size_t)seeds + nh + (size_t)seeds * nh;
     for (int c = 0; c < ck->nchan; c++) {
         struct fit_check_row *a = &ck->rows[c * FIG_N + FIG_INFLIGHT_ERR];
         struct fit_check_row *b = &ck->rows[c * FIG_N + FIG_THROUGHPUT_ERR];
-        double *inf = realloc(a->vals, ((size_t)seeds + nh) * sizeof *inf);
+        double *inf = realloc(a->vals, len * sizeof *inf);
         if (!inf)
             return -1;
         a->vals = inf;
-        double *thr = realloc(b->vals, ((size_t)seeds + nh) * sizeof *thr);
+        double *thr = realloc(b->vals, len * sizeof *thr);
         if (!thr)
             return -1;
         b->vals = thr;
@@ -171,12 +172,6 @@ int fit_check_add(struct fit_check *ck, const struct fit_sum *sim)
     if (ck->added >= ck->seeds)
         return -1;
     size_t nh = nhours(ck);
-    double *thr = calloc(nh, sizeof *thr), *inf = calloc(nh, sizeof *inf);
-    if (!thr || !inf) {
-        free(thr);
-        free(inf);
-        return -1;
-    }
     int k = ck->added++;
     int nc = sim->nchan < ck->nchan ? sim->nchan : ck->nchan;
     for (int c = 0; c < ck->nchan; c++) {
@@ -184,18 +179,17 @@ int fit_check_add(struct fit_check *ck, const struct fit_sum *sim)
             struct fit_check_row *row = &ck->rows[c * FIG_N + f];
             row->vals[k] = c < nc ? figure(sim, c, (enum fit_fig)f) : -1;
         }
+        struct fit_check_row *a = &ck->rows[c * FIG_N + FIG_INFLIGHT_ERR];
+        struct fit_check_row *b = &ck->rows[c * FIG_N + FIG_THROUGHPUT_ERR];
+        size_t at = (size_t)ck->seeds + nh + (size_t)k * nh;
+        memset(a->vals + at, 0, nh * sizeof *a->vals);
+        memset(b->vals + at, 0, nh * sizeof *b->vals);
         if (c >= nc)
             continue;
         if (sim->chans[c].attempts > 0)
             ck->active[c] = 1;
-        hourly(ck, sim, c, thr, inf);
-        struct fit_check_row *a = &ck->rows[c * FIG_N + FIG_INFLIGHT_ERR];
-        struct fit_check_row *b = &ck->rows[c * FIG_N + FIG_THROUGHPUT_ERR];
-        a->vals[k] = series_error(a->vals + ck->seeds, inf, nh);
-        b->vals[k] = series_error(b->vals + ck->seeds, thr, nh);
+        hourly(ck, sim, c, b->vals + at, a->vals + at);
     }
-    free(thr);
-    free(inf);
     size_t rows = sim->nrows < ck->nsamp ? sim->nrows : ck->nsamp;
     for (size_t r = 0; r < rows; r++)
         for (int c = 0; c < nc; c++) {
@@ -236,6 +230,51 @@ static void stats(struct fit_check_row *row, int n)
     row->spread_hi = row->mean + t * sd * sqrt(1 + 1.0 / row->n);
 }
 
+/* series_row - an hourly series row: the error of the replays' mean
+ * series against the log's (row->mean), and as the yardstick of noise
+ * each replay's error against the mean of the others (row->vals, whose
+ * spread the verdict uses) */
+static void series_row(struct fit_check *ck, struct fit_check_row *row,
+                       int n)
+{
+    size_t nh = nhours(ck);
+    const double *log = row->vals + ck->seeds;
+    const double *rep = log + nh;
+    double *mean = calloc(nh, sizeof *mean), *rest = calloc(nh, sizeof *rest);
+    if (!mean || !rest || n == 0) {
+        free(mean);
+        free(rest);
+        row->n = 0;
+        row->mean = row->lo = row->hi = -1;
+        row->verdict = "-";
+        return;
+    }
+    for (int k = 0; k < n; k++)
+        for (size_t h = 0; h < nh; h++)
+            mean[h] += rep[(size_t)k * nh + h] / n;
+    double err = series_error(log, mean, nh);
+    for (int k = 0; k < n && n > 1; k++) {
+        for (size_t h = 0; h < nh; h++)
+            rest[h] = (mean[h] * n - rep[(size_t)k * nh + h]) / (n - 1);
+        row->vals[k] = series_error(rest, rep + (size_t)k * nh, nh);
+    }
+    free(mean);
+    free(rest);
+    if (n > 1) {
+        stats(row, n);
+    } else {
+        row->n = 1;
+        row->lo = row->hi = row->spread_lo = row->spread_hi = -1;
+    }
+    row->mean = err;
+    row->diff = err;
+    row->lo = row->spread_lo < 0 ? 0 : row->spread_lo;
+    row->hi = row->spread_hi;
+    double tol = figs[row->fig].tol;
+    row->verdict = err <= tol ? "ok"
+                   : n > 1 && err <= row->spread_hi ? "noise" : "FAIL";
+}
+
 /* fit_check_finish - means, intervals, differences, verdicts */
 void fit_check_finish(struct fit_check *ck)
 {
@@ -243,16 +282,14 @@ void fit_check_finish(struct fit_check *ck)
     for (int c = 0; c < ck->nchan; c++)
         for (int f = 0; f < FIG_N; f++) {
             struct fit_check_row *row = &ck->rows[c * FIG_N + f];
-            stats(row, n);
-            double tol = figs[f].tol;
             int series = f == FIG_INFLIGHT_ERR || f == FIG_THROUGHPUT_ERR;
             row->diff = NAN;
             if (series) {
-                row->diff = row->mean;
-                row->verdict = row->n == 0 ? "-"
-                               : row->mean <= tol ? "ok" : "FAIL";
+                series_row(ck, row, n);
                 continue;
             }
+            stats(row, n);
+            double tol = figs[f].tol;
             if (row->log < 0 && row->n == 0) {
                 row->verdict = "-";
                 continue;

@@ -52,8 +52,10 @@ static void chan_json(FILE *f, const struct fit_sum *s, int c)
     jnum(f, cs->lat_p95);
     fputs(", \"latency_p99\": ", f);
     jnum(f, cs->lat_p99);
-    fprintf(f, ", \"latency_recipients\": %llu,\n     \"attempt_p50\": ",
+    fprintf(f, ", \"latency_recipients\": %llu, \"start_delay_p50\": ",
             cs->lat_n);
+    jnum(f, cs->start_delay_p50);
+    fputs(",\n     \"attempt_p50\": ", f);
     jnum(f, cs->p50);
     fputs(", \"attempt_p90\": ", f);
     jnum(f, cs->p90);

@@ -185,18 +185,31 @@ static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
             }
             j++;
         }
-        double from = fit_secs(s, a->start);
+        double first = fit_secs(s, a->start);
         double lastt = fit_secs(s, lg->atts[s->dom_atts[last]].start);
         /* a destination that defers some of the time has runs by
          * chance; only a run its usual rate cannot explain is an
          * outage */
-        if (n >= o->outage_attempts && lastt - from >= o->outage_secs &&
+        if (n >= o->outage_attempts && lastt - first >= o->outage_secs &&
             chance(n, total, defers) < OUTAGE_CHANCE) {
-            /* a run still going when the log ends stays open: the log
-             * does not say when the destination came back */
+            /* the log says only that the destination went down after
+             * its previous answer that was not a deferral and came back
+             * before its next one: the outage spans half of each gap,
+             * so a replay that tries a little earlier or later than the
+             * log still meets it; a run still going when the log ends
+             * stays open */
+            double from = s->start < first ? s->start : first;
+            for (size_t k = i; k-- > lo;) {
+                const struct fit_attempt *p = &lg->atts[s->dom_atts[k]];
+                if (fit_answered(p)) {
+                    from = (fit_secs(s, p->start) + first) / 2;
+                    break;
+                }
+            }
             int open = j >= hi;
             double to = open ? s->end
-                             : fit_secs(s, lg->atts[s->dom_atts[j]].start);
+                             : (lastt + fit_secs(s, lg->atts[s->dom_atts[j]]
+                                                        .start)) / 2;
             if (add_outage(s, d, from, to, open, n) < 0)
                 return -1;
             for (size_t k = i; k <= last; k++) {
@@ -212,7 +225,8 @@ static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
 
 /* domain - counts, majority channel, outages and own-model flags of d */
 static int domain(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
-                  const struct fit_opts *o, unsigned long long *per_chan)
+                  const struct fit_opts *o, unsigned long long *per_chan,
+                  unsigned char *tried)
 {
     struct fit_dom_sum *ds = &s->doms[d];
     size_t lo = s->dom_off[d], hi = s->dom_off[d + 1];
@@ -227,6 +241,11 @@ static int domain(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
     for (size_t i = lo; i < hi; i++) {
         const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
         per_chan[lg->rcpts[a->rcpt].chan]++;
+        /* a retry: its recipient was tried before (in the log; a
+         * carried-over recipient's first attempt in the log counts as its
+         * first, as in the replay) */
+        int retry = tried[a->rcpt];
+        tried[a->rcpt] = 1;
         if (!fit_answered(a))
             continue;
         ds->attempts++;
@@ -234,12 +253,15 @@ static int domain(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
         if (a->outcome == 'K') {
             ds->ok++;
             ds->n_ok++;
+            ds->r_ok += retry;
         } else if (a->outcome == 'Z') {
             ds->defer++;
             ds->n_defer += !out;
+            ds->r_defer += !out && retry;
         } else {
             ds->fail++;
             ds->n_fail++;
+            ds->r_fail += retry;
         }
     }
     free(in_out);
@@ -252,7 +274,10 @@ static int domain(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
         }
     unsigned long long n = ds->n_ok + ds->n_defer + ds->n_fail;
     ds->own_latency = ds->attempts >= o->min_attempts && ds->attempts > 0;
-    ds->own_outcome = n > 0 && (n >= o->min_attempts || ds->n_fail == n);
+    /* a destination that never accepted a message in the log keeps
+     * its own deferrals and failures, however few: the pool's weights
+     * (mostly successes) would deliver what the log never could */
+    ds->own_outcome = n > 0 && (n >= o->min_attempts || ds->n_ok == 0);
     size_t nl;
     double *lat = fit_dom_latencies(s, lg, d, &nl);
     ds->p50 = fit_quantile(lat, nl, 0.5);
@@ -275,6 +300,9 @@ static void pools(struct fit_sum *s, const struct fit_log *lg)
             cs->pool_ok += (double)ds->n_ok;
             cs->pool_defer += (double)ds->n_defer;
             cs->pool_fail += (double)ds->n_fail;
+            cs->pool_rok += (double)ds->r_ok;
+            cs->pool_rdefer += (double)ds->r_defer;
+            cs->pool_rfail += (double)ds->r_fail;
         }
         if (!ds->own_latency)
             cs->pool_n += ds->attempts;
@@ -301,9 +329,15 @@ int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
         !(s->att_out = calloc(lg->natts + 1, sizeof *s->att_out)))
         return -1;
     unsigned long long per_chan[QC_MAX_CHANNELS];
+    unsigned char *tried = calloc(lg->nrcpts + 1, 1);
+    if (!tried)
+        return -1;
     for (size_t d = 0; d < lg->ndoms; d++)
-        if (domain(s, lg, (uint32_t)d, o, per_chan) < 0)
+        if (domain(s, lg, (uint32_t)d, o, per_chan, tried) < 0) {
+            free(tried);
             return -1;
+        }
+    free(tried);
     pools(s, lg);
     return 0;
 }

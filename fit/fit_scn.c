@@ -170,9 +170,11 @@ static int write_carried(const char *dir, const struct fit_log *lg,
     return 0;
 }
 
-/* an outcome needs this many durations for a table of its own; with
- * fewer it takes the channel pool's table for that outcome */
-#define OUTCOME_MIN 5
+/* A domain with a model of its own (enough attempts, or weights of its
+ * own) keeps its own durations for every outcome it had, however few:
+ * its one quick 451 says more about its next deferral than the
+ * channel's pool, where the timeouts of dead hosts dominate. */
+#define OUTCOME_MIN 1
 
 static const char out_code[3] = {'K', 'Z', 'D'};
 static const char *const out_word[3] = {"ok", "defer", "fail"};
@@ -206,10 +208,24 @@ static double *pool_table(const struct fit_log *lg, const struct fit_sum *s,
     return v;
 }
 
-/* weights - " outcome ok A defer B fail C" */
-static void weights(FILE *f, double ok, double defer, double fail)
+/* a destination's retries get weights of their own once it has this
+ * many: a greylisting host defers first attempts and accepts retries */
+#define RETRY_MIN 3
+
+/* weights - " outcome ok A defer B fail C" for every attempt; with
+ * enough retries, the first attempts' weights and " retry ..." for the
+ * others */
+static void weights(FILE *f, double ok, double defer, double fail,
+                    double rok, double rdefer, double rfail)
 {
-    fprintf(f, " outcome ok %.6g defer %.6g fail %.6g", ok, defer, fail);
+    double first = ok + defer + fail - rok - rdefer - rfail;
+    if (rok + rdefer + rfail < RETRY_MIN || first <= 0) {
+        fprintf(f, " outcome ok %.6g defer %.6g fail %.6g", ok, defer, fail);
+        return;
+    }
+    fprintf(f, " outcome ok %.6g defer %.6g fail %.6g retry ok %.6g defer "
+               "%.6g fail %.6g", ok - rok, defer - rdefer, fail - rfail, rok,
+            rdefer, rfail);
 }
 
 /* models - spawner, domain and outage lines, writing the tables: one
@@ -240,21 +256,23 @@ static int models(FILE *f, const char *dir, const struct fit_log *lg,
             if (table_arg(f, dir, file, out_word[o], v, n, err, cap) < 0)
                 return -1;
         }
-        weights(f, cs->pool_ok, cs->pool_defer, cs->pool_fail);
+        weights(f, cs->pool_ok, cs->pool_defer, cs->pool_fail,
+                cs->pool_rok, cs->pool_rdefer, cs->pool_rfail);
         fputc('\n', f);
     }
     for (size_t d = 0; d < lg->ndoms; d++) {
         const struct fit_dom_sum *ds = &s->doms[d];
         const unsigned long long count[3] = {ds->n_ok, ds->n_defer,
                                              ds->n_fail};
+        int own = ds->own_latency || ds->own_outcome;
         int tables = 0;
         for (int o = 0; o < 3; o++)
-            tables += ds->own_latency && count[o] >= OUTCOME_MIN;
+            tables += own && count[o] >= OUTCOME_MIN;
         if ((!tables && !ds->own_outcome) || !word_ok(lg->doms[d].name))
             continue;
         fprintf(f, "domain %s", lg->doms[d].name);
         for (int o = 0; o < 3; o++) {
-            if (!ds->own_latency || count[o] < OUTCOME_MIN)
+            if (!own || count[o] < OUTCOME_MIN)
                 continue;
             size_t n;
             double *v = fit_outcome_latencies(s, lg, (uint32_t)d, ds->chan,
@@ -269,7 +287,8 @@ static int models(FILE *f, const char *dir, const struct fit_log *lg,
         }
         if (ds->own_outcome)
             weights(f, (double)ds->n_ok, (double)ds->n_defer,
-                    (double)ds->n_fail);
+                    (double)ds->n_fail, (double)ds->r_ok,
+                    (double)ds->r_defer, (double)ds->r_fail);
         fputc('\n', f);
     }
     if (s->nouts)

@@ -74,8 +74,28 @@ static int in_window(const struct fit_sum *s, int64_t t)
 static int arrival_latency(struct fit_sum *s, const struct fit_log *lg)
 {
     double *v = malloc((lg->nrcpts + 1) * sizeof *v);
-    if (!v)
+    unsigned char *seen = calloc(lg->nrcpts + 1, 1);
+    if (!v || !seen) {
+        free(v);
+        free(seen);
         return -1;
+    }
+    for (int c = 0; c < s->nchan; c++) {
+        size_t n = 0;
+        for (size_t i = 0; i < lg->natts; i++) {
+            const struct fit_attempt *a = &lg->atts[i];
+            const struct fit_rcpt *r = &lg->rcpts[a->rcpt];
+            const struct fit_msg *m = &lg->msgs[r->msg];
+            if (r->chan != c || seen[a->rcpt])
+                continue;
+            seen[a->rcpt] = 1;
+            if (m->arrived && in_window(s, m->arrival))
+                v[n++] = (double)(a->start - m->arrival) / (double)QC_SEC;
+        }
+        qsort(v, n, sizeof *v, fit_cmp_double);
+        s->chans[c].start_delay_p50 = fit_quantile(v, n, 0.50);
+    }
+    free(seen);
     for (int c = 0; c < s->nchan; c++) {
         size_t n = 0;
         for (size_t i = 0; i < lg->nrcpts; i++) {

@@ -56,14 +56,18 @@ struct fit_chan_sum {
      * qchan run reports */
     double lat_p50, lat_p95, lat_p99;
     unsigned long long lat_n;
+    /* arrival to the first starting delivery, median: qmail-send's own
+     * delay before it starts an idle channel's work, -1 none */
+    double start_delay_p50;
     unsigned limit_first, limit_max;  /* from status lines, 0 none */
     unsigned max_inflight;
     double at_limit;                  /* fraction of status time, -1 none */
     double burst_start;               /* busiest 10 minutes of arrivals */
     unsigned long long burst_rcpts;
     double burst_clear;               /* seconds, -1 not all done */
-    /* the pooled model */
+    /* the pooled model: weights of every attempt, and of retries */
     double pool_ok, pool_defer, pool_fail;
+    double pool_rok, pool_rdefer, pool_rfail;
     unsigned long long pool_n;        /* durations in the pool */
 };
 
@@ -71,6 +75,7 @@ struct fit_dom_sum {
     int chan;                         /* where most of its attempts went */
     unsigned long long attempts, ok, defer, fail;  /* known outcomes */
     unsigned long long n_ok, n_defer, n_fail;      /* outside outages */
+    unsigned long long r_ok, r_defer, r_fail;      /* ... of them retries */
     unsigned long long rcpts;
     int own_latency, own_outcome;
     size_t first_out, nout;

@@ -228,6 +228,39 @@ static void test_outcome_latency(void)
     fs_model_free(m);
 }
 
+/* retry weights decide the attempts after the first: a greylisting
+ * domain defers first attempts and accepts retries; the channel's retry
+ * weights serve domains without weights of their own */
+static void test_retry_weights(void)
+{
+    char err[256];
+    struct fs_model *m = fs_model_new(4, 3);
+    CU_ASSERT_EQUAL(line(m, "spawner remote outcome ok 1 retry defer 1", err,
+                         sizeof err), 0);
+    CU_ASSERT_EQUAL(line(m, "domain grey.example outcome defer 1 retry ok 1",
+                         err, sizeof err), 0);
+    CU_ASSERT_EQUAL(line(m, "domain own.example outcome fail 1", err,
+                         sizeof err), 0);
+    for (uint64_t key = 1; key <= 50; key++) {
+        struct fs_result r;
+        fs_model_decide(m, 1, "grey.example", key, 1, 0, &r);
+        CU_ASSERT_EQUAL(r.status, 'Z');
+        fs_model_decide(m, 1, "grey.example", key, 2, 0, &r);
+        CU_ASSERT_EQUAL(r.status, 'K');
+        fs_model_decide(m, 1, "pooled.example", key, 1, 0, &r);
+        CU_ASSERT_EQUAL(r.status, 'K');
+        fs_model_decide(m, 1, "pooled.example", key, 3, 0, &r);
+        CU_ASSERT_EQUAL(r.status, 'Z');
+        /* weights of its own and no retry weights: its own for retries */
+        fs_model_decide(m, 1, "own.example", key, 2, 0, &r);
+        CU_ASSERT_EQUAL(r.status, 'D');
+    }
+    CU_ASSERT_EQUAL(line(m, "domain x.example retry", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(line(m, "domain x.example retry ok 0", err, sizeof err),
+                    -1);
+    fs_model_free(m);
+}
+
 /* bad lines say what was expected */
 static void test_line_errors(void)
 {
@@ -263,6 +296,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_domain);
     QC_ADD_TEST(suite, test_outages);
     QC_ADD_TEST(suite, test_outcome_latency);
+    QC_ADD_TEST(suite, test_retry_weights);
     QC_ADD_TEST(suite, test_line_errors);
 }
 
