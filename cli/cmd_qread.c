@@ -1,12 +1,15 @@
 /*
  * cmd_qread.c - `qchan qread`: list the queue like qmail-qread.
  *
- *	qchan qread [--home DIR] [--split N]
+ *	qchan qread [--home DIR] [--split N] [--bigtodo]
  *
  * The qmail home is --home, else $QCHAN_HOME, else /var/qmail; the split
  * is --split, else $QCHAN_SPLIT, else 23 (the daemons' settings,
- * daemons/qd_env.h).  The listing is daemons/qd_qread.h's: qmail-qread's
- * format, supplemental channels included.  Exit 0, 1 when some message
+ * daemons/qd_env.h); big-todo is --bigtodo, else $QCHAN_BIGTODO, else
+ * found from todo/ (split subdirectories).  The queue's own layout is
+ * checked against them first, so a wrong split is one clear line.  The
+ * listing is daemons/qd_qread.h's: qmail-qread's format, supplemental
+ * channels included, then the messages not yet preprocessed.  Exit 0, 1 when some message
  * could not be read (warned on stderr), 2 bad usage or no queue.
  */
 #include <stdio.h>
@@ -20,15 +23,20 @@
 /* usage - the options */
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: qchan qread [--home DIR] [--split N]\n\n"
+    fprintf(out, "usage: qchan qread [--home DIR] [--split N] [--bigtodo]"
+                 "\n\n"
                  "List the queue like qmail-qread: per message the date, "
                  "number, size and\nsender, then each recipient with its "
                  "channel (local, remote, supplK),\n\"done\" when it was "
-                 "delivered.\n\n"
+                 "delivered.  Then the messages qmail-todo has not "
+                 "preprocessed yet\n(todo/), their recipients as "
+                 "\"todo\".\n\n"
                  "  --home DIR   the qmail home (default $QCHAN_HOME, else "
                  "/var/qmail)\n"
                  "  --split N    conf-split (default $QCHAN_SPLIT, else "
-                 "23)\n");
+                 "23)\n"
+                 "  --bigtodo    todo/ is split (big-todo; found from "
+                 "todo/ when not given)\n");
 }
 
 int cmd_qread(int argc, char **argv)
@@ -42,6 +50,8 @@ int cmd_qread(int argc, char **argv)
         const char *v;
         if ((v = cli_opt_value(argc, argv, &i, "--home", &missing))) {
             setenv("QCHAN_HOME", v, 1);
+        } else if (strcmp(argv[i], "--bigtodo") == 0) {
+            setenv("QCHAN_BIGTODO", "1", 1);
         } else if ((v = cli_opt_value(argc, argv, &i, "--split",
                                       &missing))) {
             unsigned long n;
@@ -61,8 +71,12 @@ int cmd_qread(int argc, char **argv)
         }
     }
     struct qd_env env;
-    char err[256];
+    char err[QD_HOME_MAX + 256];
     if (qd_env_load(&env, err, sizeof err) < 0) {
+        fprintf(stderr, "qchan qread: %s\n", err);
+        return 2;
+    }
+    if (qd_qread_check(&env, err, sizeof err) < 0) {
         fprintf(stderr, "qchan qread: %s\n", err);
         return 2;
     }

@@ -36,7 +36,9 @@
  *			qchan-clean beside qchan-start)
  *	--same-user	as root, do not switch to qmail's users
  *	--create	create the queue (qmail's layout, supplK/ included)
- *			and control/ if missing, then exit
+ *			and control/ if missing, then exit; as root with
+ *			qmail's owners (qd_mkqueue.h), or a warning naming
+ *			the users and groups that are missing
  * Every setting is exported to the programs it starts, so they agree;
  * QMAILQUEUE (the injector qmail-send uses for bounces) defaults to the
  * qchan-queue beside qchan-start.  Commands are split at white space;
@@ -491,8 +493,20 @@ int main(int argc, char **argv)
     export("QCHAN_HOME", st.env.home);
 
     if (st.create) {
-        char err[512];
-        if (qd_mkqueue(&st.env, nchan, err, sizeof err) < 0)
+        char err[QD_HOME_MAX + 512];
+        struct qd_owners owners, *o = NULL;
+        /* as root, qmail's owners (its install's); missing users leave
+         * the queue root's, which only a --same-user qmail can run */
+        if (geteuid() == 0) {
+            if (qd_owners_lookup(&owners, err, sizeof err) == 0)
+                o = &owners;
+            else
+                fprintf(stderr, "qchan-start: warning: qmail's users and "
+                        "groups are missing (%s): the queue belongs to "
+                        "root; create them as qmail's INSTALL.ids says and "
+                        "run --create again to give it to them\n", err);
+        }
+        if (qd_mkqueue(&st.env, nchan, o, err, sizeof err) < 0)
             fail(err, NULL);
         return 0;
     }

@@ -82,12 +82,18 @@ static int cmp_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* collect - every message number under info/ */
-static int collect(const struct qd_env *e, struct idlist *ids, FILE *err)
+/* collect - every message number under base (its split subdirectories
+ * when split, else base itself) */
+static int collect(const struct qd_env *e, const char *base, int split,
+                   struct idlist *ids, FILE *err)
 {
-    for (unsigned i = 0; i < e->split; i++) {
+    unsigned nsub = split ? e->split : 1;
+    for (unsigned i = 0; i < nsub; i++) {
         char dir[64];
-        snprintf(dir, sizeof dir, "info/%u", i);
+        if (split)
+            snprintf(dir, sizeof dir, "%s/%u", base, i);
+        else
+            snprintf(dir, sizeof dir, "%s", base);
         DIR *d = opendir(dir);
         if (!d) {
             fprintf(err, "fatal: unable to opendir %s: %s\n", dir,
@@ -119,9 +125,9 @@ static int collect(const struct qd_env *e, struct idlist *ids, FILE *err)
     return 0;
 }
 
-/* stats_line - qmail-qread's first line for a message */
+/* stats_line - qmail-qread's first line for a message; tail ends it */
 static void stats_line(FILE *out, uint64_t id, time_t birth, off_t size,
-                       const char *sender, int bouncing)
+                       const char *sender, const char *tail)
 {
     static const char *mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -135,7 +141,7 @@ static void stats_line(FILE *out, uint64_t id, time_t birth, off_t size,
                      (unsigned long long)id, (unsigned long long)size);
     put_safe(out, line, (size_t)n);
     put_safe(out, sender, strlen(sender));
-    fputs(bouncing ? ">  bouncing\n" : "> \n", out);
+    fputs(tail, out);
 }
 
 /* recipients - one channel list; 0 ok or absent, -1 unreadable */
@@ -196,7 +202,8 @@ static int one(const struct qd_env *e, FILE *out, FILE *err, int nchan,
     if (!info)
         goto trouble;
     const char *sender = info[0] == 'F' ? info + 1 : "";
-    stats_line(out, id, st.st_mtime, size, sender, bouncing);
+    stats_line(out, id, st.st_mtime, size, sender,
+               bouncing ? ">  bouncing\n" : "> \n");
     free(info);
     for (int c = 0; c < nchan; c++)
         if (recipients(e, out, c, id) < 0)
@@ -212,6 +219,103 @@ trouble:;
     return -1;
 }
 
+/* one_todo - a message qmail-todo has not preprocessed: its envelope
+ * (qmail-queue's u, p, F and T records); 0 ok or gone, -1 trouble */
+static int one_todo(const struct qd_env *e, FILE *out, FILE *err,
+                    uint64_t id)
+{
+    char fn[QD_PATH_MAX];
+    struct stat st;
+    size_t len;
+    qd_path(fn, sizeof fn, e, "mess", id);
+    off_t size = stat(fn, &st) == 0 ? st.st_size : 0;
+    qd_path(fn, sizeof fn, e, "todo", id);
+    char *env = read_file(fn, &len, &st);
+    if (!env) {
+        if (errno == ENOENT)
+            return 0;   /* preprocessed meanwhile: listed next time */
+        fprintf(err, "warning: trouble with #%llu: %s\n",
+                (unsigned long long)id, strerror(errno));
+        return -1;
+    }
+    const char *sender = "";
+    for (size_t pos = 0; pos < len;) {
+        const char *nul = memchr(env + pos, '\0', len - pos);
+        if (!nul)
+            break;
+        if (env[pos] == 'F') {
+            sender = env + pos + 1;
+            break;
+        }
+        pos = (size_t)(nul - env) + 1;
+    }
+    stats_line(out, id, st.st_mtime, size, sender,
+               ">  not yet preprocessed\n");
+    for (size_t pos = 0; pos < len;) {
+        const char *nul = memchr(env + pos, '\0', len - pos);
+        if (!nul)
+            break;   /* a cut last record is no record */
+        size_t rl = (size_t)(nul - (env + pos));
+        if (rl > 0 && env[pos] == 'T') {
+            fputs("\ttodo\t", out);
+            put_safe(out, env + pos + 1, rl - 1);
+            fputc('\n', out);
+        }
+        pos += rl + 1;
+    }
+    free(env);
+    return 0;
+}
+
+/* split_count - how many split subdirectories dir has (0 .. n-1 all
+ * present); -1 with errno if dir cannot be read */
+static int split_count(const char *dir, unsigned *n, unsigned *highest)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    struct dirent *de;
+    unsigned count = 0, top = 0;
+    while ((de = readdir(d)) != NULL) {
+        unsigned long v;
+        if (qd_env_number(de->d_name, 0, QD_SPLIT_MAX - 1, &v) < 0)
+            continue;
+        count++;
+        if (v + 1 > top)
+            top = (unsigned)v + 1;
+    }
+    closedir(d);
+    *n = count;
+    *highest = top;
+    return 0;
+}
+
+/* qd_qread_check - the split of info/, big-todo from todo/ */
+int qd_qread_check(struct qd_env *e, char *err, size_t cap)
+{
+    char dir[QD_HOME_MAX + 32];
+    struct stat st;
+    unsigned n, top;
+    snprintf(dir, sizeof dir, "%s/queue/info", e->home);
+    if (split_count(dir, &n, &top) < 0)
+        return 0;   /* qd_qread says why it cannot read the queue */
+    if (n && (n != top || top != e->split)) {
+        snprintf(err, cap, "%s has %u split subdirectories (highest %u), "
+                 "not %u: give --split %u (qmail's conf-split)", dir, n,
+                 top ? top - 1 : 0, e->split, top);
+        return -1;
+    }
+    snprintf(dir, sizeof dir, "%s/queue/todo/0", e->home);
+    int split = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    if (e->bigtodo && !split) {
+        snprintf(err, cap, "%s/queue/todo is not split (no todo/0): not a "
+                 "big-todo queue; leave out --bigtodo", e->home);
+        return -1;
+    }
+    e->bigtodo = split;
+    return 0;
+}
+
 /* qd_qread - the listing */
 int qd_qread(const struct qd_env *e, FILE *out, FILE *err)
 {
@@ -223,7 +327,7 @@ int qd_qread(const struct qd_env *e, FILE *out, FILE *err)
         return -1;
     }
     struct idlist ids = {0};
-    if (collect(e, &ids, err) < 0) {
+    if (collect(e, "info", 1, &ids, err) < 0) {
         free(ids.v);
         return -1;
     }
@@ -231,6 +335,13 @@ int qd_qread(const struct qd_env *e, FILE *out, FILE *err)
     int bad = 0;
     for (size_t i = 0; i < ids.n; i++)
         bad += one(e, out, err, nchan, ids.v[i]) < 0;
+    ids.n = 0;
+    if (collect(e, "todo", e->bigtodo, &ids, err) < 0) {
+        free(ids.v);
+        return -1;
+    }
+    for (size_t i = 0; i < ids.n; i++)
+        bad += one_todo(e, out, err, ids.v[i]) < 0;
     free(ids.v);
     return bad;
 }

@@ -100,3 +100,92 @@ def test_qread_empty_queue_and_errors(fast_dir):
         in r.stderr
     r = qread("--help")
     assert r.returncode == 0 and b"usage: qchan qread" in r.stdout
+
+
+def make_queue(home, *opts):
+    subprocess.run([prog("qchan-start"), "--home", home, "--create"]
+                   + list(opts), check=True, capture_output=True, timeout=20)
+
+
+def inject_only(home, split, bigtodo, sender, rcpts):
+    """qchan-queue alone: the message stays in todo/ (no qmail-todo)"""
+    env = dict(os.environ, QCHAN_HOME=home, QCHAN_SPLIT=str(split),
+               QCHAN_BIGTODO=str(bigtodo))
+    envelope = b"F" + sender + b"\0" + b"".join(
+        b"T" + r + b"\0" for r in rcpts) + b"\0"
+    r, w = os.pipe()
+    os.write(w, envelope)
+    os.close(w)
+    p = subprocess.run([prog("qchan-queue")], input=b"Subject: t\n\nhi\n",
+                       stdout=r, env=env, timeout=20)
+    os.close(r)
+    assert p.returncode == 0
+
+
+def test_qread_big_todo_queue(fast_dir):
+    """a big-todo queue (todo/ split) is found from todo/ itself; messages
+    not yet preprocessed are listed with their recipients"""
+    home = str(fast_dir / "qmail")
+    make_queue(home, "--split", "7", "--bigtodo")
+    inject_only(home, 7, 1, b"me@x.test", [b"a@r.test", b"b\x01c@s.test"])
+    todo = [f for d in os.listdir(home + "/queue/todo")
+            for f in os.listdir(home + "/queue/todo/" + d)]
+    assert len(todo) == 1
+    msg = todo[0]
+    for args in ([], ["--bigtodo"]):
+        r = qread("--home", home, "--split", "7", *args)
+        assert r.returncode == 0, r.stderr
+        lines = r.stdout.decode().splitlines()
+        assert len(lines) == 3, lines
+        assert lines[0].endswith("  #%s  %d  <me@x.test>  not yet "
+                                 "preprocessed" % (msg, os.stat(
+                                     home + "/queue/mess/%d/%s" % (
+                                         int(msg) % 7, msg)).st_size))
+        assert lines[1:] == ["\ttodo\ta@r.test", "\ttodo\tb_c@s.test"]
+
+
+def test_qread_plain_todo_and_wrong_layout(fast_dir):
+    """todo/ unsplit: listed the same; --bigtodo on it, or a split that
+    is not the queue's, is one line saying what the queue has"""
+    home = str(fast_dir / "qmail")
+    make_queue(home, "--split", "5")
+    inject_only(home, 5, 0, b"", [b"x@r.test"])
+    r = qread("--home", home, "--split", "5")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.decode().splitlines()
+    assert lines[0].endswith("  <>  not yet preprocessed")
+    assert lines[1] == "\ttodo\tx@r.test"
+    r = qread("--home", home, "--split", "5", "--bigtodo")
+    assert r.returncode == 2
+    assert b"queue/todo is not split (no todo/0): not a big-todo queue; " \
+           b"leave out --bigtodo" in r.stderr
+    r = qread("--home", home)
+    assert r.returncode == 2
+    assert b"queue/info has 5 split subdirectories (highest 4), not 23: " \
+           b"give --split 5" in r.stderr
+
+
+def test_create_as_root_names_missing_qmail_users(fast_dir):
+    """as root without qmail's users, --create says which are missing and
+    leaves the queue root's; with them, the owners are qmail's"""
+    if os.getuid() != 0:
+        return
+    home = str(fast_dir / "qmail")
+    p = subprocess.run([prog("qchan-start"), "--home", home, "--create"],
+                       capture_output=True, text=True, timeout=20)
+    assert p.returncode == 0, p.stderr
+    have = subprocess.run(["getent", "passwd", "qmailq", "qmails"],
+                          capture_output=True, text=True).stdout.split("\n")
+    st = os.stat(home + "/queue/info")
+    if len([x for x in have if x]) == 2 and subprocess.run(
+            ["getent", "group", "qmail"], capture_output=True).returncode == 0:
+        import pwd
+        assert st.st_uid == pwd.getpwnam("qmails").pw_uid
+        assert os.stat(home + "/queue/mess").st_uid == \
+            pwd.getpwnam("qmailq").pw_uid
+        assert p.stderr == ""
+    else:
+        assert "qmail's users and groups are missing (" in p.stderr
+        assert "qmailq" in p.stderr or "group qmail" in p.stderr
+        assert "the queue belongs to root" in p.stderr
+        assert st.st_uid == 0
