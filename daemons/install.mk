@@ -7,8 +7,9 @@
 # qmail's users exist, owners (daemons/install.sh).  An original
 # qmail-send or qmail-todo is kept: install refuses to overwrite it
 # unless FORCE=1, which moves it to NAME.qmail-orig.  docs/install.md
-# shows switching an installation over and back.
-QMAIL_HOME ?= /var/qmail
+# shows switching an installation over and back.  QMAIL_HOME (with
+# CONF_SPLIT and CONF_BIGTODO) is compiled into the programs
+# (daemons/module.mk): the set-id qchan-queue knows no other queue.
 DESTDIR ?=
 FORCE ?=
 

@@ -7,6 +7,37 @@
 #   qchan-clean  daemons/qchan_clean.c fakespawn    daemons/fakespawn_main.c
 INC_daemons = $(INC_fakespawn) -Idaemons
 QD_LIB := $(BUILD)/libqchandaemons.a
+
+# The installation's layout, fixed at build time as qmail's conf-qmail
+# and conf-split are: make [QMAIL_HOME=/var/qmail] [CONF_SPLIT=23]
+# [CONF_BIGTODO=0].  They are every program's defaults and all a set-id
+# program uses (qd_env.h); make install puts the programs in
+# $(QMAIL_HOME)/bin.  qd_conf.h is rewritten only when a value changes,
+# so a changed value rebuilds what depends on it and nothing else.
+QMAIL_HOME ?= /var/qmail
+CONF_SPLIT ?= 23
+CONF_BIGTODO ?= 0
+QD_CONF_H := $(BUILD)/conf/qd_conf.h
+
+.PHONY: qd-conf-always
+$(QD_CONF_H): qd-conf-always
+	@mkdir -p $(dir $@)
+	@case '$(QMAIL_HOME)' in /*) ;; *) echo "QMAIL_HOME=$(QMAIL_HOME):" \
+	  "expected an absolute path" >&2; exit 1;; esac; \
+	case '$(QMAIL_HOME)' in *[\"\\]*) echo "QMAIL_HOME=$(QMAIL_HOME):" \
+	  "a quote or backslash in the path" >&2; exit 1;; esac; \
+	case '$(CONF_SPLIT)' in ''|*[!0-9]*) echo "CONF_SPLIT=$(CONF_SPLIT):" \
+	  "expected a number from 1 to 1000000" >&2; exit 1;; esac; \
+	case '$(CONF_BIGTODO)' in 0|1) ;; *) echo "CONF_BIGTODO=$(CONF_BIGTODO):" \
+	  "expected 0 or 1" >&2; exit 1;; esac; \
+	printf '%s\n' '/* qd_conf.h - written by daemons/module.mk */' \
+	  '#define QD_CONF_HOME "$(QMAIL_HOME)"' \
+	  '#define QD_CONF_SPLIT $(CONF_SPLIT)' \
+	  '#define QD_CONF_BIGTODO $(CONF_BIGTODO)' >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(BUILD)/obj/daemons/qd_env.o: $(QD_CONF_H)
+$(BUILD)/obj/daemons/qd_env.o: CFLAGS += -I$(BUILD)/conf
 QD_LIB_SRC := $(wildcard daemons/qd_*.c)
 HOST_LIBS := $(QD_LIB) $(HOST_LIBS)
 
@@ -42,6 +73,27 @@ $(BUILD)/bin/qchan-%: $(BUILD)/obj/daemons/qchan_%.o $(QD_LINK_LIBS) $(CORE_LIB)
 
 $(BUILD)/bin/fakespawn: $(BUILD)/obj/daemons/fakespawn_main.o $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$<)
+
+# build/testbin: the daemons as tests run them.  Its qmail-send has the
+# test-only clock knobs (QCHAN_TIME_SCALE, QCHAN_TIME_EPOCH) compiled in:
+# qd_clock.c once more with -DQCHAN_TEST_KNOBS, linked before the library
+# so the library's production clock is not pulled in.  The other
+# programs are copies of bin/'s: qchan-start starts the siblings in its
+# own directory.  make install takes bin/ only.
+QD_TESTBIN := $(BUILD)/testbin
+QD_CLOCK_KNOBS := $(BUILD)/obj/daemons/qd_clock-knobs.o
+PROGRAMS += $(patsubst $(BUILD)/bin/%,$(QD_TESTBIN)/%,$(QD_PROGRAMS))
+
+$(QD_CLOCK_KNOBS): daemons/qd_clock.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DQCHAN_TEST_KNOBS -MMD -MP -c $< -o $@
+
+$(QD_TESTBIN)/qmail-send: $(call obj,$(QD_SEND_SRC)) $(QD_CLOCK_KNOBS) $(QD_LINK_LIBS) $(CORE_LIB)
+	$(call qd-link,$(call obj,$(QD_SEND_SRC)) $(QD_CLOCK_KNOBS))
+
+$(QD_TESTBIN)/%: $(BUILD)/bin/%
+	@mkdir -p $(dir $@)
+	cp -f $< $@
 
 .PHONY: daemons
 ## daemons: build only the daemons and their tools

@@ -2,7 +2,14 @@
  * qd_clock.c - the scheduler's clock; see qd_clock.h.
  *
  * The scale and epoch are process state set once at start-up, before the
- * first reading, like the rest of the environment settings.
+ * first reading, like the rest of the settings.
+ *
+ * Only a build for tests reads them from the environment: this file is
+ * compiled twice, into the daemons' library as it ships and, with
+ * -DQCHAN_TEST_KNOBS, into the qmail-send of build/testbin
+ * (daemons/module.mk).  A production qmail-send that took
+ * QCHAN_TIME_SCALE from its environment would write retry times that a
+ * qmail-send on the real clock reads wrongly.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,15 +20,13 @@
 static double scale = 1.0;
 static qc_time epoch;
 
-/* qd_clock_init - the scale and epoch from the environment */
-int qd_clock_init(char *err, size_t cap)
+/* qd_clock_set - the scale and epoch from their texts (NULL or "": the
+ * real clock's); all or nothing: a refused setting leaves the real clock */
+int qd_clock_set(const char *s, const char *e, char *err, size_t cap)
 {
-    const char *s = getenv("QCHAN_TIME_SCALE");
-    const char *e = getenv("QCHAN_TIME_EPOCH");
     char *end;
     double f = 1.0;
     qc_time at = qd_now();
-    /* all or nothing: a refused setting leaves the real clock */
     scale = 1.0;
     if (s && *s) {
         f = strtod(s, &end);
@@ -43,6 +48,18 @@ int qd_clock_init(char *err, size_t cap)
     scale = f;
     epoch = at;
     return 0;
+}
+
+/* qd_clock_init - the test build: the knobs from the environment; the
+ * production build: the real clock, whatever the environment says */
+int qd_clock_init(char *err, size_t cap)
+{
+#ifdef QCHAN_TEST_KNOBS
+    return qd_clock_set(getenv("QCHAN_TIME_SCALE"),
+                        getenv("QCHAN_TIME_EPOCH"), err, cap);
+#else
+    return qd_clock_set(NULL, NULL, err, cap);
+#endif
 }
 
 /* qd_clock_now - the wall clock, run scale times faster from epoch */

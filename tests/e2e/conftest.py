@@ -5,10 +5,13 @@ $QCHAN_BUILD (a directory relative to the repository or absolute), by
 default "build"; the programs are in its bin/.
 
     bindir                 fixture: Path of <build>/bin
+    conf_build             fixture: a build for a home the tests own
+                           (.make(*args), .bin, .home, .split)
     write_control(d, f)    write control directory d from dict f
     control_dir            fixture: f -> a fresh control dir in tmp_path
 """
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,30 @@ def control_dir(tmp_path):
         return write_control(tmp_path / (name or f"control{count[0]}"), files)
 
     return make
+
+
+class ConfBuild:
+    """The programs built for a qmail home of the tests' own, as make
+    install QMAIL_HOME=... builds them: the home and split are compiled
+    in, and a set-id qchan-queue knows no other queue.  The build lives
+    in <build>/conf-test (the first make compiles the tree there once),
+    the home in <build>/conf-test/qmail."""
+
+    split = 7
+
+    def __init__(self):
+        self.build = build_dir() / "conf-test"
+        self.bin = self.build / "bin"
+        self.home = self.build / "qmail"
+
+    def make(self, *args):
+        """make with this build's settings; the CompletedProcess"""
+        return subprocess.run(
+            ["make", "-s", "-C", str(ROOT), "BUILD=%s" % self.build,
+             "QMAIL_HOME=%s" % self.home, "CONF_SPLIT=%d" % self.split]
+            + list(args), capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def conf_build():
+    return ConfBuild()

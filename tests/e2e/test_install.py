@@ -1,41 +1,35 @@
 """End-to-end tests of `make install`.
 
-`make install DESTDIR=scratch` puts the daemons into scratch/var/qmail/bin
-with qmail's modes; the installation is then run from there (qchan-start,
-qmail-send, qmail-todo, qchan-clean, qchan-queue for injection and
-bounces, fakespawn as every spawner, qchan qread), and a qmail original
-is refused, then kept as NAME.qmail-orig with FORCE=1, so switching back
-is a rename.
+`make install QMAIL_HOME=home` builds the daemons for that home (it is
+compiled in: the set-id qchan-queue knows no other) and puts them into
+home/bin with qmail's modes; the installation is then run from there
+(qchan-start, qmail-send, qmail-todo, qchan-clean, qchan-queue for
+injection and bounces, fakespawn as every spawner, qchan qread), and a
+qmail original is refused, then kept as NAME.qmail-orig with FORCE=1, so
+switching back is a rename.
 
-make runs with BUILD=$QCHAN_BUILD (default build), so it installs the
-programs the other tests run.
+make runs with the conf_build fixture's settings (conftest.py): a build
+of its own in <build>/conf-test for the home <build>/conf-test/qmail.
 """
 import os
+import shutil
 import signal
 import stat
 import subprocess
 import time
 
-from test_daemons import ROOT
 from trust_helpers import fast_dir  # noqa: F401
 
-BUILD = os.environ.get("QCHAN_BUILD", "build")
 MODES = {"qmail-send": 0o711, "qmail-todo": 0o711, "qchan-start": 0o700,
          "qchan-queue": 0o4711, "qchan-clean": 0o711, "fakespawn": 0o755,
          "qchan": 0o755}
 
 
-def make_install(*args):
-    return subprocess.run(["make", "-s", "-C", ROOT, "BUILD=" + BUILD,
-                           "install"] + list(args),
-                          capture_output=True, text=True, timeout=600)
-
-
-def test_install_then_run_from_there(fast_dir):
-    dest = str(fast_dir / "scratch")
-    r = make_install("DESTDIR=" + dest)
+def test_install_then_run_from_there(fast_dir, conf_build):
+    home = str(conf_build.home)
+    shutil.rmtree(home, ignore_errors=True)
+    r = conf_build.make("install")
     assert r.returncode == 0, r.stderr
-    home = dest + "/var/qmail"
     bindir = home + "/bin"
     assert sorted(os.listdir(bindir)) == sorted(MODES)
     for name, mode in MODES.items():
@@ -98,20 +92,22 @@ def test_install_then_run_from_there(fast_dir):
     assert r.returncode == 0 and r.stdout == b"", "queue empty"
 
 
-def test_install_keeps_qmail_originals(fast_dir):
+def test_install_keeps_qmail_originals(fast_dir, conf_build):
+    def make_install(*args):
+        return conf_build.make("install", *args)
     dest = str(fast_dir / "scratch")
-    bindir = dest + "/q/bin"
+    bindir = dest + str(conf_build.home) + "/bin"
     os.makedirs(bindir)
     for name in ("qmail-send", "qmail-todo"):
         with open(bindir + "/" + name, "w") as f:
             f.write("#!/bin/sh\n# qmail's own %s\n" % name)
-    r = make_install("DESTDIR=" + dest, "QMAIL_HOME=/q")
+    r = make_install("DESTDIR=" + dest)
     assert r.returncode != 0
     assert "not qchan's" in r.stderr and "FORCE=1" in r.stderr
     assert sorted(os.listdir(bindir)) == ["qmail-send", "qmail-todo"]
     assert "qmail's own" in open(bindir + "/qmail-send").read()
 
-    r = make_install("DESTDIR=" + dest, "QMAIL_HOME=/q", "FORCE=1")
+    r = make_install("DESTDIR=" + dest, "FORCE=1")
     assert r.returncode == 0, r.stderr
     for name in ("qmail-send", "qmail-todo"):
         orig = open(bindir + "/%s.qmail-orig" % name).read()
@@ -120,7 +116,7 @@ def test_install_keeps_qmail_originals(fast_dir):
 
     # installing again over qchan's own programs needs no FORCE and keeps
     # the originals as they are
-    r = make_install("DESTDIR=" + dest, "QMAIL_HOME=/q")
+    r = make_install("DESTDIR=" + dest)
     assert r.returncode == 0, r.stderr
     assert "qmail's own" in open(bindir + "/qmail-send.qmail-orig").read()
 

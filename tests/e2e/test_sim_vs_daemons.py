@@ -13,7 +13,9 @@ and a drain time within 15%.
    epoch E (info/N's mtime) and its lists due when the simulator's
    qmail-todo reported it (todo-delay times its number), and the daemons
    run with qmail-send's clock and fakespawn's models F times faster
-   (QCHAN_TIME_SCALE, fakespawn --time-scale), fakespawn reading the
+   (QCHAN_TIME_SCALE, fakespawn --time-scale; the test build of the
+   daemons in build/testbin, as the production qmail-send ignores the
+   variable), fakespawn reading the
    scenario's spawner and domain lines and drawing with the simulator's
    keys (--sim-key), so every attempt meets the same latency and outcome.
    Bounces are taken by a QMAILQUEUE that discards them: the simulator
@@ -50,6 +52,7 @@ import subprocess
 import time
 from collections import Counter
 
+import test_daemons
 from test_daemons import ROOT, prog
 from trust_helpers import Inst, fast_dir, read_fslog  # noqa: F401
 
@@ -106,9 +109,12 @@ def write_queue(home, rcpts, senders, split=23):
         os.link(qd + "intd/%d" % msg, qd + "todo/%d" % msg)
 
 
-def test_burst_daemons_match_simulator(fast_dir):
+def test_burst_daemons_match_simulator(fast_dir, monkeypatch):
     t0 = time.time()
     summary, rcpts, senders = simulate(str(fast_dir / "sim"))
+    # the daemons with the test-only clock knobs (QCHAN_TIME_SCALE)
+    monkeypatch.setattr(test_daemons, "BIN", os.path.join(
+        os.path.dirname(test_daemons.BIN), "testbin"))
     nmsg = summary["messages"]
     assert len(rcpts) == nmsg, "every message had a first attempt"
     controls = {w[0]: " ".join(w[1:]) for w in scenario_lines("control")}

@@ -5,7 +5,8 @@
  * qmail keeps file times; at a scale F times run F times faster from the
  * epoch, file times convert both ways without drift, and real waits are
  * the scenario's divided by F, rounded up to a millisecond; bad settings
- * are refused with the variable named.
+ * are refused with the variable named.  The library linked here is the
+ * production one: its qd_clock_init ignores the two variables.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,25 +15,11 @@
 #include "qd_clock.h"
 #include "qd_io.h"
 
-/* set - the two variables (NULL unsets) and init; init's result */
-static int set(const char *scale, const char *epoch, char *err, size_t cap)
-{
-    if (scale)
-        setenv("QCHAN_TIME_SCALE", scale, 1);
-    else
-        unsetenv("QCHAN_TIME_SCALE");
-    if (epoch)
-        setenv("QCHAN_TIME_EPOCH", epoch, 1);
-    else
-        unsetenv("QCHAN_TIME_EPOCH");
-    return qd_clock_init(err, cap);
-}
-
 /* test_identity - production: the wall clock, whole-second file times */
 static void test_identity(void)
 {
     char err[200];
-    CU_ASSERT_EQUAL(set(NULL, NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(qd_clock_set(NULL, NULL, err, sizeof err), 0);
     qc_time a = qd_now(), b = qd_clock_now(), c = qd_now();
     CU_ASSERT(a <= b && b <= c);
     CU_ASSERT_EQUAL(qd_clock_of_file(1700000000, 999999999),
@@ -52,7 +39,7 @@ static void test_identity(void)
 static void test_scaled(void)
 {
     char err[200];
-    CU_ASSERT_EQUAL(set("50", "1700000000", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(qd_clock_set("50", "1700000000", err, sizeof err), 0);
     qc_time e = (qc_time)1700000000 * QC_SEC;
     /* a file written 2 s after the epoch is 100 s old in scenario time */
     CU_ASSERT_EQUAL(qd_clock_of_file(1700000002, 0), e + 100 * QC_SEC);
@@ -77,16 +64,34 @@ static void test_scaled(void)
 static void test_bad_settings(void)
 {
     char err[200];
-    CU_ASSERT_EQUAL(set("0", NULL, err, sizeof err), -1);
+    CU_ASSERT_EQUAL(qd_clock_set("0", NULL, err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "QCHAN_TIME_SCALE=0"));
-    CU_ASSERT_EQUAL(set("fast", NULL, err, sizeof err), -1);
+    CU_ASSERT_EQUAL(qd_clock_set("fast", NULL, err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "QCHAN_TIME_SCALE=fast"));
     CU_ASSERT_EQUAL(qd_clock_of_file(5, 0), 5 * QC_SEC);
-    CU_ASSERT_EQUAL(set("2", "yesterday", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(qd_clock_set("2", "yesterday", err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "QCHAN_TIME_EPOCH=yesterday"));
     CU_ASSERT_EQUAL(qd_clock_of_file(5, 0), 5 * QC_SEC);
-    CU_ASSERT_EQUAL(set("", "", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(qd_clock_set("", "", err, sizeof err), 0);
     CU_ASSERT_EQUAL(qd_clock_of_file(5, 0), 5 * QC_SEC);
+}
+
+/* test_production_ignores_env - the variables set, the real clock kept */
+static void test_production_ignores_env(void)
+{
+    char err[200] = "";
+    setenv("QCHAN_TIME_SCALE", "50", 1);
+    setenv("QCHAN_TIME_EPOCH", "1700000000", 1);
+    CU_ASSERT_EQUAL(qd_clock_set("50", "1700000000", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(qd_clock_wait_ms(50000), 1);   /* scaled by set */
+    CU_ASSERT_EQUAL(qd_clock_init(err, sizeof err), 0);
+    CU_ASSERT_EQUAL(qd_clock_wait_ms(50000), 50);
+    CU_ASSERT_EQUAL(qd_clock_of_file(1700000002, 0),
+                    (qc_time)1700000002 * QC_SEC);
+    qc_time a = qd_now(), b = qd_clock_now(), c = qd_now();
+    CU_ASSERT(a <= b && b <= c);
+    unsetenv("QCHAN_TIME_SCALE");
+    unsetenv("QCHAN_TIME_EPOCH");
 }
 
 static void add_tests(CU_pSuite suite)
@@ -94,6 +99,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_identity);
     QC_ADD_TEST(suite, test_scaled);
     QC_ADD_TEST(suite, test_bad_settings);
+    QC_ADD_TEST(suite, test_production_ignores_env);
 }
 
 QC_CUNIT_MAIN("qd_clock")
