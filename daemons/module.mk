@@ -86,7 +86,7 @@ PROGRAMS += $(patsubst $(BUILD)/bin/%,$(QD_TESTBIN)/%,$(QD_PROGRAMS))
 
 $(QD_CLOCK_KNOBS): daemons/qd_clock.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DQCHAN_TEST_KNOBS -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(INC_daemons) -DQCHAN_TEST_KNOBS -MMD -MP -c $< -o $@
 
 $(QD_TESTBIN)/qmail-send: $(call obj,$(QD_SEND_SRC)) $(QD_CLOCK_KNOBS) $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$(call obj,$(QD_SEND_SRC)) $(QD_CLOCK_KNOBS))
