@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fit_sum.h"
+#include "quantile.h"
 
 /* a deferral run is an outage when chance() gives fewer than this */
 #define OUTAGE_CHANCE 0.01
@@ -37,7 +38,7 @@ double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
         free(v);
         return NULL;
     }
-    qsort(v, *n, sizeof *v, fit_cmp_double);
+    quantile_sort(v, *n);
     return v;
 }
 
@@ -71,7 +72,7 @@ double *fit_outcome_latencies(const struct fit_sum *s,
         free(v);
         return NULL;
     }
-    qsort(v, *n, sizeof *v, fit_cmp_double);
+    quantile_sort(v, *n);
     return v;
 }
 
@@ -94,7 +95,7 @@ double *fit_outage_latencies(const struct fit_sum *s,
         free(v);
         return NULL;
     }
-    qsort(v, *n, sizeof *v, fit_cmp_double);
+    quantile_sort(v, *n);
     return v;
 }
 
@@ -280,8 +281,8 @@ static int domain(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
     ds->own_outcome = n > 0 && (n >= o->min_attempts || ds->n_ok == 0);
     size_t nl;
     double *lat = fit_dom_latencies(s, lg, d, &nl);
-    ds->p50 = fit_quantile(lat, nl, 0.5);
-    ds->p95 = fit_quantile(lat, nl, 0.95);
+    ds->p50 = quantile_sorted(lat, nl, 0.5);
+    ds->p95 = quantile_sorted(lat, nl, 0.95);
     free(lat);
     return 0;
 }

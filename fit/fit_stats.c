@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fit_sum.h"
+#include "quantile.h"
 
 #define HOUR (3600 * QC_SEC)
 #define BURST_WINDOW 600.0
@@ -35,25 +36,6 @@ void fit_opts_default(struct fit_opts *o)
 double fit_secs(const struct fit_sum *s, int64_t t)
 {
     return (double)(t - s->origin) / (double)QC_SEC;
-}
-
-/* fit_cmp_double - ascending, for qsort */
-int fit_cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* fit_quantile - nearest rank: the smallest value with at least q of
- * the values at or below it */
-double fit_quantile(const double *v, size_t n, double q)
-{
-    if (n == 0)
-        return -1;
-    size_t k = (size_t)ceil(q * (double)n);
-    if (k == 0)
-        k = 1;
-    return v[k > n ? n - 1 : k - 1];
 }
 
 /* fit_answered - an attempt with a spawner's answer */
@@ -92,8 +74,8 @@ static int arrival_latency(struct fit_sum *s, const struct fit_log *lg)
             if (m->arrived && in_window(s, m->arrival))
                 v[n++] = (double)(a->start - m->arrival) / (double)QC_SEC;
         }
-        qsort(v, n, sizeof *v, fit_cmp_double);
-        s->chans[c].start_delay_p50 = fit_quantile(v, n, 0.50);
+        quantile_sort(v, n);
+        s->chans[c].start_delay_p50 = quantile_sorted(v, n, 0.50);
     }
     free(seen);
     for (int c = 0; c < s->nchan; c++) {
@@ -106,12 +88,12 @@ static int arrival_latency(struct fit_sum *s, const struct fit_log *lg)
                 continue;
             v[n++] = (double)(r->final_at - m->arrival) / (double)QC_SEC;
         }
-        qsort(v, n, sizeof *v, fit_cmp_double);
+        quantile_sort(v, n);
         struct fit_chan_sum *cs = &s->chans[c];
         cs->lat_n = n;
-        cs->lat_p50 = fit_quantile(v, n, 0.50);
-        cs->lat_p95 = fit_quantile(v, n, 0.95);
-        cs->lat_p99 = fit_quantile(v, n, 0.99);
+        cs->lat_p50 = quantile_sorted(v, n, 0.50);
+        cs->lat_p95 = quantile_sorted(v, n, 0.95);
+        cs->lat_p99 = quantile_sorted(v, n, 0.99);
     }
     free(v);
     return 0;
@@ -147,12 +129,12 @@ static int chan_counts(struct fit_sum *s, const struct fit_log *lg)
     }
     for (int c = 0; c < s->nchan && rc == 0; c++) {
         struct fit_chan_sum *cs = &s->chans[c];
-        qsort(lat[c], nlat[c], sizeof *lat[c], fit_cmp_double);
+        quantile_sort(lat[c], nlat[c]);
         cs->finished = nlat[c];
-        cs->p50 = fit_quantile(lat[c], nlat[c], 0.50);
-        cs->p90 = fit_quantile(lat[c], nlat[c], 0.90);
-        cs->p95 = fit_quantile(lat[c], nlat[c], 0.95);
-        cs->p99 = fit_quantile(lat[c], nlat[c], 0.99);
+        cs->p50 = quantile_sorted(lat[c], nlat[c], 0.50);
+        cs->p90 = quantile_sorted(lat[c], nlat[c], 0.90);
+        cs->p95 = quantile_sorted(lat[c], nlat[c], 0.95);
+        cs->p99 = quantile_sorted(lat[c], nlat[c], 0.99);
         cs->max = nlat[c] ? lat[c][nlat[c] - 1] : -1;
     }
     for (int c = 0; c < s->nchan; c++)

@@ -6,7 +6,6 @@
  *	fit_opts_default(o)
  *	fit_sum_build(s, lg, o)	0 ok, -1 out of memory
  *	fit_sum_free(s)
- *	fit_quantile(v, n, q)	nearest-rank quantile of sorted v
  *	fit_dom_latencies(s, lg, d, &n)
  *				the sorted attempt durations of domain d
  *				(seconds; caller frees), NULL when none
@@ -141,7 +140,6 @@ void fit_opts_default(struct fit_opts *o);
 int fit_sum_build(struct fit_sum *s, const struct fit_log *lg,
                   const struct fit_opts *o);
 void fit_sum_free(struct fit_sum *s);
-double fit_quantile(const double *v, size_t n, double q);
 double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
                           uint32_t d, size_t *n);
 /* fit_outcome_latencies - sorted durations (seconds; caller frees) of
@@ -162,8 +160,6 @@ int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
 int fit_carry_build(struct fit_sum *s, const struct fit_log *lg);
 /* fit_answered - the attempt has a spawner's answer (K, Z or D) */
 int fit_answered(const struct fit_attempt *a);
-/* fit_cmp_double - ascending doubles, for qsort */
-int fit_cmp_double(const void *a, const void *b);
 /* fit_secs - a log time as seconds since the origin */
 double fit_secs(const struct fit_sum *s, int64_t t);
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quantile.h"
 #include "sim_int.h"
 
 /* cmp_i64 - qsort order */
@@ -71,21 +72,12 @@ static void sort_i64(int64_t *v, size_t n)
     sim_mem_free(b, n * sizeof *b);
 }
 
-/* rank - the nearest rank (1..n) of quantile p of n values */
-static size_t rank(size_t n, double p)
-{
-    size_t k = (size_t)(p * (double)n + 0.999999999);
-    if (k < 1)
-        k = 1;
-    return k > n ? n : k;
-}
-
 /* quantile - nearest rank of sorted v, in seconds; -1 if empty */
 static double quantile(const int64_t *v, size_t n, double p)
 {
     if (n == 0)
         return -1;
-    return (double)v[rank(n, p) - 1] / QC_SEC;
+    return (double)v[quantile_rank(n, p) - 1] / QC_SEC;
 }
 
 /* select_nth - put the value of sorted position k of v[lo..hi) at v[k],
@@ -135,8 +127,9 @@ static void chan_quantiles(int64_t *v, size_t n, double *p50, double *p95,
         *p50 = *p95 = *p99 = -1;
         return;
     }
-    size_t k50 = rank(n, 0.50) - 1, k95 = rank(n, 0.95) - 1,
-           k99 = rank(n, 0.99) - 1;
+    size_t k50 = quantile_rank(n, 0.50) - 1;
+    size_t k95 = quantile_rank(n, 0.95) - 1;
+    size_t k99 = quantile_rank(n, 0.99) - 1;
     select_nth(v, 0, n, k50);
     select_nth(v, k50, n, k95);
     select_nth(v, k95, n, k99);
