@@ -13,7 +13,10 @@ parse, run, reports, exit), its run phase is the wall-clock figure `qchan
 run` prints on standard error (sim_run alone), its peak RSS comes from
 wait4().  Events come from the same stderr line, deliveries from
 summary.json.  Figures are medians; ratios are to the minimal loop's
-median of the same size.  The growth factor is the median wall time of
+median of the same size.  For 1M it also runs `qchan run` with its
+pictures and with --no-plots alternately and prints the whole-process
+ratio (the pictures' goal: at most 1.5x) and the run phase over the
+minimal loop (goal: 3x).  The growth factor is the median wall time of
 one size over the one ten times smaller (n log n predicts about 11.5 to
 12; n^2 would be 100).
 """
@@ -102,6 +105,33 @@ def bench_size(build, name, n, runs):
     return r
 
 
+def bench_pictures(build, runs):
+    """bench-1m run with pictures and with --no-plots, alternately: the
+    whole process's wall time each way (medians), and the run phase"""
+    scn = os.path.join("bench", "bench-1m.scn")
+    qchan = os.path.join(build, "bin", "qchan")
+    pics, plain, phase = [], [], []
+    tmp = tempfile.mkdtemp(prefix="qchan-bench-pics-")
+    try:
+        for _ in range(runs):
+            wall, _, _, err = run_rss([qchan, "run", scn, "--out", tmp])
+            if not os.path.exists(os.path.join(tmp, "throughput.svg")):
+                sys.exit("run_sim: qchan run drew no pictures:\n" + err)
+            pics.append(wall)
+            phase.append(float(RUN_LINE.search(err).group(2)))
+            shutil.rmtree(tmp)
+            wall, _, _, err = run_rss([qchan, "run", scn, "--no-plots",
+                                       "--out", tmp])
+            plain.append(wall)
+            phase.append(float(RUN_LINE.search(err).group(2)))
+            shutil.rmtree(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"runs": runs, "whole_pictures": med(pics),
+            "whole_no_plots": med(plain), "run": med(phase),
+            "whole_pictures_all": pics, "whole_no_plots_all": plain}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.environ.get("QCHAN_BUILD", "build"))
@@ -140,6 +170,20 @@ def main():
                              r["loop_run"], r["ratio_run"], r["ratio_wall"],
                              growth))
         prev = r
+    one = [r for r in rows if r["size"] == "1m"]
+    if one and a.runs > 0:
+        p = bench_pictures(a.build, a.runs)
+        p["loop_run"] = one[0]["loop_run"]
+        print("pictures, bench-1m (medians of %d, alternately): whole process "
+              "%.3f s with pictures, %.3f s with --no-plots: %.2fx (goal "
+              "1.5x); whole with pictures / run phase (%.3f s): %.2fx"
+              % (p["runs"], p["whole_pictures"], p["whole_no_plots"],
+                 p["whole_pictures"] / p["whole_no_plots"], p["run"],
+                 p["whole_pictures"] / p["run"]))
+        print("run phase / minimal loop, bench-1m: %.3f s / %.3f s = %.2fx "
+              "(goal 3x)" % (one[0]["run"], one[0]["loop_run"],
+                             one[0]["ratio_run"]))
+        one[0]["pictures"] = p
     big = [r for r in rows if r["size"] in ("1m", "10m")]
     if len(big) == 2:
         marg = (big[1]["rss"] - big[0]["rss"]) / (

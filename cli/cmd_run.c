@@ -221,6 +221,9 @@ int cmd_run(int argc, char **argv)
             goto done;
         }
     }
+    struct sim_plotter plotter = {0};
+    if (out && plots)
+        sim_plot_start(&plotter, out);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct sim_result r;
@@ -245,7 +248,7 @@ int cmd_run(int argc, char **argv)
         if (plots) {
             char note[4400];
             fflush(stdout);
-            sim_plot(out, &sc, &r, note, sizeof note);
+            sim_plot(out, &sc, &r, &plotter, note, sizeof note);
             printf("\n%s\n", note);
         }
         printf("outputs: %s/summary.json, series.csv, fds.csv%s\n", out,

@@ -7,8 +7,21 @@
 #   variant   a label for the run ("" for a plain run; compare sets it)
 #   channels  channel names in channel order: "local remote suppl0 ..."
 #   nproc     rows per sample in fds.csv
+# and may set (qchan run does, for a series longer than a picture shows):
+#   series, fdsdata   the files to draw instead of datadir's series.csv
+#                     and fds.csv
+#
+# Enhanced text is off in every picture, here and only here (the
+# terminals below): titles and keys hold names such as FD_SETSIZE and
+# spawn-suppl0, never markup.  Scripts draw with
+#   set terminal @png_terminal ... set terminal @svg_terminal
 # Channel colours are fixed by channel number, so "remote" has the same
 # colour in every picture of every run.
+if (!exists("series")) series = datadir . "/series.csv"
+if (!exists("fdsdata")) fdsdata = datadir . "/fds.csv"
+terminal(kind, w, h) = sprintf("%s size %d,%d font \",10\" noenhanced", kind, w, h)
+png_terminal = terminal("pngcairo", 1100, 600)
+svg_terminal = terminal("svg", 1100, 600)
 colours = "#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #e377c2 " . \
           "#7f7f7f #bcbd22 #17becf #393b79 #637939 #8c6d31 #843c39 #7b4173"
 chancolour(i) = word(colours, (i - 1) % words(colours) + 1)

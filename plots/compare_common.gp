@@ -9,10 +9,11 @@
 # The channel gives the colour (common.gp's palette, the same in every
 # picture); the variant gives the dash pattern: A solid, B dashed, ...
 load plotdir . "/common.gp"
+png_terminal = terminal("pngcairo", 1200, 650)
+svg_terminal = terminal("svg", 1200, 650)
 vfile(v) = datadir . "/" . value(sprintf("dir%d", v)) . "/series.csv"
 vlabel(v) = value(sprintf("label%d", v))
 ch(k) = int(word(used, k))
 nused = words(used)
 vnames = ""
 do for [v=1:nvar] { vnames = vnames . (v > 1 ? " vs " : "") . value(sprintf("dir%d", v)) }
-set key outside right top box opaque noenhanced

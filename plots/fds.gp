@@ -3,22 +3,22 @@
 # Rows per sample: qmail-send, qmail-todo, one spawner per channel,
 # qmailr, system; spawners take their channel's colour.
 load plotdir . "/common.gp"
-set title sprintf("%s: descriptors per process against the limits", label) noenhanced
+set title sprintf("%s: descriptors per process against the limits", label)
 set ylabel "descriptors open"
 set yrange [0:*]
-set terminal pngcairo size 1100,600 font ",10"
+set terminal @png_terminal
 set output datadir . "/fds.png"
-plot datadir . "/fds.csv" skip 1 every nproc::0 using 1:3 with steps lw 2 \
+plot fdsdata skip 1 every nproc::0 using 1:3 with steps lw 2 \
        lc rgb "black" title "qmail-send", \
-     datadir . "/fds.csv" skip 1 every nproc::1 using 1:3 with steps lw 2 \
+     fdsdata skip 1 every nproc::1 using 1:3 with steps lw 2 \
        lc rgb "#999999" title "qmail-todo", \
-     for [i=1:nchan] datadir . "/fds.csv" skip 1 every nproc::(i+1) \
+     for [i=1:nchan] fdsdata skip 1 every nproc::(i+1) \
        using 1:3 with steps lw 2 lc rgb chancolour(i) \
        title "spawn-" . word(channels, i), \
      fdsetsize with lines lw 1 dt 2 lc rgb "#cc0000" \
        title sprintf("FD_SETSIZE %d", fdsetsize), \
      nofile with lines lw 1 dt 3 lc rgb "#000000" \
        title sprintf("nofile %d", nofile)
-set terminal svg size 1100,600 font ",10"
+set terminal @svg_terminal
 set output datadir . "/fds.svg"
 replot

@@ -1,12 +1,12 @@
 # queue.gp - messages waiting in each channel's queue (due or not, not
 # yet taken by a pass) from series.csv.
 load plotdir . "/common.gp"
-set title sprintf("%s: queue depth per channel", label) noenhanced
+set title sprintf("%s: queue depth per channel", label)
 set ylabel "messages queued"
-set terminal pngcairo size 1100,600 font ",10"
+set terminal @png_terminal
 set output datadir . "/queue.png"
-plot for [i=1:nchan] datadir . "/series.csv" skip 1 every nchan::(i-1) \
+plot for [i=1:nchan] series skip 1 every nchan::(i-1) \
        using 1:8 with steps lw 2 lc rgb chancolour(i) title word(channels, i)
-set terminal svg size 1100,600 font ",10"
+set terminal @svg_terminal
 set output datadir . "/queue.svg"
 replot

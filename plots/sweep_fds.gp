@@ -11,12 +11,11 @@ pcolour(j) = int(word(pchan, j)) > 0 ? chancolour(int(word(pchan, j))) : word(gr
 pj(k) = int(word(draw, k))
 limcolour(g) = value(sprintf("limc%d", g)) > 0 ? pcolour(value(sprintf("limc%d", g))) : "#555555"
 ndraw = words(draw)
-set title sprintf("%s: peak descriptors per process against the limits, by %s", scenario, name) noenhanced
-set xlabel sprintf("%s (%s)", name, unit) noenhanced
+set title sprintf("%s: peak descriptors per process against the limits, by %s", scenario, name)
+set xlabel sprintf("%s (%s)", name, unit)
 set ylabel "descriptors open at the peak"
-set key outside right top box opaque noenhanced
 set offsets graph 0.02, graph 0.02, graph 0.05, 0
-set terminal pngcairo size 1100,600 font ",10"
+set terminal @png_terminal
 set output datadir . "/sweep_fds.png"
 plot for [k=1:ndraw] datadir . "/sweep_fds.csv" skip 1 every nprocs::(pj(k)-1) \
        using 1:3 with linespoints lw 2 pt 7 lc rgb pcolour(pj(k)) \
@@ -24,6 +23,6 @@ plot for [k=1:ndraw] datadir . "/sweep_fds.csv" skip 1 every nprocs::(pj(k)-1) \
      for [g=1:nlims] datadir . "/sweep_fds.csv" skip 1 \
        every nprocs::(value(sprintf("lim%d", g))-1) using 1:4 with lines \
        lw 1.5 dt 2 lc rgb limcolour(g) title value(sprintf("limt%d", g))
-set terminal svg size 1100,600 font ",10"
+set terminal @svg_terminal
 set output datadir . "/sweep_fds.svg"
 replot

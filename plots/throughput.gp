@@ -1,16 +1,16 @@
 # throughput.gp - deliveries per second per channel (successes, and all
 # attempts that ended in the interval, dashed) from series.csv.
 load plotdir . "/common.gp"
-set title sprintf("%s: throughput per channel", label) noenhanced
+set title sprintf("%s: throughput per channel", label)
 set ylabel "deliveries completed per second"
-set terminal pngcairo size 1100,600 font ",10"
+set terminal @png_terminal
 set output datadir . "/throughput.png"
-plot for [i=1:nchan] datadir . "/series.csv" skip 1 every nchan::(i-1) \
+plot for [i=1:nchan] series skip 1 every nchan::(i-1) \
        using 1:($11 > 0 ? $3 / $11 : NaN) with lines lw 2 \
        lc rgb chancolour(i) title word(channels, i) . " delivered", \
-     for [i=1:nchan] datadir . "/series.csv" skip 1 every nchan::(i-1) \
+     for [i=1:nchan] series skip 1 every nchan::(i-1) \
        using 1:($11 > 0 ? ($4 + $5) / $11 : NaN) with lines lw 1 dt 2 \
        lc rgb chancolour(i) title word(channels, i) . " deferred+failed"
-set terminal svg size 1100,600 font ",10"
+set terminal @svg_terminal
 set output datadir . "/throughput.svg"
 replot

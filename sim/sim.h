@@ -7,7 +7,9 @@
  *	sim_finding_text(f, buf, cap)	a finding's sentence, from its fields
  *	sim_report_text(out, sc, result)	the readable summary
  *	sim_report_json(out, sc, result)	summary.json
- *	sim_plot(dir, sc, result, note, cap)	pictures from the CSV files in
+ *	sim_plot_start(plotter, dir)	start gnuplot before the run
+ *	sim_plot(dir, sc, result, plotter, note, cap)
+ *					pictures from the CSV files in
  *					dir by the gnuplot scripts in plots/;
  *					0 drawn, 1 no gnuplot (note says how
  *					to install it), -1 gnuplot failed
@@ -27,6 +29,7 @@
 #define SIM_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "sim_scn.h"
 
@@ -168,10 +171,21 @@ void sim_report_text(FILE *out, const struct sim_scn *sc,
 void sim_report_json(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r);
 
+/* gnuplot processes started before a run (sim_plot_start), so that
+ * their start-up overlaps the simulation; sim_plot draws with them */
+#define SIM_PLOT_PROCS 4
+struct sim_plotter {
+    size_t n;                        /* processes started, 0: none */
+    struct sim_gp {
+        pid_t pid;
+        FILE *in;                    /* its commands */
+    } gp[SIM_PLOT_PROCS];
+};
+void sim_plot_start(struct sim_plotter *p, const char *dir);
+/* sim_plot - every picture of a run; p (or NULL) from sim_plot_start */
 int sim_plot(const char *dir, const struct sim_scn *sc,
-             const struct sim_result *r, char *note, size_t notecap);
-int sim_plot_script(const char *name, const char *vars, const char *log,
-                    char *note, size_t notecap);
+             const struct sim_result *r, struct sim_plotter *p,
+             char *note, size_t notecap);
 int sim_plot_scripts(const char *const *names, size_t n, const char *vars,
                      const char *dir, char *note, size_t notecap);
 

@@ -67,6 +67,11 @@ in_tree() {
 # top (the order's directory) and clone (the clone in it)
 prepare() {
   top=$work/$1
+  # never remove a tree with something mounted in it (/dev is bound in)
+  if grep -qF " $top/" /proc/mounts 2>/dev/null; then
+    echo "fresh-check: $top has mounts left (umount them first)" >&2
+    return 1
+  fi
   rm -rf "$top"
   mkdir -p "$work"
   if [ -n "$chroot_base" ]; then

@@ -1,0 +1,133 @@
+"""End-to-end tests of the pictures: each one qchan run, compare and sweep
+draw is rendered as SVG and its words are read back from the SVG text
+elements (title, axis labels, every key), so a label that gnuplot would
+turn into markup (FD_SETSIZE's underscore as a subscript) or a picture
+that is not drawn fails here.  A run with more samples than a picture
+shows is drawn from a reduced copy of its series that is not left behind.
+"""
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(not shutil.which("gnuplot"),
+                                reason="gnuplot is not installed")
+SVG = "{http://www.w3.org/2000/svg}"
+BURST = ROOT / "scenarios" / "burst.scn"
+
+
+def words(svg):
+    """every text element of an SVG file, its pieces joined"""
+    return {"".join(e.itertext()).strip()
+            for e in ET.parse(svg).iter(SVG + "text")} - {""}
+
+
+def qchan(bindir, *args):
+    p = subprocess.run([str(bindir / "qchan"), *map(str, args)],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p
+
+
+@pytest.fixture(scope="module")
+def burst_run(tmp_path_factory):
+    from conftest import build_dir
+    out = tmp_path_factory.mktemp("burst")
+    p = subprocess.run([str(build_dir() / "bin" / "qchan"), "run", str(BURST),
+                        "--out", str(out)], capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return out
+
+
+CHANNELS = ["local", "remote", "suppl0", "suppl1"]
+RUN_PICTURES = {
+    "throughput": ("burst: throughput per channel",
+                   "deliveries completed per second",
+                   [f"{c} delivered" for c in CHANNELS] +
+                   [f"{c} deferred+failed" for c in CHANNELS]),
+    "inflight": ("burst: deliveries in flight against the limit",
+                 "deliveries in flight",
+                 [f"{c} in flight" for c in CHANNELS] +
+                 [f"{c} limit" for c in CHANNELS]),
+    "queue": ("burst: queue depth per channel", "messages queued", CHANNELS),
+    "fds": ("burst: descriptors per process against the limits",
+            "descriptors open",
+            ["qmail-send", "qmail-todo", "FD_SETSIZE 1024", "nofile 1024"] +
+            [f"spawn-{c}" for c in CHANNELS]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUN_PICTURES))
+def test_run_picture_labels(burst_run, name):
+    title, ylabel, keys = RUN_PICTURES[name]
+    assert (burst_run / f"{name}.png").stat().st_size > 0
+    w = words(burst_run / f"{name}.svg")
+    assert title in w
+    assert ylabel in w
+    assert "simulated time (s)" in w
+    missing = [k for k in keys if k not in w]
+    assert not missing, f"{name}.svg lacks {missing}; it has {sorted(w)}"
+
+
+def test_no_markup_in_any_label(burst_run):
+    """enhanced text is off: no word is cut where markup would cut it"""
+    for svg in burst_run.glob("*.svg"):
+        w = words(svg)
+        assert not any(x in {"FD", "SETSIZE 1024", "FDSETSIZE 1024"}
+                       for x in w), (svg.name, sorted(w))
+        assert (burst_run / "gnuplot.log").read_text() == ""
+
+
+def test_long_run_drawn_from_a_reduced_series(bindir, tmp_path):
+    """sample 1 over about 3,000 s: more samples than a picture shows"""
+    scn = tmp_path / "fine.scn"
+    scn.write_text(BURST.read_text().replace("sample 10", "sample 1"))
+    out = tmp_path / "out"
+    qchan(bindir, "run", scn, "--out", out)
+    rows = len((out / "series.csv").read_text().splitlines()) - 1
+    assert rows > 4 * 2000      # every sample is kept in the data
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["summary.json", "series.csv", "fds.csv", "gnuplot.log"] +
+        [f"{n}.{e}" for n in RUN_PICTURES for e in ("png", "svg")])
+    for name, (title, ylabel, keys) in RUN_PICTURES.items():
+        w = words(out / f"{name}.svg")
+        assert title.replace("burst", "fine") in w and ylabel in w
+        assert all(k in w for k in keys)
+    # the queue's peak survives the reduction: the y axis reaches it
+    peak = max(c["max_queue"] for c in __import__("json").loads(
+        (out / "summary.json").read_text())["channels"])
+    ticks = [float(x) for x in words(out / "queue.svg")
+             if x.replace(".", "").isdigit()]
+    assert max(ticks) >= peak
+
+
+def test_compare_picture_labels(bindir, tmp_path):
+    out = tmp_path / "cmp"
+    qchan(bindir, "compare", BURST, "--set", "concurrencyremote=20", "--vs",
+          "--set", "concurrencyremote=60", "--out", out)
+    for name, ylabel in [("throughput", "deliveries completed per second"),
+                         ("queue", "messages queued"),
+                         ("inflight", "deliveries in flight")]:
+        w = words(out / f"compare_{name}.svg")
+        assert any(x.startswith("burst: ") and "A vs B" in x for x in w), w
+        assert ylabel in w and "simulated time (s)" in w
+        assert any(x.startswith("remote, A: concurrencyremote=20") for x in w)
+        assert any(x.startswith("remote, B: concurrencyremote=60") for x in w)
+
+
+def test_sweep_picture_labels(bindir, tmp_path):
+    out = tmp_path / "sweep"
+    qchan(bindir, "sweep", BURST, "concurrencyremote=20:40:20",
+          "--replications", "2", "--out", out)
+    w = words(out / "sweep_drain.svg")
+    assert "drain time (s)" in w
+    assert any(x.startswith("concurrencyremote (") for x in w), w
+    assert "p95 latency of remote (s)" in w
+    assert "drain time (mean, 95% CI)" in w
+    w = words(out / "sweep_fds.svg")
+    assert "descriptors open at the peak" in w
+    assert "spawn-remote peak" in w
