@@ -200,7 +200,7 @@ int cmd_run(int argc, char **argv)
 
     if (check_memory(&sc, maxmem) < 0)
         goto done;
-    struct sim_opts opts = {NULL, NULL, NULL};
+    struct sim_opts opts = {NULL, NULL, NULL, 1};
     if (out) {
         if (path_mkdirs(out) < 0) {
             fprintf(stderr, "qchan run: cannot create %s: %s\n", out,

@@ -41,6 +41,7 @@ struct sim_opts {
     FILE *log;       /* qmail.log, or NULL */
     FILE *series;    /* series.csv, or NULL */
     FILE *fds;       /* fds.csv, or NULL */
+    int progress;    /* a progress line on stderr (a terminal, > 1 s) */
 };
 
 struct sim_chan_result {

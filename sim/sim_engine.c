@@ -29,6 +29,7 @@
 #include "qlog.h"
 #include "sched_control.h"
 #include "sim_int.h"
+#include "sim_progress.h"
 #include "tai64n.h"
 
 /* 2026-01-01 00:00:00 UTC: simulated time 0 in the log's TAI64N labels */
@@ -683,7 +684,7 @@ static void teardown(struct sim *s)
 int sim_run(const struct sim_scn *sc, const struct sim_opts *opts,
             struct sim_result *r, struct sim_err *err)
 {
-    static const struct sim_opts none = {NULL, NULL, NULL};
+    static const struct sim_opts none = {NULL, NULL, NULL, 0};
     struct sim *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err->msg, sizeof err->msg, "out of memory");
@@ -701,7 +702,15 @@ int sim_run(const struct sim_scn *sc, const struct sim_opts *opts,
         fputs("time,process,fds,fd_highest,limit\n", s->opts->fds);
     int rc = setup(s);
     struct sim_ev ev;
+    struct sim_progress prog;
+    sim_progress_begin(&prog);
+    prog.on &= s->opts->progress;
     while (rc == 0 && !s->oom) {
+        if ((r->events & 0xffff) == 0 && prog.on && sim_progress_due(&prog))
+            sim_progress_show(&prog, "qchan run: %.0f s simulated, %llu "
+                              "events, %llu of %zu messages finished",
+                              (double)s->now / (double)QC_SEC, r->events, s->finished,
+                              s->nmsgs);
         const struct sim_ev *top = sim_heap_peek(&s->heap);
         if (!top)
             break;
@@ -725,6 +734,7 @@ int sim_run(const struct sim_scn *sc, const struct sim_opts *opts,
         if (sched_exiting(s->sched) && sched_can_exit(s->sched))
             break;
     }
+    sim_progress_end(&prog);
     if (rc == 0 && !s->oom) {
         if (s->last_sample != s->now || r->events == 0)
             sample(s);

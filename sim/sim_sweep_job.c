@@ -214,7 +214,7 @@ void sim_sweep_run(const struct sim_sweep_job *job, struct sim_sweep_res *res)
             sim_scn_free(&sc);
         return;
     }
-    struct sim_opts opts = {NULL, NULL, NULL};
+    struct sim_opts opts = {NULL, NULL, NULL, 0};
     if (job->outdir) {
         if (path_mkdirs(job->outdir) < 0) {
             res->status = 2;
