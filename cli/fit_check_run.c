@@ -25,7 +25,7 @@ static int one_replay(struct sim_scn *sc, uint64_t seed, const char *path,
                       struct fit_check *ck)
 {
     sim_scn_set_seed(sc, seed);
-    struct sim_opts opts = {NULL, NULL, NULL};
+    struct sim_opts opts = {NULL, NULL, NULL, 0};
     if (!(opts.log = fopen(path, "w"))) {
         fprintf(stderr, "qchan fit: cannot create %s: %s\n", path,
                 strerror(errno));
