@@ -18,7 +18,7 @@
 
 #include "fit.h"
 #include "fit_line.h"
-#include "sim_progress.h"
+#include "progress.h"
 
 struct infile {
     char *path;
@@ -171,7 +171,7 @@ static int first_stamp(struct infile *f, char *err, size_t errcap)
 
 /* read_file - every line of one file into the reconstruction */
 static int read_file(struct fit_log *lg, const char *path,
-                     struct sim_progress *prog, char *err, size_t errcap)
+                     struct progress *prog, char *err, size_t errcap)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) {
@@ -184,8 +184,8 @@ static int read_file(struct fit_log *lg, const char *path,
     unsigned long no = 0;
     int rc = 0;
     while ((len = getline(&line, &lcap, fp)) > 0) {
-        if ((++no & 0xffff) == 0 && sim_progress_due(prog))
-            sim_progress_show(prog, "qchan fit: %s: %lu lines", path, no);
+        if ((++no & 0xffff) == 0 && progress_due(prog))
+            progress_show(prog, "qchan fit: %s: %lu lines", path, no);
         int64_t t;
         const char *rest;
         size_t l = (size_t)len;
@@ -251,14 +251,14 @@ int fit_read(struct fit_log *lg, char **paths, int n, char *err, size_t cap)
         if (!lg->files)
             rc = -2;
     }
-    struct sim_progress prog;
-    sim_progress_begin(&prog);
+    struct progress prog;
+    progress_begin(&prog);
     for (size_t i = 0; i < nf && rc == 0; i++) {
         rc = read_file(lg, files[i].path, &prog, err, cap);
         lg->files[lg->nfiles++] = files[i].path;
         files[i].path = NULL;
     }
-    sim_progress_end(&prog);
+    progress_end(&prog);
     for (size_t i = 0; i < nf; i++)
         free(files[i].path);
     free(files);

@@ -26,10 +26,10 @@
 #include <string.h>
 
 #include "fs_rand.h"
+#include "progress.h"
 #include "qlog.h"
 #include "sched_control.h"
 #include "sim_int.h"
-#include "sim_progress.h"
 #include "tai64n.h"
 
 /* 2026-01-01 00:00:00 UTC: simulated time 0 in the log's TAI64N labels */
@@ -702,12 +702,12 @@ int sim_run(const struct sim_scn *sc, const struct sim_opts *opts,
         fputs("time,process,fds,fd_highest,limit\n", s->opts->fds);
     int rc = setup(s);
     struct sim_ev ev;
-    struct sim_progress prog;
-    sim_progress_begin(&prog);
+    struct progress prog;
+    progress_begin(&prog);
     prog.on &= s->opts->progress;
     while (rc == 0 && !s->oom) {
-        if ((r->events & 0xffff) == 0 && prog.on && sim_progress_due(&prog))
-            sim_progress_show(&prog, "qchan run: %.0f s simulated, %llu "
+        if ((r->events & 0xffff) == 0 && prog.on && progress_due(&prog))
+            progress_show(&prog, "qchan run: %.0f s simulated, %llu "
                               "events, %llu of %zu messages finished",
                               (double)s->now / (double)QC_SEC, r->events, s->finished,
                               s->nmsgs);
@@ -734,7 +734,7 @@ int sim_run(const struct sim_scn *sc, const struct sim_opts *opts,
         if (sched_exiting(s->sched) && sched_can_exit(s->sched))
             break;
     }
-    sim_progress_end(&prog);
+    progress_end(&prog);
     if (rc == 0 && !s->oom) {
         if (s->last_sample != s->now || r->events == 0)
             sample(s);

@@ -1,5 +1,5 @@
 /*
- * sim_progress.c - the progress line of long runs (sim_progress.h).
+ * progress.c - the progress line of long runs (progress.h).
  *
  * The line is rewritten in place with a carriage return and erased with
  * ANSI's erase-to-end-of-line, which every terminal emulator in use
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "sim_progress.h"
+#include "progress.h"
 
 /* since - seconds from a to b */
 static double since(const struct timespec *a, const struct timespec *b)
@@ -18,8 +18,8 @@ static double since(const struct timespec *a, const struct timespec *b)
            (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-/* sim_progress_begin - start the clock */
-void sim_progress_begin(struct sim_progress *p)
+/* progress_begin - start the clock */
+void progress_begin(struct progress *p)
 {
     p->on = isatty(2);
     p->shown = 0;
@@ -27,8 +27,8 @@ void sim_progress_begin(struct sim_progress *p)
     p->last = p->start;
 }
 
-/* sim_progress_due - a line is due */
-int sim_progress_due(struct sim_progress *p)
+/* progress_due - a line is due */
+int progress_due(struct progress *p)
 {
     if (!p->on)
         return 0;
@@ -41,8 +41,8 @@ int sim_progress_due(struct sim_progress *p)
     return 1;
 }
 
-/* sim_progress_show - the line, in place */
-void sim_progress_show(struct sim_progress *p, const char *fmt, ...)
+/* progress_show - the line, in place */
+void progress_show(struct progress *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -54,8 +54,8 @@ void sim_progress_show(struct sim_progress *p, const char *fmt, ...)
     p->shown = 1;
 }
 
-/* sim_progress_end - erase the line */
-void sim_progress_end(struct sim_progress *p)
+/* progress_end - erase the line */
+void progress_end(struct progress *p)
 {
     if (p->shown) {
         fputs("\r\033[K", stderr);
