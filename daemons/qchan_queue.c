@@ -24,9 +24,10 @@
  *	  queue file can become the caller's stderr
  *	- the queue directory, pid/, mess/ and its split subdirectory,
  *	  intd/ and todo/ (split under big-todo) must belong to the user it
- *	  runs as and, below queue/, be directories and not symbolic
- *	  links; each is opened once and files are made relative to it, so
- *	  nothing can be swapped between the check and the use
+ *	  runs as (unless that is root) and, below queue/, be directories
+ *	  and not symbolic links; each is opened once and files are made
+ *	  relative to it, so nothing can be swapped between the check and
+ *	  the use
  *	- new files are made with O_EXCL and O_NOFOLLOW; the trigger is
  *	  written only when lock/trigger is a FIFO reached without a link
  * Home and queue/ themselves may be symbolic links (an administrator's
@@ -182,6 +183,14 @@ static void std_fds(void)
             closed & 1 ? "message" : "envelope");
 }
 
+/* owned - st belongs to the user qchan-queue runs as; root, the
+ * administrator, may write a queue of qmail's users (a test's, or one
+ * made by --create as root) and makes files they can read */
+static int owned(const struct stat *st)
+{
+    return st->st_uid == geteuid() || geteuid() == 0;
+}
+
 /* queue_enter - the queue directory, owned by the user qchan-queue runs
  * as (so a home that is not this installation's is refused) */
 static void queue_enter(const struct qd_env *env)
@@ -195,7 +204,7 @@ static void queue_enter(const struct qd_env *env)
     struct stat st;
     if (stat(".", &st) < 0)
         die(62, "unable to check %s/queue: %s", env->home, strerror(errno));
-    if (st.st_uid != geteuid())
+    if (!owned(&st))
         die(62, "%s/queue belongs to uid %lu, not to uid %lu that "
             "qchan-queue runs as: refusing it", env->home,
             (unsigned long)st.st_uid, (unsigned long)geteuid());
@@ -221,7 +230,7 @@ static int dir_open(int at, const char *name, const struct qd_env *env,
     if (fstat(fd, &st) < 0)
         die(code, "unable to check %s/queue/%s: %s", env->home, shown,
             strerror(errno));
-    if (st.st_uid != geteuid())
+    if (!owned(&st))
         die(code, "%s/queue/%s belongs to uid %lu, not to uid %lu that "
             "qchan-queue runs as: refusing it", env->home, shown,
             (unsigned long)st.st_uid, (unsigned long)geteuid());

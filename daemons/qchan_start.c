@@ -41,7 +41,9 @@
  *			the users and groups that are missing
  * Every setting is exported to the programs it starts, so they agree;
  * QMAILQUEUE (the injector qmail-send uses for bounces) defaults to the
- * qchan-queue beside qchan-start.  Commands are split at white space;
+ * qchan-queue beside qchan-start; when that one is set-id it queues only
+ * where it was built for, so another home, split or big-todo is refused
+ * (111).  Commands are split at white space;
  * '...' and "..." group words (no other shell syntax).
  *
  * As root (without --same-user) the programs run as qmail's users: the
@@ -140,6 +142,25 @@ static char *sibling(const struct start *st, const char *name)
         fail("out of memory", NULL);
     snprintf(p, n, "%s/%s", st->self_dir, name);
     return p;
+}
+
+/* injector_of - the qchan-queue beside us; set-id, it ignores the
+ * environment and queues where it was built for: refuse another queue
+ * rather than have qmail-send never see what users inject */
+static char *injector_of(const struct start *st)
+{
+    char *q = sibling(st, "qchan-queue");
+    struct stat sb;
+    char why[QD_HOME_MAX + 64];
+    if (stat(q, &sb) == 0 && (sb.st_mode & (S_ISUID | S_ISGID)) &&
+        qd_env_unlike_conf(&st->env, why, sizeof why)) {
+        fprintf(stderr, "qchan-start: %s is set-id and queues only as it "
+                "was built (%s): start with the home and split it was "
+                "built for, or build for this queue (make QMAIL_HOME= "
+                "CONF_SPLIT= CONF_BIGTODO=)\n", q, why);
+        exit(111);
+    }
+    return q;
 }
 
 /* set_spawn - --spawn CHAN=COMMAND */
@@ -512,7 +533,7 @@ int main(int argc, char **argv)
     }
     check_descriptors(nchan);
     if (!getenv("QMAILQUEUE"))
-        export("QMAILQUEUE", sibling(&st, "qchan-queue"));
+        export("QMAILQUEUE", injector_of(&st));
     if (!st.send)
         st.send = sibling(&st, "qmail-send");
     if (!st.todo)

@@ -6,6 +6,7 @@
  *					the build's settings only
  *	qd_env_conf(e)			the build's settings (qd_conf.h)
  *	qd_env_setid()			does the process run set-id?
+ *	qd_env_unlike_conf(e, why, cap)	e's layout is not the build's
  *	qd_env_number(s, min, max, out)	a strict decimal in a range
  *
  * A bad value is an error rather than a fallback: two daemons that
@@ -53,6 +54,23 @@ int qd_env_setid(void)
     if (stat("/proc/self/exe", &st) < 0)
         return 1;
     return (st.st_mode & (S_ISUID | S_ISGID)) != 0;
+}
+
+/* qd_env_unlike_conf - e names another home, split or big-todo than the
+ * build; 1 with what differs in why */
+int qd_env_unlike_conf(const struct qd_env *e, char *why, size_t cap)
+{
+    if (strcmp(e->home, QD_CONF_HOME) != 0)
+        snprintf(why, cap, "home %s, built for %s", e->home, QD_CONF_HOME);
+    else if (e->split != QD_CONF_SPLIT)
+        snprintf(why, cap, "split %u, built for %d", e->split,
+                 QD_CONF_SPLIT);
+    else if (e->bigtodo != QD_CONF_BIGTODO)
+        snprintf(why, cap, "big-todo %s, built %s", e->bigtodo ? "on" : "off",
+                 QD_CONF_BIGTODO ? "with it" : "without it");
+    else
+        return 0;
+    return 1;
 }
 
 /* differs - name is set to something other than the build's value */

@@ -56,6 +56,11 @@ void qd_env_conf(struct qd_env *e);
 /* qd_env_setid - 1 when the process must not trust its environment */
 int qd_env_setid(void);
 
+/* qd_env_unlike_conf - 1 when e's home, split or big-todo is not the
+ * build's, with what differs in why; a set-id qchan-queue of this build
+ * would queue elsewhere */
+int qd_env_unlike_conf(const struct qd_env *e, char *why, size_t cap);
+
 /* qd_env_number - parse a decimal in [min, max]; 0 ok, -1 bad */
 int qd_env_number(const char *s, unsigned long min, unsigned long max,
                   unsigned long *out);

@@ -21,7 +21,12 @@ by `nobody` through setpriv, with
       naming the directory, nothing written through the link, nothing
       left in the queue (the trigger: the message queued, the file
       untouched);
-    - a closed message descriptor: exit 54 saying so.
+    - a closed message descriptor: exit 54 saying so;
+    - root running a copy that is not set-id: the queue of another owner
+      is written (the administrator is trusted);
+    - qchan-start beside the set-id copy, asked for another home, split
+      or big-todo: it refuses to start (bounces and users' mail would go
+      where qmail-send never looks).
 
 And the clock: QCHAN_TIME_SCALE makes the test build's qmail-send
 (build/testbin) retry a deferred message many times in two seconds; the
@@ -142,11 +147,12 @@ def queued(s):
     return int(todo[0])
 
 
-def check_queued_as_built(s, caller_uid):
+def check_queued_as_built(s, caller_uid, owner=None):
     n = queued(s)
     mess = "%s/mess/%d/%d" % (s.queue, n % s.split, n)
     st = os.stat(mess)
-    assert st.st_uid == s.uid, "written with the queue owner's rights"
+    assert st.st_uid == (s.uid if owner is None else owner), \
+        "written with the queue owner's rights"
     with open(mess, "rb") as f:
         assert b"invoked by uid %d)" % caller_uid in f.readline()
     with open("%s/intd/%d" % (s.queue, n), "rb") as f:
@@ -273,6 +279,44 @@ def test_closed_message_descriptor(setid, conf_build):
     assert "descriptor 0 (the message) is closed (exit 54)" in err
     left = {f for f in files_under(s.queue) if not f.startswith("lock/")}
     assert left == set()
+
+
+def test_root_writes_a_queue_of_qmails_users(setid, conf_build):
+    """the owner check binds the set-id user, not the administrator"""
+    s = setid
+    plain = str(conf_build.bin / "qchan-queue")
+    code, err = inject(plain, {"PATH": os.environ["PATH"]},
+                       user=("root", "root"))
+    assert (code, err) == (0, "")
+    check_queued_as_built(s, 0, owner=0)
+
+
+@pytest.mark.parametrize("args,why", [
+    (["--split", "23"], "split 23, built for 7"),
+    (["--bigtodo"], "big-todo on, built without it"),
+    (["--home", "OTHER"], "home OTHER, built for HOME")])
+def test_start_refuses_a_queue_its_injector_misses(setid, conf_build,
+                                                   args, why):
+    """qchan-start beside a set-id qchan-queue (its bounces' injector)
+    starts only for the queue that qchan-queue was built for"""
+    s = setid
+    r = conf_build.make(str(conf_build.bin / "qchan-start"))
+    assert r.returncode == 0, r.stderr
+    start = os.path.join(os.path.dirname(s.exe), "qchan-start")
+    shutil.copy(str(conf_build.bin / "qchan-start"), start)
+    os.rename(s.exe, os.path.join(os.path.dirname(s.exe), "qchan-queue"))
+    other = os.path.join(s.tmp, "other")
+    create(other, s.split)
+    args = [a.replace("OTHER", other) for a in args]
+    why = why.replace("OTHER", other).replace("HOME", s.home)
+    env = {"PATH": os.environ["PATH"]}
+    r = subprocess.run([start, "--same-user"] + args
+                       + ([] if "--home" in args else ["--home", s.home]),
+                       capture_output=True, text=True, env=env, timeout=30)
+    assert r.returncode == 111, r.stderr
+    assert ("qchan-queue is set-id and queues only as it was built (%s)"
+            % why) in r.stderr
+    assert files_under(s.queue) <= {"lock/sendmutex", "lock/trigger"}
 
 
 def deferred_attempts(fast_dir, monkeypatch, bindir):
