@@ -50,7 +50,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all deps deps-build check fresh-check unit unit-asan unit-valgrind e2e fuzz fuzz-check \
+.PHONY: all deps deps-build check fresh-check unit unit-asan unit-valgrind e2e fuzz fuzz-check fuzz-long \
         sim bench clean regress golden docs-pictures help layers
 ## all: build the libraries and every program into $(BUILD) (the default)
 all: $(CORE_LIB) programs
@@ -143,28 +143,33 @@ check: deps
 # ---------------------------------------------------------------- fuzzing
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
-FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -Icore \
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
+               -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+               -Ilib -Icore -Ifakespawn -Isim -Ifit \
                -fsanitize=address,undefined -fno-sanitize-recover=all
 
-# The core is compiled once for all targets (with the fuzzer's coverage
-# instrumentation; -fsanitize=fuzzer-no-link keeps libFuzzer's main out).
-FUZZ_CORE_OBJ := $(patsubst %.c,build/fuzz/%.o,$(UTIL_SRC) $(CORE_SRC))
-FUZZ_CORE_LIB := build/fuzz/libcore.a
+# The code the targets fuzz is compiled once, with the fuzzer's coverage
+# instrumentation (-fsanitize=fuzzer-no-link keeps libFuzzer's main out),
+# into one archive each target links: the utility layer, the core, and
+# the scenario reader, spawner models and log fitting on top.  A target
+# is its own file and includes only headers.
+FUZZ_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(UTIL_SRC) $(CORE_SRC) \
+              $(FAKE_SRC) $(SIM_SRC) $(FIT_SRC))
+FUZZ_LIB := build/fuzz/libfuzzed.a
 
-build/fuzz/core/%.o build/fuzz/lib/%.o: $(wildcard core/*.h lib/*.h)
-build/fuzz/core/%.o: core/%.c
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
-build/fuzz/lib/%.o: lib/%.c
-	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
-$(FUZZ_CORE_LIB): $(FUZZ_CORE_OBJ)
+$(FUZZ_LIB): $(FUZZ_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE_LIB) $(wildcard core/*.h tests/fuzz/*.h fit/*.c fit/*.h)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_CORE_LIB) -o $@ -lm
+	clang $(FUZZ_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -MMD -MP -MF $@.d \
+	  $< $(FUZZ_LIB) -o $@ -lgsl -lgslcblas -lm
+
+-include $(shell find build/fuzz -name '*.d' 2>/dev/null)
 
 fuzz-run = set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
 	  mkdir -p build/fuzz/corpus/$$n; seed=tests/fuzz/corpus/$$n; \
@@ -175,11 +180,18 @@ fuzz-run = set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
 
 ## fuzz-check: each fuzz target for 5 seconds (part of check)
 fuzz-check: $(FUZZ_BIN)
+	@! grep -n '^#include ".*\.c"' $(FUZZ_SRC) || \
+	  { echo "a fuzz target includes a .c file: link it instead"; exit 1; }
 	@$(call fuzz-run,5)
 
 ## fuzz: each fuzz target for 60 seconds
 fuzz: $(FUZZ_BIN)
 	@$(call fuzz-run,60)
+
+## fuzz-long: each target to 10^7 runs or FUZZ_LONG_SECONDS (120) each; prints runs and crashes
+FUZZ_LONG_SECONDS ?= 120
+fuzz-long: $(FUZZ_BIN)
+	@tools/fuzz_long.sh $(FUZZ_LONG_SECONDS) $(FUZZ_BIN)
 
 ## clean: remove build/
 clean:

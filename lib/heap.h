@@ -33,8 +33,13 @@
 
 #include <stddef.h>
 
+/* a file uses some of the functions a HEAP_DEFINE makes: the others must
+ * not be warnings (clang warns of unused static inline functions defined
+ * in a .c file, which is where the macro puts them) */
+#define HEAP_FN static inline __attribute__((unused))
+
 #define HEAP_DEFINE(name, T, C, before)                                      \
-    static inline void name##_sift_up(C ctx, T *v, size_t i)                 \
+    HEAP_FN void name##_sift_up(C ctx, T *v, size_t i)                       \
     {                                                                        \
         T e = v[i];                                                          \
         (void)ctx;                                                           \
@@ -48,7 +53,7 @@
         v[i] = e;                                                            \
     }                                                                        \
                                                                              \
-    static inline void name##_sift_down(C ctx, T *v, size_t n, size_t i)     \
+    HEAP_FN void name##_sift_down(C ctx, T *v, size_t n, size_t i)           \
     {                                                                        \
         T e = v[i];                                                          \
         (void)ctx;                                                           \
@@ -66,13 +71,13 @@
         v[i] = e;                                                            \
     }                                                                        \
                                                                              \
-    static inline void name##_push(C ctx, T *v, size_t *n, T e)              \
+    HEAP_FN void name##_push(C ctx, T *v, size_t *n, T e)                    \
     {                                                                        \
         v[*n] = e;                                                           \
         name##_sift_up(ctx, v, (*n)++);                                      \
     }                                                                        \
                                                                              \
-    static inline T name##_pop(C ctx, T *v, size_t *n)                       \
+    HEAP_FN T name##_pop(C ctx, T *v, size_t *n)                             \
     {                                                                        \
         T top = v[0];                                                        \
         if (--*n > 0) {                                                      \
@@ -82,7 +87,7 @@
         return top;                                                          \
     }                                                                        \
                                                                              \
-    static inline void name##_heapify(C ctx, T *v, size_t n)                 \
+    HEAP_FN void name##_heapify(C ctx, T *v, size_t n)                       \
     {                                                                        \
         for (size_t i = n / 2; i-- > 0;)                                     \
             name##_sift_down(ctx, v, n, i);                                  \

@@ -2,7 +2,8 @@
  * scn_check.c - scenario validation: names that must exist and values
  * that must make sense together; see scn_int.h.
  *
- *	scn_check_pool_name	a new pool: unique, no '@', at most 100 bytes
+ *	scn_check_pool		a new pool: unique, no '@', at most 100
+ *				bytes; all pools' domains within bounds
  *	scn_check_target	a pool defined above, or a domain
  *	scn_check_process	a process the run reports on
  *	scn_check_limit		a machine limit and its range
@@ -26,14 +27,24 @@ static int find_pool(const struct sim_scn *sc, const char *name)
     return -1;
 }
 
-/* scn_check_pool_name - unique, no '@' (it becomes a domain part) */
-int scn_check_pool_name(const struct sim_scn *sc, unsigned line,
-                        const char *name, struct sim_err *err)
+/* scn_check_pool - a unique name without '@' (it becomes a domain
+ * part), and room for n more domains: every pool's popularity table is
+ * built while reading, so their sum is bounded here rather than by
+ * whatever memory the machine will lend */
+int scn_check_pool(const struct sim_scn *sc, unsigned line,
+                   const char *name, uint32_t n, struct sim_err *err)
 {
     if (find_pool(sc, name) >= 0)
         return scn_fail(err, sc, line, "pool '%s' is defined twice", name);
     if (strchr(name, '@') || strlen(name) > 100)
         return scn_fail(err, sc, line, "expected a pool name without '@'");
+    uint64_t total = n;
+    for (size_t i = 0; i < sc->npools; i++)
+        total += sc->pools[i].n;
+    if (total > SCN_MAX_POOL_DOMAINS)
+        return scn_fail(err, sc, line, "pools would hold %llu domains; at "
+                        "most %llu in all", (unsigned long long)total,
+                        (unsigned long long)SCN_MAX_POOL_DOMAINS);
     return 0;
 }
 

@@ -42,6 +42,9 @@
  * makes one arrival per tick at most: a higher rate would silently run
  * at this one */
 #define SCN_MAX_RATE 1e6
+/* domains in one pool, and in all pools together */
+#define SCN_MAX_POOL 10000000
+#define SCN_MAX_POOL_DOMAINS 10000000ULL
 
 /* one non-empty line of the file, split into words */
 struct scn_line {
@@ -70,6 +73,10 @@ unsigned scn_lex_nul(const char *buf, size_t len, size_t *col);
 /* scn_lex_read - the file sc->path into lines; -1 with err */
 int scn_lex_read(const struct sim_scn *sc, struct scn_lines *out,
                  struct sim_err *err);
+/* scn_lex_text - the same from buf (len bytes, NUL after them), which
+ * out takes over (freed by scn_lex_free, also on error) */
+int scn_lex_text(const struct sim_scn *sc, char *buf, size_t len,
+                 struct scn_lines *out, struct sim_err *err);
 /* scn_lex_free - release what scn_lex_read made */
 void scn_lex_free(struct scn_lines *ls);
 /* scn_word_number - a number from lo to hi; -1 not a number, -2 a
@@ -101,9 +108,10 @@ int scn_parse_rest(struct sim_scn *sc, const struct scn_lines *ls,
 
 /* -------------------------------------------------------- scn_check.c */
 
-/* scn_check_pool_name - a new pool's name: unique, no '@', short */
-int scn_check_pool_name(const struct sim_scn *sc, unsigned line,
-                        const char *name, struct sim_err *err);
+/* scn_check_pool - a new pool of n domains: a unique name without '@',
+ * short; all pools together at most SCN_MAX_POOL_DOMAINS */
+int scn_check_pool(const struct sim_scn *sc, unsigned line,
+                   const char *name, uint32_t n, struct sim_err *err);
 /* scn_check_target - a pool defined above (its index) or a domain (-1) */
 int scn_check_target(const struct sim_scn *sc, unsigned line,
                      const char *name, int *pool, struct sim_err *err);

@@ -160,10 +160,21 @@ void scn_lex_free(struct scn_lines *ls)
 int scn_lex_read(const struct sim_scn *sc, struct scn_lines *ls,
                  struct sim_err *err)
 {
-    memset(ls, 0, sizeof *ls);
+    char *buf;
     size_t len;
-    if (slurp(sc, &ls->buf, &len, err) < 0)
+    memset(ls, 0, sizeof *ls);
+    if (slurp(sc, &buf, &len, err) < 0)
         return -1;
+    return scn_lex_text(sc, buf, len, ls, err);
+}
+
+/* scn_lex_text - the lines of buf (len bytes and a NUL after them, which
+ * ls takes over) */
+int scn_lex_text(const struct sim_scn *sc, char *buf, size_t len,
+                 struct scn_lines *ls, struct sim_err *err)
+{
+    memset(ls, 0, sizeof *ls);
+    ls->buf = buf;
     size_t col;
     unsigned nul = scn_lex_nul(ls->buf, len, &col);
     if (nul) {

@@ -60,10 +60,10 @@ static int do_pool(struct sim_scn *sc, const struct scn_line *ln,
 {
     unsigned long long n;
     double s = 0;
-    if (ln->n < 4 || scn_word_uint(ln->w[2], 10000000, &n) < 0 || n == 0)
+    if (ln->n < 4 || scn_word_uint(ln->w[2], SCN_MAX_POOL, &n) < 0 || n == 0)
         return scn_fail(err, sc, ln->no, "expected 'pool NAME COUNT zipf "
                         "EXPONENT' or 'pool NAME COUNT uniform' (COUNT "
-                        "from 1 to 10000000)");
+                        "from 1 to %d)", SCN_MAX_POOL);
     if (strcmp(ln->w[3], "zipf") == 0) {
         if (ln->n != 5 || fs_parse_number(ln->w[4], &s) < 0 || s > 100)
             return scn_fail(err, sc, ln->no, "expected the Zipf exponent "
@@ -72,7 +72,7 @@ static int do_pool(struct sim_scn *sc, const struct scn_line *ln,
         return scn_fail(err, sc, ln->no, "expected 'zipf EXPONENT' or "
                         "'uniform' after the pool size");
     }
-    if (scn_check_pool_name(sc, ln->no, ln->w[1], err) < 0)
+    if (scn_check_pool(sc, ln->no, ln->w[1], (uint32_t)n, err) < 0)
         return -1;
     if (scn_model_pool(sc, ln->w[1], (uint32_t)n, s) < 0)
         return oom(err, sc, ln);

@@ -9,9 +9,20 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scn_int.h"
+
+/* parse - the passes over lines read */
+static int parse(struct sim_scn *sc, struct scn_lines *ls, struct sim_err *err)
+{
+    int rc = scn_parse_first(sc, ls, err);
+    if (rc == 0)
+        rc = scn_parse_rest(sc, ls, err);
+    scn_lex_free(ls);
+    return rc;
+}
 
 /* sim_scn_load - parse the scenario at path */
 int sim_scn_load(struct sim_scn *sc, const char *path, struct sim_err *err)
@@ -21,11 +32,24 @@ int sim_scn_load(struct sim_scn *sc, const char *path, struct sim_err *err)
     struct scn_lines ls;
     if (scn_lex_read(sc, &ls, err) < 0)
         return -1;
-    int rc = scn_parse_first(sc, &ls, err);
-    if (rc == 0)
-        rc = scn_parse_rest(sc, &ls, err);
-    scn_lex_free(&ls);
-    return rc;
+    return parse(sc, &ls, err);
+}
+
+/* sim_scn_load_text - parse text as the scenario at path */
+int sim_scn_load_text(struct sim_scn *sc, const char *path, const char *text,
+                      size_t len, struct sim_err *err)
+{
+    if (scn_model_defaults(sc, path, err) < 0)
+        return -1;
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return scn_fail(err, sc, 0, "out of memory");
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    struct scn_lines ls;
+    if (scn_lex_text(sc, buf, len, &ls, err) < 0)
+        return -1;
+    return parse(sc, &ls, err);
 }
 
 /* sim_scn_set - one --set NAME=VALUE */

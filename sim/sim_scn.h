@@ -5,6 +5,11 @@
  *	sim_scn_load(sc, path, err)	parse a scenario (docs/scenarios.md);
  *					-1 with err naming file:line and
  *					what was expected
+ *	sim_scn_load_text(sc, path, text, len, err)
+ *					the same from text in memory, as if
+ *					read from path (its directory is
+ *					where replay and control-dir files
+ *					are found; tests and the fuzzer)
  *	sim_scn_set(sc, name, value, err)
  *					one --set override: a control, a
  *					limit (conf-spawn, fd-setsize, nofile,
@@ -149,6 +154,8 @@ struct sim_scn {
 };
 
 int sim_scn_load(struct sim_scn *sc, const char *path, struct sim_err *err);
+int sim_scn_load_text(struct sim_scn *sc, const char *path, const char *text,
+                      size_t len, struct sim_err *err);
 int sim_scn_set(struct sim_scn *sc, const char *name, const char *value,
                 struct sim_err *err);
 void sim_scn_set_seed(struct sim_scn *sc, uint64_t seed);

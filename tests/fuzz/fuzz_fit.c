@@ -8,19 +8,15 @@
  * past it.  Then the summary is built.  Checks: every line is counted
  * once, parsed or not; attempts never end before they start; no
  * recipient belongs to a message that does not exist.
- *
- * The fit sources are compiled in here because the fuzz build links
- * core/ only.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../fit/fit_build.c"
-#include "../../fit/fit_line.c"
-#include "../../fit/fit_model.c"
-#include "../../fit/fit_stats.c"
+#include "fit.h"
+#include "fit_line.h"
+#include "fit_sum.h"
 
 #define CHECK(cond)                                                      \
     do {                                                                 \

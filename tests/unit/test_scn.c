@@ -278,6 +278,33 @@ static void test_nul_directory_range(void)
     teardown();
 }
 
+/* text in memory reads as the same text in a file would */
+static void test_load_text(void)
+{
+    setup();
+    static const char text[] = "seed 5\nchannels 3\n"
+                               "burst at 1 count 7 rcpts 2 to x.test 1\n"
+                               "frobnicate\n";
+    struct sim_scn a, b;
+    struct sim_err ea, eb;
+    write_scn(text);
+    CU_ASSERT_EQUAL(sim_scn_load(&a, path, &ea), -1);
+    CU_ASSERT_EQUAL(sim_scn_load_text(&b, path, text, sizeof text - 1, &eb),
+                    -1);
+    CU_ASSERT_STRING_EQUAL(ea.msg, eb.msg);
+    sim_scn_free(&a);
+    sim_scn_free(&b);
+    CU_ASSERT_EQUAL_FATAL(sim_scn_load_text(&b, path, text,
+                                            strlen(text) - 11, &eb), 0);
+    CU_ASSERT_EQUAL(b.seed, 5);
+    CU_ASSERT_EQUAL(b.nchan, 3);
+    CU_ASSERT_EQUAL_FATAL(b.ngens, 1);
+    CU_ASSERT_EQUAL(b.gens[0].count, 7);
+    CU_ASSERT_STRING_EQUAL(b.dir, dir);
+    sim_scn_free(&b);
+    teardown();
+}
+
 static void test_missing_file(void)
 {
     struct sim_scn sc;
@@ -331,6 +358,8 @@ static void test_validation_errors(void)
     load_fails("pool p 3 uniform\npool p 4 uniform\n", 2,
                "pool 'p' is defined twice");
     load_fails("pool a@b 3 uniform\n", 1, "pool name without '@'");
+    load_fails("pool a 9000000 uniform\npool b 2000000 uniform\n", 2,
+               "pools would hold 11000000 domains; at most 10000000 in all");
     load_fails("at 5 kill suppl9\n", 1, "expected a channel name after "
                "'kill', not 'suppl9'");
     load_fails("at 5 hup bogus 3\n", 1, "hup: ");
@@ -431,6 +460,7 @@ static void add_tests(CU_pSuite s)
     QC_ADD_TEST(s, test_full_model);
     QC_ADD_TEST(s, test_lexical_errors);
     QC_ADD_TEST(s, test_nul_directory_range);
+    QC_ADD_TEST(s, test_load_text);
     QC_ADD_TEST(s, test_missing_file);
     QC_ADD_TEST(s, test_grammar_errors);
     QC_ADD_TEST(s, test_validation_errors);
