@@ -4,6 +4,7 @@
  *
  *	prioq_init(q, alloc) / prioq_free(q)
  *	prioq_insert(q, due, id), prioq_min(q, &e), prioq_delmin(q)
+ *	prioq_reserve(q, n)		room for n, so inserts cannot fail
  *	prioq_all_due(q, t)		run-queue-now
  *	prioq_foreach(q, fn, ctx)
  *
@@ -58,6 +59,15 @@ static int heap_reserve(struct prioq *q, size_t n)
     return 0;
 }
 
+/* run_slide - move the run to the front of its array */
+static void run_slide(struct prioq *q)
+{
+    size_t n = q->ftail - q->fhead;
+    memmove(q->f, q->f + q->fhead, n * sizeof *q->f);
+    q->fhead = 0;
+    q->ftail = n;
+}
+
 /* run_append - e goes after the run's last element */
 static int run_append(struct prioq *q, const struct prioq_elt *e)
 {
@@ -65,7 +75,7 @@ static int run_append(struct prioq *q, const struct prioq_elt *e)
         size_t n = q->ftail - q->fhead;
         if (q->fhead > 0 && q->fhead >= n) {
             /* at least half of the array is taken: slide back instead */
-            memmove(q->f, q->f + q->fhead, n * sizeof *q->f);
+            run_slide(q);
         } else {
             size_t cap = q->fcap ? 2 * q->fcap : 16;
             struct prioq_elt *f = qc_resize(q->alloc, q->f,
@@ -76,11 +86,40 @@ static int run_append(struct prioq *q, const struct prioq_elt *e)
             memmove(f, f + q->fhead, n * sizeof *f);
             q->f = f;
             q->fcap = cap;
+            q->fhead = 0;
+            q->ftail = n;
         }
-        q->fhead = 0;
-        q->ftail = n;
     }
     q->f[q->ftail++] = *e;
+    return 0;
+}
+
+/* run_place - e into the run at its sorted place, without allocating
+ * (the run's array has room); O(n), used only when memory ran out */
+static void run_place(struct prioq *q, const struct prioq_elt *e)
+{
+    if (q->ftail == q->fcap)
+        run_slide(q);
+    size_t i = q->ftail;
+    while (i > q->fhead && before(e, &q->f[i - 1])) {
+        q->f[i] = q->f[i - 1];
+        i--;
+    }
+    q->f[i] = *e;
+    q->ftail++;
+}
+
+/* place_without_growing - e where there is room already: any element
+ * may go to the heap, and the run takes one at its sorted place; -1 when
+ * both arrays are full */
+static int place_without_growing(struct prioq *q, const struct prioq_elt *e)
+{
+    if (q->hlen < q->cap)
+        elt_heap_push(NULL, q->p, &q->hlen, *e);
+    else if (q->ftail - q->fhead < q->fcap)
+        run_place(q, e);
+    else
+        return -1;
     return 0;
 }
 
@@ -88,15 +127,37 @@ static int run_append(struct prioq *q, const struct prioq_elt *e)
 int prioq_insert(struct prioq *q, qc_time due, uint64_t id)
 {
     struct prioq_elt e = {due, id};
+    int r;
     if (q->fhead == q->ftail || !before(&e, &q->f[q->ftail - 1])) {
-        if (run_append(q, &e) == -1)
-            return -1;
+        r = run_append(q, &e);
     } else {
-        if (heap_reserve(q, q->hlen + 1) == -1)
-            return -1;
-        elt_heap_push(NULL, q->p, &q->hlen, e);
+        r = heap_reserve(q, q->hlen + 1);
+        if (r == 0)
+            elt_heap_push(NULL, q->p, &q->hlen, e);
     }
+    /* growing failed: the order is that of one heap wherever e sits */
+    if (r == -1 && place_without_growing(q, &e) == -1)
+        return -1;
     q->len++;
+    return 0;
+}
+
+/* prioq_reserve - room for n elements in all: the heap grows to make up
+ * what the run's array lacks */
+int prioq_reserve(struct prioq *q, size_t n)
+{
+    if (n <= q->cap + q->fcap)
+        return 0;
+    size_t want = n - q->fcap;
+    size_t cap = q->cap ? 2 * q->cap : 16;
+    if (cap < want)
+        cap = want;
+    struct prioq_elt *p = qc_resize(q->alloc, q->p, q->cap * sizeof *p,
+                                    cap * sizeof *p);
+    if (!p)
+        return -1;
+    q->p = p;
+    q->cap = cap;
     return 0;
 }
 

@@ -33,8 +33,13 @@ struct prioq {
  * which must outlive the queue */
 void prioq_init(struct prioq *q, const struct qc_alloc *alloc);
 void prioq_free(struct prioq *q);
-/* prioq_insert - 0, or -1 when out of memory */
+/* prioq_insert - 0, or -1 when out of memory.  It fails only when the
+ * queue is full to its capacity: an insert after a delmin, or up to the
+ * room prioq_reserve made, cannot fail */
 int prioq_insert(struct prioq *q, qc_time due, uint64_t id);
+/* prioq_reserve - capacity for n elements in all; 0, or -1 when out of
+ * memory (the queue unchanged) */
+int prioq_reserve(struct prioq *q, size_t n);
 /* prioq_min - the first element into *e; 0 when the queue is empty */
 int prioq_min(const struct prioq *q, struct prioq_elt *e);
 void prioq_delmin(struct prioq *q);

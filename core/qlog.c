@@ -103,6 +103,8 @@ static size_t warning_line(const struct sched_event *ev, char *buf,
     case SCHED_WARN_BOUNCE_FAILED:
         return put(buf, cap, "alert: unable to append to bounce message; "
                    "HELP! sleeping...\n");
+    case SCHED_WARN_NOMEM:
+        return put(buf, cap, "alert: out of memory, sleeping...\n");
     case SCHED_WARN_FINISH_FAILED:
         break;   /* the store has logged what failed, in its own words */
     }

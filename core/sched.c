@@ -27,6 +27,15 @@
  *
  * Allocation of jobs and delivery slots is O(1) through free lists; queue
  * operations are O(log n); nothing scans all jobs or all slots.
+ *
+ * Memory comes from cfg.alloc only.  A message taken in on a channel
+ * counts in that channel's `listed`, and the channel queue always has
+ * room for all of them (prioq_reserve when it is taken in), so putting
+ * a message back after a pass can never fail; likewise pqdone has room
+ * for every message still listed, so finishing one's last list cannot
+ * fail either.  qmail-send instead loops on nomem() where an insert
+ * fails; here the failure is moved to where a message enters, and the
+ * host keeps that message (on disk) and offers it again.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -40,6 +49,9 @@
 
 #define NO_JOB SIZE_MAX
 
+/* qmail's REPORTMAX: the longest report text kept */
+#define REPORT_MAX 10000
+
 #define LIFETIME_TEXT \
     "I'm not going to try again; this message has been in the queue too long.\n"
 
@@ -50,6 +62,9 @@ struct job {
     int numtodo;       /* T records started and not yet done */
     int hit_eof;
     int dying;         /* older than queuelifetime when the pass opened */
+    int nomem;         /* the pass ended for want of memory: back on the
+                          queue SCHED_SLEEP_NOMEM later, not at the
+                          retry time */
     qc_time opened;    /* when the pass opened: the retry time is
                           retry_next(birth, opened), worked out only
                           when the message goes back on the queue */
@@ -73,11 +88,15 @@ struct channel {
     unsigned limit;          /* concurrency in force */
     unsigned spawner_limit;  /* from the handshake; UINT_MAX until known */
     unsigned used;           /* deliveries in flight */
-    unsigned table;          /* delivery slots allocated */
+    unsigned table;          /* delivery slots in use as such */
     struct delivery *dels;
+    unsigned dels_cap;       /* allocated, >= table */
     unsigned *free_slots;    /* stack of unused slot numbers */
+    unsigned fs_cap;         /* allocated, >= table */
     unsigned nfree;
     struct prioq queue;
+    size_t listed;           /* messages with a list here: queued or held
+                                by a job; the queue has room for all */
     int alive;
     int pass_open;
     size_t pass_job;
@@ -96,6 +115,9 @@ struct sched {
     struct msgtab msgs;
     struct prioq done;       /* messages with no list left */
     struct prioq fail;       /* pqfail: messages to look at again */
+    size_t listed;           /* messages with a list left; pqdone has
+                                room for them besides what it holds */
+    qc_time nomem_until;     /* no pass opens before (out of memory) */
     uint64_t next_delid;
     char *text;              /* a report's text, NUL-terminated */
     size_t text_cap;
@@ -151,12 +173,13 @@ static void status(struct sched *s, qc_time now)
 
 /* reserve - a grow-only buffer of at least need bytes; the buffers live
  * as long as their slot or job, so the steady state does not allocate */
-static int reserve(char **buf, size_t *cap, size_t need)
+static int reserve(const struct sched *s, char **buf, size_t *cap,
+                   size_t need)
 {
     if (need <= *cap)
         return 0;
     size_t n = need < 64 ? 64 : 2 * need;
-    char *p = realloc(*buf, n);
+    char *p = qc_resize(s->cfg.alloc, *buf, *cap, n);
     if (!p)
         return -1;
     *buf = p;
@@ -165,9 +188,10 @@ static int reserve(char **buf, size_t *cap, size_t need)
 }
 
 /* copy_into - len bytes and a NUL into a grow-only buffer */
-static int copy_into(char **buf, size_t *cap, const char *src, size_t len)
+static int copy_into(const struct sched *s, char **buf, size_t *cap,
+                     const char *src, size_t len)
 {
-    if (reserve(buf, cap, len + 1) == -1)
+    if (reserve(s, buf, cap, len + 1) == -1)
         return -1;
     memcpy(*buf, src, len);
     (*buf)[len] = '\0';
@@ -175,19 +199,29 @@ static int copy_into(char **buf, size_t *cap, const char *src, size_t len)
 }
 
 /* grow_slots - make chan's delivery table hold n slots */
-static int grow_slots(struct channel *ch, unsigned n)
+static int grow_slots(const struct sched *s, struct channel *ch, unsigned n)
 {
     if (n <= ch->table)
         return 0;
-    struct delivery *dels = realloc(ch->dels, n * sizeof *dels);
-    if (!dels)
-        return -1;
-    ch->dels = dels;
-    unsigned *fs = realloc(ch->free_slots, n * sizeof *fs);
-    if (!fs)
-        return -1;
-    ch->free_slots = fs;
-    memset(dels + ch->table, 0, (n - ch->table) * sizeof *dels);
+    if (n > ch->dels_cap) {
+        struct delivery *dels =
+            qc_resize(s->cfg.alloc, ch->dels, ch->dels_cap * sizeof *dels,
+                      n * sizeof *dels);
+        if (!dels)
+            return -1;
+        memset(dels + ch->dels_cap, 0, (n - ch->dels_cap) * sizeof *dels);
+        ch->dels = dels;
+        ch->dels_cap = n;
+    }
+    if (n > ch->fs_cap) {
+        unsigned *fs = qc_resize(s->cfg.alloc, ch->free_slots,
+                                 ch->fs_cap * sizeof *fs, n * sizeof *fs);
+        if (!fs)
+            return -1;
+        ch->free_slots = fs;
+        ch->fs_cap = n;
+    }
+    unsigned *fs = ch->free_slots;
     /* push the new slots highest first, so the lowest is handed out next */
     unsigned oldfree = ch->nfree;
     unsigned added = n - ch->table;
@@ -204,7 +238,8 @@ static int grow_jobs(struct sched *s, size_t n)
 {
     if (n <= s->njobs)
         return 0;
-    struct job *jobs = realloc(s->jobs, n * sizeof *jobs);
+    struct job *jobs = qc_resize(s->cfg.alloc, s->jobs,
+                                 s->njobs * sizeof *jobs, n * sizeof *jobs);
     if (!jobs)
         return -1;
     s->jobs = jobs;
@@ -235,9 +270,10 @@ struct sched *sched_new(const struct sched_config *cfg,
 {
     if (cfg->nchan < QC_MIN_CHANNELS || cfg->nchan > QC_MAX_CHANNELS)
         return NULL;
-    struct sched *s = calloc(1, sizeof *s);
+    struct sched *s = qc_resize(cfg->alloc, NULL, 0, sizeof *s);
     if (!s)
         return NULL;
+    memset(s, 0, sizeof *s);
     s->cfg = *cfg;
     s->store = *store;
     s->sink = *sink;
@@ -253,7 +289,7 @@ struct sched *sched_new(const struct sched_config *cfg,
     prioq_init(&s->done, cfg->alloc);
     prioq_init(&s->fail, cfg->alloc);
     if (msgtab_init(&s->msgs, cfg->alloc) == -1) {
-        free(s);
+        qc_release(cfg->alloc, s, sizeof *s);
         return NULL;
     }
     return s;
@@ -264,22 +300,23 @@ void sched_free(struct sched *s)
 {
     if (!s)
         return;
+    const struct qc_alloc *a = s->cfg.alloc;
     for (int c = 0; c < s->nchan; c++) {
         struct channel *ch = &s->chans[c];
-        for (unsigned i = 0; i < ch->table; i++)
-            free(ch->dels[i].rcpt);
-        free(ch->dels);
-        free(ch->free_slots);
+        for (unsigned i = 0; i < ch->dels_cap; i++)
+            qc_release(a, ch->dels[i].rcpt, ch->dels[i].rcpt_cap);
+        qc_release(a, ch->dels, ch->dels_cap * sizeof *ch->dels);
+        qc_release(a, ch->free_slots, ch->fs_cap * sizeof *ch->free_slots);
         prioq_free(&ch->queue);
     }
     for (size_t j = 0; j < s->njobs; j++)
-        free(s->jobs[j].sender);
-    free(s->jobs);
-    free(s->text);
+        qc_release(a, s->jobs[j].sender, s->jobs[j].sender_cap);
+    qc_release(a, s->jobs, s->njobs * sizeof *s->jobs);
+    qc_release(a, s->text, s->text_cap);
     prioq_free(&s->done);
     prioq_free(&s->fail);
     msgtab_free(&s->msgs);
-    free(s);
+    qc_release(a, s, sizeof *s);
 }
 
 /* curb - lower chan's limit to what its spawner takes, with an event */
@@ -307,14 +344,18 @@ void sched_spawner_limit(struct sched *s, int chan, unsigned limit,
     curb(s, chan, s->chans[chan].limit, now);
 }
 
-/* sched_start - size the tables from the limits in force */
+/* sched_start - size the tables from the limits in force, and the
+ * report buffer once for all */
 int sched_start(struct sched *s, qc_time now)
 {
     for (int c = 0; c < s->nchan; c++)
-        if (grow_slots(&s->chans[c], s->chans[c].limit) == -1)
+        if (grow_slots(s, &s->chans[c], s->chans[c].limit) == -1)
             return -1;
     size_t n = sum_limits(s);
     if (grow_jobs(s, n) == -1)
+        return -1;
+    if (reserve(s, &s->text, &s->text_cap,
+                REPORT_MAX + sizeof LIFETIME_TEXT) == -1)
         return -1;
     s->started = 1;
     status(s, now);
@@ -323,21 +364,49 @@ int sched_start(struct sched *s, qc_time now)
 
 /* ---------------------------------------------------------------- arrivals */
 
+/* entry - message id's channel mask, made (0) if new; *made says so */
+static uint64_t *entry(struct sched *s, uint64_t id, int *made)
+{
+    uint64_t *chans = msgtab_find(&s->msgs, id);
+    *made = 0;
+    if (chans)
+        return chans;
+    *made = 1;
+    return msgtab_get(&s->msgs, id);
+}
+
+/* done_room - pqdone can take one more besides every listed message */
+static int done_room(struct sched *s)
+{
+    return prioq_reserve(&s->done, s->done.len + s->listed + 1);
+}
+
 /* sched_add_channel - message id has a list for chan due at due */
 int sched_add_channel(struct sched *s, uint64_t id, int chan, qc_time due)
 {
     if (chan < 0 || chan >= s->nchan || id == 0)
         return -1;
-    uint64_t *chans = msgtab_get(&s->msgs, id);
+    int made;
+    uint64_t *chans = entry(s, id, &made);
     if (!chans)
-        return -1;
+        return SCHED_NOMEM;
     uint64_t bit = (uint64_t)1 << chan;
     /* already queued or being worked on: a second entry could start a
      * second pass over the same list */
     if (*chans & bit)
         return 0;
-    if (prioq_insert(&s->chans[chan].queue, due, id) == -1)
-        return -1;
+    struct channel *ch = &s->chans[chan];
+    /* room for its way back after every pass, and for its end */
+    if (prioq_reserve(&ch->queue, ch->listed + 1) == -1 ||
+        (*chans == 0 && done_room(s) == -1)) {
+        if (made)
+            msgtab_del(&s->msgs, id);
+        return SCHED_NOMEM;
+    }
+    (void)prioq_insert(&ch->queue, due, id);   /* room reserved */
+    ch->listed++;
+    if (*chans == 0)
+        s->listed++;
     *chans |= bit;
     return 0;
 }
@@ -347,12 +416,19 @@ int sched_add_done(struct sched *s, uint64_t id, qc_time due)
 {
     if (id == 0)
         return -1;
-    uint64_t *chans = msgtab_get(&s->msgs, id);
+    int made;
+    uint64_t *chans = entry(s, id, &made);
     if (!chans)
-        return -1;
+        return SCHED_NOMEM;
     if (*chans)
         return 0;
-    return prioq_insert(&s->done, due, id);
+    if (done_room(s) == -1) {
+        if (made)
+            msgtab_del(&s->msgs, id);
+        return SCHED_NOMEM;
+    }
+    (void)prioq_insert(&s->done, due, id);   /* room reserved */
+    return 0;
 }
 
 /* sched_add_failed - pqfail: look at message id again later */
@@ -360,21 +436,41 @@ int sched_add_failed(struct sched *s, uint64_t id, qc_time now)
 {
     if (id == 0 || !s->store.rescan)
         return -1;
-    return prioq_insert(&s->fail, now + SCHED_SLEEP_SYSFAIL, id);
+    if (prioq_insert(&s->fail, now + SCHED_SLEEP_SYSFAIL, id) == -1)
+        return SCHED_NOMEM;
+    return 0;
 }
 
 /* sched_todo_report - a D record from qmail-todo */
 int sched_todo_report(struct sched *s, uint64_t id, uint64_t chanmask,
                       qc_time now)
 {
-    if (s->nchan < 64 && (chanmask >> s->nchan) != 0)
+    if (id == 0 || (s->nchan < 64 && (chanmask >> s->nchan) != 0))
         return -1;
     if (chanmask == 0)
         return sched_add_done(s, id, now);
+    /* all the room first, so that the record goes in whole or not at
+     * all: a message taken in on some of its channels could be finished
+     * while the others' lists still wait on disk */
     for (int c = 0; c < s->nchan; c++)
-        if ((chanmask >> c) & 1)
-            if (sched_add_channel(s, id, c, now) == -1)
-                return -1;
+        if ((chanmask >> c) & 1 &&
+            prioq_reserve(&s->chans[c].queue, s->chans[c].listed + 1) == -1)
+            return SCHED_NOMEM;
+    int made;
+    uint64_t *chans = entry(s, id, &made);
+    if (!chans)
+        return SCHED_NOMEM;
+    if (*chans == 0 && done_room(s) == -1) {
+        if (made)
+            msgtab_del(&s->msgs, id);
+        return SCHED_NOMEM;
+    }
+    for (int c = 0; c < s->nchan; c++)
+        if ((chanmask >> c) & 1) {
+            int r = sched_add_channel(s, id, c, now);
+            if (r != 0)
+                return r;   /* not reached: the room is there */
+        }
     return 0;
 }
 
@@ -393,6 +489,7 @@ static size_t job_open(struct sched *s, uint64_t id, int chan)
     jb->numtodo = 0;
     jb->hit_eof = 0;
     jb->dying = 0;
+    jb->nomem = 0;
     return j;
 }
 
@@ -405,6 +502,21 @@ static void job_release(struct sched *s, size_t j)
     s->jobs_used--;
 }
 
+/* nomem - memory ran out: say so, as qmail's nomem(), and open no pass
+ * for a while */
+static void nomem(struct sched *s, qc_time now)
+{
+    s->nomem_until = now + SCHED_SLEEP_NOMEM;
+    warn(s, SCHED_WARN_NOMEM, now, -1, 0);
+}
+
+/* requeue - id back on chan's queue at due; its room was reserved when
+ * it was taken in (listed) */
+static void requeue(struct sched *s, int chan, uint64_t id, qc_time due)
+{
+    (void)prioq_insert(&s->chans[chan].queue, due, id);
+}
+
 /* list_finished - chan's list of id is gone; finish the message if it
  * was the last */
 static void list_finished(struct sched *s, uint64_t id, int chan,
@@ -415,12 +527,16 @@ static void list_finished(struct sched *s, uint64_t id, int chan,
         event_init(&ev, SCHED_EV_CHANNEL_DONE, now, chan, id);
         emit(s, &ev);
     }
+    s->chans[chan].listed--;
     uint64_t *chans = msgtab_find(&s->msgs, id);
     if (!chans)
         return;
     *chans &= ~((uint64_t)1 << chan);
-    if (*chans == 0)
+    if (*chans == 0) {
+        s->listed--;
+        /* room kept for it while it was listed */
         (void)prioq_insert(&s->done, now, id);
+    }
 }
 
 /* job_close - drop one reference; at the last, requeue or finish */
@@ -432,9 +548,10 @@ static void job_close(struct sched *s, size_t j, qc_time now)
     uint64_t id = jb->id;
     int c = jb->chan;
     int finished = jb->hit_eof && jb->numtodo == 0;
-    qc_time due = finished ? 0
-                           : retry_next(jb->birth, jb->opened,
-                                        retry_chanskip(c));
+    qc_time due = finished   ? 0
+                  : jb->nomem ? now + SCHED_SLEEP_NOMEM
+                              : retry_next(jb->birth, jb->opened,
+                                           retry_chanskip(c));
     job_release(s, j);
     if (finished) {
         if (s->store.chan_finish(s->store.ctx, id, c) == 0) {
@@ -444,12 +561,12 @@ static void job_close(struct sched *s, size_t j, qc_time now)
         warn(s, SCHED_WARN_UNABLE_TO_UNLINK, now, c, id);
         due = now + SCHED_SLEEP_SYSFAIL;
     }
-    /* out of memory here would lose track of the message until the next
-     * queue scan; the list itself stays on disk */
-    (void)prioq_insert(&s->chans[c].queue, due, id);
+    requeue(s, c, id, due);
 }
 
 /* ---------------------------------------------------------------- passes */
+
+static void pass_end(struct sched *s, int c, qc_time now);
 
 /* delivery_avail - may chan start one more delivery now */
 static int delivery_avail(struct sched *s, int c)
@@ -477,8 +594,16 @@ static void delivery_start(struct sched *s, size_t j,
     unsigned slot = ch->free_slots[ch->nfree - 1];
     struct delivery *d = &ch->dels[slot];
     if (r->addr &&
-        copy_into(&d->rcpt, &d->rcpt_cap, r->addr, strlen(r->addr)) == -1)
-        return;   /* stays T: the next pass retries it */
+        copy_into(s, &d->rcpt, &d->rcpt_cap, r->addr, strlen(r->addr)) ==
+            -1) {
+        /* the record stays T; the pass ends here, so the list is not
+         * taken for finished, and the message is tried again after the
+         * pause */
+        jb->nomem = 1;
+        nomem(s, now);
+        pass_end(s, jb->chan, now);
+        return;
+    }
     d->has_rcpt = r->addr != NULL;
     ch->nfree--;
     d->used = 1;
@@ -526,7 +651,7 @@ static int pass_begin(struct sched *s, int c, qc_time now)
 {
     struct channel *ch = &s->chans[c];
     struct prioq_elt e;
-    if (s->job_free == NO_JOB || !pass_useful(s, c))
+    if (s->job_free == NO_JOB || !pass_useful(s, c) || now < s->nomem_until)
         return 0;
     if (!prioq_min(&ch->queue, &e) || e.due > now)
         return 0;
@@ -536,16 +661,18 @@ static int pass_begin(struct sched *s, int c, qc_time now)
     qc_time birth = 0;
     if (s->store.pass_open(s->store.ctx, e.id, c, &sender, &birth) != 0) {
         warn(s, SCHED_WARN_TROUBLE_OPENING, now, c, e.id);
-        (void)prioq_insert(&ch->queue, now + SCHED_SLEEP_SYSFAIL, e.id);
+        requeue(s, c, e.id, now + SCHED_SLEEP_SYSFAIL);
         return 1;
     }
     if (!sender)
         sender = "";
     struct job *free_job = &s->jobs[s->job_free];
-    if (copy_into(&free_job->sender, &free_job->sender_cap, sender,
+    if (copy_into(s, &free_job->sender, &free_job->sender_cap, sender,
                   strlen(sender)) == -1) {
+        /* back where it was, first in line after the pause */
         s->store.pass_close(s->store.ctx, e.id, c);
-        (void)prioq_insert(&ch->queue, now + SCHED_SLEEP_SYSFAIL, e.id);
+        requeue(s, c, e.id, e.due);
+        nomem(s, now);
         return 1;
     }
     size_t j = job_open(s, e.id, c);
@@ -616,6 +743,7 @@ static int finish_due(struct sched *s, qc_time now)
         }
         if (r != 0) {
             warn(s, SCHED_WARN_FINISH_FAILED, now, -1, e.id);
+            /* into the place the delmin freed: cannot fail */
             (void)prioq_insert(&s->done, now + SCHED_SLEEP_SYSFAIL, e.id);
             continue;
         }
@@ -677,8 +805,10 @@ qc_time sched_next_wakeup(const struct sched *s, qc_time now)
             if (!s->exiting && ch->alive && ch->used < ch->limit && ch->nfree > 0)
                 return now;
         } else if (job_free && pass_useful(s, c) &&
-                   prioq_min(&ch->queue, &e) && e.due < t) {
-            t = e.due;
+                   prioq_min(&ch->queue, &e)) {
+            qc_time at = e.due < s->nomem_until ? s->nomem_until : e.due;
+            if (at < t)
+                t = at;
         }
     }
     if (prioq_min(&s->done, &e) && e.due < t)
@@ -707,8 +837,8 @@ void sched_report(struct sched *s, int chan, unsigned slot, char status_byte,
      * deferral of a message too old becomes a failure */
     int dying = status_byte == 'Z' && jb->dying;
     size_t extra = dying ? sizeof LIFETIME_TEXT - 1 : 0;
-    if (reserve(&s->text, &s->text_cap, len + extra + 1) == -1)
-        return;   /* the report is lost; the delivery stays in flight */
+    if (len > REPORT_MAX)
+        len = REPORT_MAX;   /* the buffer was sized at start: no failure */
     memcpy(s->text, text, len);
     memcpy(s->text + len, LIFETIME_TEXT, extra);
     s->text[len + extra] = '\0';
@@ -799,17 +929,25 @@ static void reconfigure_compat(struct sched *s, int c, unsigned wanted,
 void sched_reconfigure(struct sched *s, const unsigned *concurrency,
                        qc_time now)
 {
+    int short_of_memory = 0;
     for (int c = 0; c < s->nchan; c++) {
         if (s->cfg.profile == SCHED_PROFILE_CHANNELS_COMPAT && s->started) {
             reconfigure_compat(s, c, concurrency[c], now);
             continue;
         }
         curb(s, c, concurrency[c], now);
-        if (s->started && grow_slots(&s->chans[c], s->chans[c].limit) == -1)
+        if (s->started &&
+            grow_slots(s, &s->chans[c], s->chans[c].limit) == -1) {
             s->chans[c].limit = s->chans[c].table;
+            short_of_memory = 1;
+        }
     }
-    if (s->cfg.profile == SCHED_PROFILE_QCHAN && s->started)
-        (void)grow_jobs(s, sum_limits(s));
+    /* fewer jobs than the limits add up to: passes take turns */
+    if (s->cfg.profile == SCHED_PROFILE_QCHAN && s->started &&
+        grow_jobs(s, sum_limits(s)) == -1)
+        short_of_memory = 1;
+    if (short_of_memory)
+        warn(s, SCHED_WARN_NOMEM, now, -1, 0);
     status(s, now);
 }
 

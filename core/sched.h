@@ -43,6 +43,14 @@
 /* qmail-send's SLEEP_SYSFAIL: wait after a queue operation failed. */
 #define SCHED_SLEEP_SYSFAIL (123 * QC_SEC)
 
+/* qmail's nomem(): after an allocation failed, wait this long before
+ * opening a pass again */
+#define SCHED_SLEEP_NOMEM (10 * QC_SEC)
+
+/* sched_add_*'s answer when memory ran out (nothing was changed: the
+ * host keeps the message and offers it again later); -1 is bad input */
+#define SCHED_NOMEM (-2)
+
 enum sched_profile {
     SCHED_PROFILE_QCHAN = 0,   /* curb raises to the spawner, grow tables */
     SCHED_PROFILE_CHANNELS_COMPAT, /* tables fixed at start-up, as the patch */
@@ -53,8 +61,8 @@ struct sched_config {
     unsigned concurrency[QC_MAX_CHANNELS];  /* control/concurrency* */
     qc_time lifetime;                       /* control/queuelifetime */
     enum sched_profile profile;
-    /* where the message table and the queues live (NULL: malloc); must
-     * outlive the scheduler */
+    /* where all of the scheduler's memory comes from (NULL: malloc);
+     * must outlive the scheduler */
     const struct qc_alloc *alloc;
     /* events the host does not want, SCHED_QUIET(type) each: only the
      * ones that merely report (SCHED_QUIETABLE) can be left out; a
@@ -153,6 +161,9 @@ enum sched_warning {
     SCHED_WARN_FINISH_FAILED,    /* message_finish failed */
     SCHED_WARN_REPORT_RANGE,     /* report for a slot not in use */
     SCHED_WARN_BOUNCE_FAILED,    /* add_bounce failed; kept pending */
+    SCHED_WARN_NOMEM,            /* out of memory ("alert: out of memory,
+                                    sleeping..."): no pass opens for
+                                    SCHED_SLEEP_NOMEM; nothing is dropped */
 };
 
 struct sched_event {
@@ -198,6 +209,19 @@ void sched_spawner_limit(struct sched *s, int chan, unsigned limit,
 /* sched_start - size the job table (sum of the limits); emits STATUS */
 int sched_start(struct sched *s, qc_time now);
 
+/*
+ * Memory.  The four calls below are the only ones that take more memory
+ * for a message; they answer SCHED_NOMEM and change nothing when it runs
+ * out.  Everything the scheduler does with a message after it was taken
+ * in has its room reserved then: a message going back on its queue (a
+ * deferral, a failed open, the end of a pass) or on to be finished
+ * cannot fail.  What else allocates (a sender or recipient longer than
+ * any before, a raise of concurrency) degrades and says so with
+ * SCHED_WARN_NOMEM: the pass ends early and is tried again later, or the
+ * limit stays where the tables are.  A report never allocates; its text
+ * is cut at qmail's REPORTMAX.
+ */
+
 /* sched_add_channel - message id has a list for chan, due at due (queue
  * scan: the channel file's mtime) */
 int sched_add_channel(struct sched *s, uint64_t id, int chan, qc_time due);
@@ -208,7 +232,9 @@ int sched_add_done(struct sched *s, uint64_t id, qc_time due);
  * SCHED_SLEEP_SYSFAIL later */
 int sched_add_failed(struct sched *s, uint64_t id, qc_time now);
 /* sched_todo_report - qmail-todo's D record: lists on the channels whose
- * bit is set in chanmask (bit c = channel c), all due now */
+ * bit is set in chanmask (bit c = channel c), all due now.  Offering the
+ * same record again after SCHED_NOMEM is harmless: channels already
+ * taken in are not queued twice. */
 int sched_todo_report(struct sched *s, uint64_t id, uint64_t chanmask,
                       qc_time now);
 

@@ -112,6 +112,10 @@ void send_scan(struct send *sv, qc_time now);
 /* send_scan_one - one message (also the store's rescan of a message
  * whose scan failed) */
 void send_scan_one(struct send *sv, uint64_t id, qc_time now);
+/* send_todo_report - qmail-todo's D record to the scheduler (out of
+ * memory: log, sleep and try again, as qmail-send) */
+void send_todo_report(struct send *sv, uint64_t id, uint64_t chanmask,
+                      qc_time now);
 /* send_cleanup_step - a few entries of qmail-send's mess/ cleanup */
 void send_cleanup_step(struct send *sv, qc_time now);
 int send_cleanup_busy(const struct send *sv);

@@ -212,7 +212,7 @@ static void feed_todo(struct send *sv, const char *buf, size_t n,
             break;
         if (res == PROTO_OK && rec.type == 'D') {
             if (!sched_exiting(sv->s))
-                sched_todo_report(sv->s, rec.id, rec.chanmask, now);
+                send_todo_report(sv, rec.id, rec.chanmask, now);
         } else if (rec.type == 'L' &&
                    (res == PROTO_OK || err == PROTO_E_TOOLONG)) {
             (void)qd_buf_add(&sv->log, rec.text, rec.len);

@@ -8,6 +8,13 @@
  *					whose look failed (the scheduler
  *					keeps pqfail)
  *	send_keep_retry_times(sv)	qmail-send's pqfinish
+ *	send_todo_report(sv, id, mask, now)
+ *					qmail-todo's D record: todo_del
+ *
+ * The scheduler refuses a message only when memory runs out (it has
+ * room for everything it took in).  qmail-send then says "alert: out of
+ * memory, sleeping...", sleeps ten seconds and tries again, and so does
+ * this: the message stays on disk and nothing else is taken meanwhile.
  *
  * A message with info/N and a todo/N is being preprocessed again after a
  * crash: qmail-todo will report it, so the scan leaves it alone.  Each
@@ -29,11 +36,46 @@
 #include "qd_path.h"
 #include "send.h"
 
+/* nomem - qmail's nomem(): say so, and wait before the caller tries
+ * again */
+static void nomem(struct send *sv)
+{
+    send_log(sv, "alert: out of memory, sleeping...\n");
+    send_log_flush(sv);
+    sleep(10);
+}
+
 /* rescan_later - qmail's pqfail: the scheduler hands id back to
  * send_scan_one in a while */
 static void rescan_later(struct send *sv, uint64_t id, qc_time now)
 {
-    (void)sched_add_failed(sv->s, id, now);
+    while (sched_add_failed(sv->s, id, now) == SCHED_NOMEM)
+        nomem(sv);
+}
+
+/* add_lists - message id has lists due at due[c] (-1: none there), or
+ * none at all */
+static void add_lists(struct send *sv, uint64_t id, const qc_time *due,
+                      qc_time now)
+{
+    int any = 0;
+    for (int c = 0; c < sv->nchan; c++)
+        if (due[c] >= 0) {
+            any = 1;
+            while (sched_add_channel(sv->s, id, c, due[c]) == SCHED_NOMEM)
+                nomem(sv);
+        }
+    if (!any)
+        while (sched_add_done(sv->s, id, now) == SCHED_NOMEM)
+            nomem(sv);
+}
+
+/* send_todo_report - todo_del: a D record's lists to the scheduler */
+void send_todo_report(struct send *sv, uint64_t id, uint64_t chanmask,
+                      qc_time now)
+{
+    while (sched_todo_report(sv->s, id, chanmask, now) == SCHED_NOMEM)
+        nomem(sv);
 }
 
 /* send_scan_one - pqadd: hand message id's lists to the scheduler */
@@ -53,23 +95,16 @@ void send_scan_one(struct send *sv, uint64_t id, qc_time now)
     if (errno != ENOENT)
         goto fail;
     qc_time due[QC_MAX_CHANNELS];
-    int any = 0;
     for (int c = 0; c < sv->nchan; c++) {
         qd_chan_path(fn, sizeof fn, &sv->env, c, id);
         due[c] = -1;
-        if (stat(fn, &st) == 0) {
+        if (stat(fn, &st) == 0)
             due[c] = qd_clock_of_file(st.st_mtim.tv_sec,
                                       st.st_mtim.tv_nsec);
-            any = 1;
-        } else if (errno != ENOENT) {
+        else if (errno != ENOENT)
             goto fail;
-        }
     }
-    for (int c = 0; c < sv->nchan; c++)
-        if (due[c] >= 0)
-            sched_add_channel(sv->s, id, c, due[c]);
-    if (!any)
-        sched_add_done(sv->s, id, now);
+    add_lists(sv, id, due, now);
     return;
 fail:
     send_logf(sv, "warning: unable to stat %s; will try again later\n", fn);
@@ -126,7 +161,6 @@ static void scan_listed(struct send *sv, uint64_t id, qc_time now,
     if (qd_idset_has(todo, id))
         return;   /* look, ma, dad crashed writing info! */
     qc_time due[QC_MAX_CHANNELS];
-    int any = 0;
     for (int c = 0; c < sv->nchan; c++) {
         due[c] = -1;
         if (!qd_idset_has(&chan[c], id))
@@ -134,7 +168,6 @@ static void scan_listed(struct send *sv, uint64_t id, qc_time now,
         qd_chan_path(fn, sizeof fn, &sv->env, c, id);
         if (stat(fn, &st) == 0) {
             due[c] = qd_clock_of_file(st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-            any = 1;
         } else if (errno != ENOENT) {
             send_logf(sv, "warning: unable to stat %s; will try again "
                       "later\n", fn);
@@ -142,11 +175,7 @@ static void scan_listed(struct send *sv, uint64_t id, qc_time now,
             return;
         }
     }
-    for (int c = 0; c < sv->nchan; c++)
-        if (due[c] >= 0)
-            sched_add_channel(sv->s, id, c, due[c]);
-    if (!any)
-        sched_add_done(sv->s, id, now);
+    add_lists(sv, id, due, now);
 }
 
 /* send_scan - pqstart: every message of info/

@@ -394,6 +394,10 @@ static void sink_event(void *ctx, const struct sched_event *ev)
                            SIM_EFFECT_TROUBLE_OPENING);
             break;
         }
+        if (ev->warning == SCHED_WARN_NOMEM) {
+            s->oom = 1;   /* the run ends as when the simulator runs out */
+            break;
+        }
         if (ev->warning == SCHED_WARN_FINISH_FAILED) {
             limit_findings(s, &s->fds.send, -1, &s->send_hit_seen,
                            SIM_EFFECT_NO_BOUNCES);

@@ -277,7 +277,12 @@ int sim_todo_message(struct sim *s, size_t m)
                                  sizeof line);
         sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
     }
-    if (sched_todo_report(s->sched, m + 1, mask, s->now) < 0) {
+    int r = sched_todo_report(s->sched, m + 1, mask, s->now);
+    if (r == SCHED_NOMEM) {
+        s->oom = 1;
+        return -1;
+    }
+    if (r < 0) {
         sim_violation(s, "scheduler refused the D record of message %zu",
                       m + 1);
         return -1;

@@ -195,6 +195,71 @@ static void test_host_allocator(void)
     CU_ASSERT_EQUAL(t.unknown, 0);
 }
 
+/* test_no_memory_put_back - with every allocation refused, an element
+ * put back after a delmin always fits (in whichever array has the
+ * place), a reserved room is there, a full queue says so, and the order
+ * stays that of the model */
+static void test_no_memory_put_back(void)
+{
+    static struct model m;
+    m.n = 0;
+    struct track t;
+    struct qc_alloc a;
+    track_init(&t, &a);
+    struct prioq q;
+    prioq_init(&q, &a);
+    for (uint64_t id = 1; id <= 40; id++) {   /* run and heap both used */
+        qc_time due = id % 3 ? (qc_time)id : 100 - (qc_time)id;
+        CU_ASSERT_EQUAL(prioq_insert(&q, due, id), 0);
+        m.v[m.n++] = (struct prioq_elt){due, id};
+    }
+    CU_ASSERT_EQUAL(prioq_reserve(&q, q.len + 7), 0);
+    t.refuse_after = (long)t.resizes;
+    for (uint64_t id = 41; id <= 47; id++) {   /* the reserved room */
+        qc_time due = (qc_time)(id * 7919 % 97);
+        CU_ASSERT_EQUAL(prioq_insert(&q, due, id), 0);
+        m.v[m.n++] = (struct prioq_elt){due, id};
+    }
+    /* fill what is left, then one more is refused and changes nothing */
+    uint64_t id = 100;
+    while (prioq_insert(&q, (qc_time)(id * 31 % 200), id) == 0) {
+        m.v[m.n++] = (struct prioq_elt){(qc_time)(id * 31 % 200), id};
+        id++;
+    }
+    CU_ASSERT_EQUAL(q.len, m.n);
+    CU_ASSERT_EQUAL(q.len, q.cap + q.fcap);
+    uint64_t x = 7;
+    int ok = 1;
+    for (int k = 0; k < 20000 && ok; k++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        struct prioq_elt e;
+        ok &= prioq_min(&q, &e) == 1;
+        size_t b = model_min(&m);
+        ok &= e.due == m.v[b].due && e.id == m.v[b].id;
+        prioq_delmin(&q);
+        /* back later, or earlier than the run's tail: either array */
+        qc_time due = e.due + (qc_time)((x >> 33) % 300) - 100;
+        ok &= prioq_insert(&q, due, e.id) == 0;
+        m.v[b].due = due;
+        ok &= q.len == m.n;
+    }
+    CU_ASSERT(ok);
+    CU_ASSERT_EQUAL(prioq_insert(&q, 0, 1), -1);
+    CU_ASSERT_EQUAL(prioq_reserve(&q, q.len + 1), -1);
+    while (m.n > 0) {
+        struct prioq_elt e;
+        CU_ASSERT_FATAL(prioq_min(&q, &e));
+        size_t b = model_min(&m);
+        CU_ASSERT_EQUAL(e.id, m.v[b].id);
+        CU_ASSERT_EQUAL(e.due, m.v[b].due);
+        m.v[b] = m.v[--m.n];
+        prioq_delmin(&q);
+    }
+    prioq_free(&q);
+    CU_ASSERT_EQUAL(track_live(&t), 0);
+    CU_ASSERT_EQUAL(t.wrong_size, 0);
+}
+
 static void add_tests(CU_pSuite suite)
 {
     QC_ADD_TEST(suite, test_host_allocator);
@@ -203,6 +268,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_order_and_ties);
     QC_ADD_TEST(suite, test_all_due_orders_by_id);
     QC_ADD_TEST(suite, test_many_sorted);
+    QC_ADD_TEST(suite, test_no_memory_put_back);
 }
 
 QC_CUNIT_MAIN("prioq")
