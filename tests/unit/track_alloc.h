@@ -2,6 +2,11 @@
  * track_alloc.h - a struct qc_alloc for tests: every block it hands out
  * is remembered with its size, so a test can check that the core passes
  * the right sizes back, gives everything back, and survives a refusal.
+ *
+ * Refusals, two ways: refuse_after (every request once that many
+ * succeeded), or fail_at/fail_count (requests number fail_at ..
+ * fail_at + fail_count - 1, counting from 1 every request that asks for
+ * memory, granted or not): the SQLite-style "fail the Nth allocation".
  */
 #ifndef TRACK_ALLOC_H
 #define TRACK_ALLOC_H
@@ -19,6 +24,10 @@ struct track {
     unsigned wrong_size;      /* a size that was not the block's */
     unsigned unknown;         /* a pointer never handed out */
     long refuse_after;        /* resizes allowed before NULLs; -1 never */
+    unsigned long calls;      /* requests that asked for memory */
+    unsigned long fail_at;    /* first request refused; 0 none */
+    unsigned long fail_count; /* how many from fail_at on */
+    unsigned long failed;     /* requests refused so far */
 };
 
 /* track_find - slot of p, or -1 */
@@ -40,6 +49,14 @@ static inline void *track_resize(void *ctx, void *p, size_t old, size_t new)
     }
     if (p && t->size[i] != old)
         t->wrong_size++;
+    if (new > old) {
+        t->calls++;
+        if (t->fail_at && t->calls >= t->fail_at &&
+            t->calls < t->fail_at + t->fail_count) {
+            t->failed++;
+            return NULL;
+        }
+    }
     if (t->refuse_after >= 0 && t->resizes >= (unsigned long)t->refuse_after)
         return NULL;
     if (i < 0)
