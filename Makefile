@@ -19,15 +19,16 @@ AR := gcc-ar
 CFLAGS := -std=c11 -Wall -Wextra -Werror $(OPT) $(LTO) -g \
           -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(SANFLAGS)
 LDFLAGS := $(SANFLAGS) $(OPT) $(LTO)
-LDLIBS := -lgsl -lgslcblas -lm
+LDLIBS := -lgsl -lgslcblas -ljansson -lm
 
 # Debian packages.  What building and drawing need (make, make sim, make
 # install: `make deps-build`), and what the tests need on top (make check:
 # `make deps`).  Each is installed when missing and run as root; as another
 # user the step prints the one apt-get line and stops.
-DEB_BUILD_PACKAGES := gcc make libgsl-dev gnuplot-nox
+DEB_BUILD_PACKAGES := gcc make libgsl-dev gnuplot-nox libjansson-dev
 DEB_PACKAGES := clang libclang-rt-14-dev libcunit1-dev python3-pytest \
-                valgrind git mandoc groff
+                valgrind git mandoc groff parallel \
+                slurm-wlm munge
 
 # The layers, lowest first:  lib < core < fakespawn < sim, fit, daemons < cli
 # A source sees only its own folder's headers and those of the layers

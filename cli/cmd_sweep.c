@@ -1,23 +1,29 @@
 /*
- * cmd_sweep.c - `qchan sweep`: one setting over a range of values.
+ * cmd_sweep.c - `qchan sweep`: settings over a grid of values, and the
+ * setting that meets the goals.
  *
- *	qchan sweep SCENARIO NAME=FROM:TO:STEP [--replications R]
+ *	qchan sweep SCENARIO NAME=FROM:TO:STEP|NAME=v1,v2,... ...
+ *		[--goal GOAL]... [--minimize METRIC] [--replications R]
  *		[--set NAME=VALUE]... [--seed N] [--channel CHAN]
  *		[--within PCT] [--out DIR] [--jobs N] [--no-plots]
+ *		[--emit DIR]
+ *	qchan sweep --collect DIR [--partial] [--out DIR] [--no-plots]
+ *	qchan sweep --job-dir DIR --job K	(a line of DIR/jobs.txt)
  *
- * Runs the scenario for every value FROM, FROM+STEP, ... up to TO, R
- * times each (seeds S, S+1, ... S+R-1, S the scenario's seed or --seed;
- * the same seeds for every value, so values are compared on the same
- * traffic).  The runs go to worker processes, --jobs at once (default:
- * the processors); a progress line goes to standard error.  Prints per
- * value the drain time and the p95 latency of a channel with their 95%
- * confidence intervals, the busiest process's descriptors against its
- * limit and any limit hit; names the smallest value within PCT (5) % of
- * the best drain time that stays inside every limit; writes sweep.json,
- * sweep.csv, sweep_fds.csv and the pictures into DIR (default
- * build/sweep/SCENARIO).  Exit 0, 2 bad input, 3 an invariant broke.
+ * Runs the scenario at every point of the grid (each setting given is an
+ * axis), R times each (seeds S .. S+R-1, the same for every point, so
+ * points are compared on the same traffic).  Without --goal or
+ * --minimize it names, as it always did, the smallest value within PCT
+ * (5) % of the best drain time that stays inside every limit; with them,
+ * the point that meets every goal over its whole 95% interval with the
+ * lowest figure, what binds it, the runner-up, and a warning when the
+ * figure is flat.  Locally the runs go to worker processes; --emit writes
+ * them as independent jobs for GNU parallel or a Slurm array, and
+ * --collect makes the same report from their results.
+ * Exit 0, 2 bad input (or jobs missing), 3 an invariant broke.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,38 +34,72 @@
 #include "cli.h"
 #include "path.h"
 #include "sweep_int.h"
+#include "sweep_jobs.h"
 
-#define MAX_VALUES 1000
 #define MAX_REPS 1000
 
 /* usage - the options */
 static int usage(FILE *out, int rc)
 {
     fprintf(out,
-            "usage: qchan sweep SCENARIO NAME=FROM:TO:STEP [--replications "
-            "R]\n"
+            "usage: qchan sweep SCENARIO NAME=FROM:TO:STEP|NAME=v1,v2,... "
+            "...\n"
+            "         [--goal GOAL]... [--minimize METRIC] "
+            "[--replications R]\n"
             "         [--set NAME=VALUE]... [--seed N] [--channel CHAN] "
             "[--within PCT]\n"
-            "         [--out DIR] [--jobs N] [--no-plots]\n\n"
-            "Runs the scenario for each value of NAME (anything --set "
-            "takes), R seeds\neach (default 5), and reports drain time and "
-            "p95 latency with 95%% confidence\nintervals, peak descriptors "
-            "against the limits and any limit hit; names the\nsmallest "
-            "value within PCT%% (default 5) of the best drain time that "
-            "stays\ninside every limit.\n\n"
-            "  --replications R  seeds per value: S .. S+R-1, S the "
+            "         [--out DIR] [--jobs N] [--no-plots] [--emit DIR]\n"
+            "       qchan sweep --collect DIR [--partial] [--out DIR] "
+            "[--no-plots]\n"
+            "       qchan sweep --job-dir DIR --job K\n\n"
+            "Runs the scenario at every point of the grid (each NAME=... "
+            "is a setting,\nanything --set takes), R seeds each (default "
+            "5).  Without --goal or\n--minimize: names the smallest value "
+            "within PCT%% (default 5) of the best\ndrain time that stays "
+            "inside every limit.  With them: the setting that\nmeets every "
+            "goal over its whole 95%% interval with the lowest figure, the\n"
+            "goal that binds, the runner-up, and a warning when the figure "
+            "is flat.\n\n"
+            "  --goal GOAL       METRIC OP NUMBER (OP: <= < >= > == !=), "
+            "e.g.\n"
+            "                    'p95(remote)<=600', 'left(remote)==0'; or "
+            "'no limit hit'\n"
+            "  --minimize METRIC what to make smallest among the settings "
+            "that meet\n"
+            "                    every goal: a swept setting, drain, "
+            "p50/p95/p99(CHAN),\n"
+            "                    left(CHAN) ... (default drain)\n"
+            "  --replications R  seeds per point: S .. S+R-1, S the "
             "scenario's seed or --seed\n"
             "  --set NAME=VALUE  an override for every run\n"
-            "  --channel CHAN    whose p95 latency (default: the swept "
-            "concurrency's channel,\n"
-            "                    else the busiest)\n"
+            "  --channel CHAN    whose p95 latency in the table (default: "
+            "the swept\n"
+            "                    concurrency's channel, else the busiest)\n"
             "  --within PCT      how close to the best drain time (default "
             "5)\n"
             "  --out DIR         where to write (default build/sweep/"
-            "SCENARIO)\n"
+            "SCENARIO;\n"
+            "                    with --collect DIR/report)\n"
             "  --jobs N          runs at once (default: the processors)\n"
-            "  --no-plots        no pictures\n\n"
-            "exit: 0 swept, 2 bad input, 3 a broken invariant in some run\n");
+            "  --no-plots        no pictures\n"
+            "  --emit DIR        write the runs as jobs instead: DIR/jobs.txt "
+            "(one line a\n"
+            "                    run: parallel -j N < DIR/jobs.txt), "
+            "DIR/slurm.sh\n"
+            "                    (sbatch --array=0-(N-1) DIR/slurm.sh), the "
+            "scenario and\n"
+            "                    its inputs in DIR/input\n"
+            "  --collect DIR     the report from the results of DIR's jobs, "
+            "byte for byte\n"
+            "                    what a local sweep writes; missing jobs "
+            "are listed\n"
+            "  --partial         report even with jobs missing (their points "
+            "have no value)\n"
+            "  --job-dir DIR --job K\n"
+            "                    run line K (from 0) of DIR/jobs.txt: what "
+            "the lines do\n\n"
+            "exit: 0 swept (or emitted, or the job ran), 2 bad input or "
+            "jobs missing,\n      3 a broken invariant in some run\n");
     return rc;
 }
 
@@ -73,88 +113,6 @@ static int parse_uint(const char *s, unsigned long long max,
         return -1;
     *v = strtoull(s, &end, 10);
     return *end || errno || *v > max ? -1 : 0;
-}
-
-/* parse_num - a finite decimal number */
-static int parse_num(const char *s, size_t len, double *v)
-{
-    char buf[64], *end;
-    if (len == 0 || len >= sizeof buf)
-        return -1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    errno = 0;
-    *v = strtod(buf, &end);
-    return *end || errno || !isfinite(*v) ? -1 : 0;
-}
-
-/* whole - x is a whole number */
-static int whole(double x)
-{
-    return fabs(x - (double)llround(x)) < 1e-9;
-}
-
-/* parse_range - NAME=FROM:TO:STEP into the sweep and its values */
-static int parse_range(const char *arg, struct sweep *sw, char **name)
-{
-    const char *eq = strchr(arg, '=');
-    const char *c1 = eq ? strchr(eq + 1, ':') : NULL;
-    const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-    double from, to, step;
-    if (!eq || eq == arg || !c2 || strchr(c2 + 1, ':') ||
-        parse_num(eq + 1, (size_t)(c1 - eq - 1), &from) < 0 ||
-        parse_num(c1 + 1, (size_t)(c2 - c1 - 1), &to) < 0 ||
-        parse_num(c2 + 1, strlen(c2 + 1), &step) < 0) {
-        fprintf(stderr, "qchan sweep: %s: expected NAME=FROM:TO:STEP "
-                "(numbers, e.g. concurrencyremote=10:100:10)\n", arg);
-        return -1;
-    }
-    if (step <= 0 || to < from) {
-        fprintf(stderr, "qchan sweep: %s: expected FROM <= TO and a STEP "
-                "above 0\n", arg);
-        return -1;
-    }
-    double count = floor((to - from) / step + 1e-9) + 1;
-    if (count > MAX_VALUES) {
-        fprintf(stderr, "qchan sweep: %s: %.0f values; at most %d\n", arg,
-                count, MAX_VALUES);
-        return -1;
-    }
-    *name = strndup(arg, (size_t)(eq - arg));
-    sw->n = (size_t)count;
-    sw->pts = calloc(sw->n, sizeof *sw->pts);
-    if (!*name || !sw->pts) {
-        fprintf(stderr, "qchan sweep: out of memory\n");
-        return -1;
-    }
-    snprintf(sw->range, sizeof sw->range, "%s", eq + 1);
-    int ints = whole(from) && whole(step);
-    for (size_t i = 0; i < sw->n; i++) {
-        struct sweep_point *pt = &sw->pts[i];
-        pt->value = from + (double)i * step;
-        if (ints)
-            snprintf(pt->text, sizeof pt->text, "%lld", llround(pt->value));
-        else
-            snprintf(pt->text, sizeof pt->text, "%.9g", pt->value);
-    }
-    return 0;
-}
-
-/* unit_of - the unit of a setting, for the picture's axis */
-static const char *unit_of(const char *name)
-{
-    if (strncmp(name, "concurrency", 11) == 0 ||
-        strcmp(name, "conf-spawn") == 0)
-        return "deliveries at once";
-    if (strcmp(name, "nofile") == 0 || strcmp(name, "fd-setsize") == 0 ||
-        strcmp(name, "file-max") == 0)
-        return "descriptors";
-    if (strcmp(name, "nproc") == 0)
-        return "processes";
-    if (strcmp(name, "todo-delay") == 0 ||
-        strcmp(name, "queuelifetime") == 0)
-        return "s";
-    return "value";
 }
 
 /* chan_index - a channel by name among n, -1 if none */
@@ -181,44 +139,229 @@ static void progress(void *ctx, size_t done, size_t n)
     }
 }
 
-struct opts {
-    const char *scn, *range, *seed, *chan, *out;
-    char **sets;
-    size_t nsets;
-    unsigned reps;
-    double within;
-    int jobs, plots;
-};
-
-/* check_values - the first and last values load (a bad --set fails here,
- * before any run); learns the seed and the channels */
-static int check_values(const struct opts *o, struct sweep *sw,
-                        struct sim_sweep_job *job, char **sets, int *nchan)
+/* parse_opts - the command line (or an emitted sweep's saved one) */
+static int parse_opts(int argc, char **argv, struct sweep_opts *o)
 {
-    for (size_t k = 0; k < 2; k++) {
-        size_t i = k ? sw->n - 1 : 0;
-        snprintf(sets[o->nsets], 128, "%s=%s", sw->name, sw->pts[i].text);
-        struct sim_scn sc;
-        struct sim_err err;
-        int bad = sim_sweep_load(&sc, job, &err) < 0;
-        if (!bad) {
-            sw->seed0 = sc.seed;
-            *nchan = sc.nchan;
+    static const struct option longopts[] = {
+        {"replications", required_argument, NULL, 'r'},
+        {"set", required_argument, NULL, 's'},
+        {"seed", required_argument, NULL, 'S'},
+        {"channel", required_argument, NULL, 'c'},
+        {"within", required_argument, NULL, 'w'},
+        {"out", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"no-plots", no_argument, NULL, 'P'},
+        {"goal", required_argument, NULL, 'g'},
+        {"minimize", required_argument, NULL, 'm'},
+        {"minimise", required_argument, NULL, 'm'},
+        {"emit", required_argument, NULL, 'e'},
+        {"collect", required_argument, NULL, 'C'},
+        {"partial", no_argument, NULL, 'p'},
+        {"job-dir", required_argument, NULL, 'D'},
+        {"job", required_argument, NULL, 'J'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    unsigned long long v;
+    int c;
+    optind = 0;   /* a fresh scan (glibc), also for a second parse */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            if (parse_uint(optarg, MAX_REPS, &v) < 0 || v == 0) {
+                fprintf(stderr, "qchan sweep: --replications %s: expected 1 "
+                        "to %d\n", optarg, MAX_REPS);
+                return -1;
+            }
+            o->reps = (unsigned)v;
+            break;
+        case 's':
+            o->sets[o->nsets++] = optarg;
+            break;
+        case 'S':
+            o->seed = optarg;
+            break;
+        case 'c':
+            o->chan = optarg;
+            break;
+        case 'w': {
+            char *end;
+            double w = strtod(optarg, &end);
+            if (!*optarg || *end || !isfinite(w) || w < 0 || w > 1000) {
+                fprintf(stderr, "qchan sweep: --within %s: expected a "
+                        "percentage\n", optarg);
+                return -1;
+            }
+            o->within = w / 100;
+            break;
         }
-        if (sc.path)
-            sim_scn_free(&sc);
-        if (bad) {
-            fprintf(stderr, "qchan sweep: %s\n", err.msg);
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'j':
+            if (parse_uint(optarg, 64, &v) < 0 || v == 0) {
+                fprintf(stderr, "qchan sweep: --jobs %s: expected 1 to 64\n",
+                        optarg);
+                return -1;
+            }
+            o->jobs = (int)v;
+            break;
+        case 'P':
+            o->plots = 0;
+            break;
+        case 'g':
+            if (o->ngoals == SWEEP_MAX_GOALS) {
+                fprintf(stderr, "qchan sweep: at most %d goals\n",
+                        SWEEP_MAX_GOALS);
+                return -1;
+            }
+            o->goals[o->ngoals++] = optarg;
+            break;
+        case 'm':
+            o->minimize = optarg;
+            break;
+        case 'e':
+            o->emit = optarg;
+            break;
+        case 'C':
+            o->collect = optarg;
+            break;
+        case 'p':
+            o->partial = 1;
+            break;
+        case 'D':
+            o->job_dir = optarg;
+            break;
+        case 'J':
+            if (parse_uint(optarg, SWEEP_MAX_RUNS, &v) < 0) {
+                fprintf(stderr, "qchan sweep: --job %s: expected a line "
+                        "number from 0\n", optarg);
+                return -1;
+            }
+            o->job = (long)v;
+            break;
+        case 'h':
+            return usage(stdout, 1);
+        case ':':
+            fprintf(stderr, "qchan sweep: %s needs a value\n",
+                    argv[optind - 1]);
+            return usage(stderr, -1);
+        default:
+            fprintf(stderr, "qchan sweep: unknown option %s\n",
+                    argv[optind - 1]);
+            return usage(stderr, -1);
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (!o->scn)
+            o->scn = argv[i];
+        else
+            o->axes[o->naxes++] = argv[i];
+    }
+    return 0;
+}
+
+/* check_values - the first and last value of each setting load (a bad
+ * --set or value fails here, before any run); learns the seed and the
+ * channels */
+static int check_values(const struct sweep_opts *o, struct sweep *sw,
+                        int *nchan)
+{
+    char *sets[SWEEP_MAX_SETS + SWEEP_MAX_AXES];
+    char buf[SWEEP_MAX_AXES][200];
+    for (size_t k = 0; k < o->nsets; k++)
+        sets[k] = o->sets[k];
+    for (size_t k = 0; k < sw->naxes; k++)
+        sets[o->nsets + k] = buf[k];
+    struct sim_sweep_job probe = {o->scn, NULL, sets, o->nsets + sw->naxes,
+                                  o->has_seed, o->seed_value, NULL};
+    for (size_t a = 0; a < sw->naxes; a++)
+        for (size_t end = 0; end < 2; end++) {
+            for (size_t k = 0; k < sw->naxes; k++) {
+                size_t i = k == a && end ? sw->ax[k].n - 1 : 0;
+                snprintf(buf[k], sizeof buf[k], "%s=%s", sw->ax[k].name,
+                         sw->ax[k].text[i]);
+            }
+            struct sim_scn sc;
+            struct sim_err err;
+            int bad = sim_sweep_load(&sc, &probe, &err) < 0;
+            if (!bad) {
+                sw->seed0 = sc.seed;
+                *nchan = sc.nchan;
+            }
+            if (sc.path)
+                sim_scn_free(&sc);
+            if (bad) {
+                fprintf(stderr, "qchan sweep: %s\n", err.msg);
+                return -1;
+            }
+        }
+    return 0;
+}
+
+/* check_metric - the channel or process a metric names exists */
+static int check_metric(const struct sim_metric *m, int nchan)
+{
+    if (m->src == SIM_MET_CHAN && m->where[0] &&
+        chan_index(m->where, nchan) < 0) {
+        fprintf(stderr, "qchan sweep: %s: the scenario has no channel %s "
+                "(it has local, remote and suppl0..suppl%d)\n", m->text,
+                m->where, nchan - 3);
+        return -1;
+    }
+    if (m->src == SIM_MET_PROC) {
+        const char *p = m->where;
+        if (strcmp(p, "qmail-send") != 0 && strcmp(p, "qmail-todo") != 0 &&
+            strcmp(p, "qmailr") != 0 && strcmp(p, "system") != 0 &&
+            !(strncmp(p, "spawn-", 6) == 0 && chan_index(p + 6, nchan) >= 0)) {
+            fprintf(stderr, "qchan sweep: %s: no such process (qmail-send, "
+                    "qmail-todo, spawn-CHANNEL, qmailr, system)\n", m->text);
             return -1;
         }
     }
     return 0;
 }
 
+/* goals - --goal and --minimize into sw */
+static int goals(const struct sweep_opts *o, struct sweep *sw, int nchan)
+{
+    const char *names[SWEEP_MAX_AXES];
+    char err[2048];
+    for (size_t k = 0; k < sw->naxes; k++)
+        names[k] = sw->ax[k].name;
+    sw->decide = o->ngoals > 0 || o->minimize != NULL;
+    sw->ngoals = o->ngoals;
+    for (size_t g = 0; g < o->ngoals; g++) {
+        if (sim_goal_parse(o->goals[g], names, sw->naxes, &sw->goals[g], err,
+                           sizeof err) < 0) {
+            fprintf(stderr, "qchan sweep: --goal: %s\n", err);
+            return -1;
+        }
+        if (sw->goals[g].op != SIM_GOAL_NO_LIMIT &&
+            check_metric(&sw->goals[g].m, nchan) < 0)
+            return -1;
+    }
+    if (sim_metric_parse(o->minimize ? o->minimize : "drain", names,
+                         sw->naxes, &sw->minimize, err, sizeof err) < 0) {
+        fprintf(stderr, "qchan sweep: --minimize: %s\n", err);
+        return -1;
+    }
+    if (sw->minimize.src == SIM_MET_SETTING) {
+        const struct sweep_axis *a = &sw->ax[sw->minimize.setting];
+        for (size_t i = 0; i < a->n; i++)
+            if (isnan(a->value[i])) {
+                fprintf(stderr, "qchan sweep: --minimize %s: its value %s "
+                        "is not a number\n", a->name, a->text[i]);
+                return -1;
+            }
+    }
+    return check_metric(&sw->minimize, nchan);
+}
+
 /* pick_channel - whose latency: --channel, the swept concurrency's
  * channel, else the one with the most deliveries in the first run */
-static int pick_channel(const struct opts *o, struct sweep *sw, int nchan,
-                        const struct sim_sweep_res *res)
+static int pick_channel(const struct sweep_opts *o, struct sweep *sw,
+                        int nchan, const struct sim_sweep_res *res)
 {
     const char *want = o->chan;
     if (!want && strncmp(sw->name, "concurrency", 11) == 0 &&
@@ -242,226 +385,239 @@ static int pick_channel(const struct opts *o, struct sweep *sw, int nchan,
     return 0;
 }
 
-/* sweep - run every value and replication, report */
-static int sweep(const struct opts *o)
+/* setup - the grid, the goals, a check of the scenario, the jobs */
+static int setup(struct sweep_opts *o, struct sweep *sw, struct sweep_run *run)
 {
-    struct sweep sw;
-    memset(&sw, 0, sizeof sw);
-    char *name = NULL;
-    struct sim_sweep_job *jobs = NULL;
-    struct sim_sweep_res *res = NULL;
-    char **sets = NULL;
-    char *setbuf = NULL;
-    int rc = 2, nchan = 0;
-    if (parse_range(o->range, &sw, &name) < 0)
-        goto done;
-    sw.name = name;
-    sw.unit = unit_of(name);
-    sw.reps = o->reps;
-    sw.within = o->within;
-    const char *slash = strrchr(o->scn, '/');
-    char scn_name[256], defout[600];
-    snprintf(scn_name, sizeof scn_name, "%s", slash ? slash + 1 : o->scn);
-    size_t sl = strlen(scn_name);
-    if (sl > 4 && strcmp(scn_name + sl - 4, ".scn") == 0)
-        scn_name[sl - 4] = '\0';
-    sw.scenario = scn_name;
-    const char *out = o->out;
-    if (!out) {
-        snprintf(defout, sizeof defout, "build/sweep/%s", scn_name);
-        out = defout;
-    }
-    size_t nruns = sw.n * sw.reps;
-    jobs = calloc(nruns, sizeof *jobs);
-    res = calloc(nruns, sizeof *res);
-    /* each value's overrides: the common --set list, then NAME=value */
-    sets = calloc((o->nsets + 1) * sw.n, sizeof *sets);
-    setbuf = calloc(sw.n, 128);
-    if (!jobs || !res || !sets || !setbuf) {
-        fprintf(stderr, "qchan sweep: out of memory\n");
-        goto done;
-    }
-    for (size_t v = 0; v < sw.n; v++) {
-        char **s = sets + v * (o->nsets + 1);
-        for (size_t k = 0; k < o->nsets; k++)
-            s[k] = o->sets[k];
-        s[o->nsets] = setbuf + v * 128;
-        snprintf(s[o->nsets], 128, "%s=%s", name, sw.pts[v].text);
-    }
-    struct sim_sweep_job probe = {o->scn, NULL, NULL, 0, 0, 0, NULL};
-    char *probe_sets[256];
-    char probe_buf[128];
-    if (o->nsets + 1 > sizeof probe_sets / sizeof probe_sets[0]) {
-        fprintf(stderr, "qchan sweep: too many --set options\n");
-        goto done;
-    }
-    for (size_t k = 0; k < o->nsets; k++)
-        probe_sets[k] = o->sets[k];
-    probe_sets[o->nsets] = probe_buf;
-    probe.sets = probe_sets;
-    probe.nsets = o->nsets + 1;
+    char err[1024];
+    int nchan = 0;
     if (o->seed) {
         unsigned long long s;
         if (parse_uint(o->seed, UINT64_MAX - MAX_REPS, &s) < 0) {
             fprintf(stderr, "qchan sweep: --seed %s: expected a whole "
                     "number\n", o->seed);
-            goto done;
+            return -1;
         }
-        probe.has_seed = 1;
-        probe.seed = s;
+        o->has_seed = 1;
+        o->seed_value = s;
     }
-    if (check_values(o, &sw, &probe, probe_sets, &nchan) < 0)
-        goto done;
+    if (sweep_grid(sw, o->axes, o->naxes, err, sizeof err) < 0) {
+        fprintf(stderr, "qchan sweep: %s\n", err);
+        return -1;
+    }
+    sw->reps = o->reps;
+    sw->within = o->within;
+    if (sw->n * sw->reps > SWEEP_MAX_RUNS) {
+        fprintf(stderr, "qchan sweep: %zu points x %u replications: at most "
+                "%d runs\n", sw->n, sw->reps, SWEEP_MAX_RUNS);
+        return -1;
+    }
+    if (o->quick) {
+        /* one emitted job: the sweep was checked when it was emitted,
+         * and its first seed written out */
+        sw->seed0 = o->seed_value;
+        return sweep_jobs_make(o, sw, run);
+    }
+    if (check_values(o, sw, &nchan) < 0 || goals(o, sw, nchan) < 0)
+        return -1;
     if (o->chan && chan_index(o->chan, nchan) < 0) {
         fprintf(stderr, "qchan sweep: --channel %s: the scenario has no "
                 "such channel\n", o->chan);
-        goto done;
+        return -1;
+    }
+    run->nchan = nchan;
+    return sweep_jobs_make(o, sw, run);
+}
+
+/* report - the table, sweep.json, the CSV files and the pictures */
+static int report(const struct sweep_opts *o, struct sweep *sw,
+                  struct sweep_run *run, const char *out)
+{
+    if (pick_channel(o, sw, run->nchan, run->res + run->first) < 0 ||
+        sweep_collect(sw, run->res) < 0) {
+        fprintf(stderr, "qchan sweep: out of memory\n");
+        return 2;
     }
     if (path_mkdirs(out) < 0) {
         fprintf(stderr, "qchan sweep: cannot create %s: %s\n", out,
                 strerror(errno));
-        goto done;
+        return 2;
     }
-    for (size_t v = 0; v < sw.n; v++)
-        for (unsigned k = 0; k < sw.reps; k++) {
-            struct sim_sweep_job *j = &jobs[v * sw.reps + k];
-            j->scenario = o->scn;
-            j->sets = sets + v * (o->nsets + 1);
-            j->nsets = o->nsets + 1;
-            j->has_seed = 1;
-            j->seed = sw.seed0 + k;
-        }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (sim_sweep_run_all(jobs, nruns, res, o->jobs, progress, NULL) < 0) {
-        fprintf(stderr, "qchan sweep: cannot start worker processes: %s\n",
-                strerror(errno));
-        rc = 3;
-        goto done;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    for (size_t i = 0; i < nruns; i++)
-        if (res[i].status) {
-            fprintf(stderr, "qchan sweep: %s=%s seed %llu: %s\n", name,
-                    sw.pts[i / sw.reps].text,
-                    (unsigned long long)jobs[i].seed, res[i].msg);
-            rc = res[i].status;
-            goto done;
-        }
-    if (pick_channel(o, &sw, nchan, res) < 0 || sweep_collect(&sw, res) < 0)
-        goto done;
-    sweep_text(stdout, &sw);
+    sweep_text(stdout, sw);
     char path[4200];
     snprintf(path, sizeof path, "%.4000s/sweep.json", out);
     FILE *j = fopen(path, "w");
     int werr = !j;
     if (j) {
-        sweep_json(j, &sw);
+        sweep_json(j, sw);
         werr = ferror(j) | (fclose(j) != 0);
     }
     if (werr)
         fprintf(stderr, "qchan sweep: cannot write %s\n", path);
-    if (sweep_csv(out, &sw) < 0)
+    if (sweep_csv(out, sw) < 0)
         werr = 1;
     if (o->plots && !werr) {
         char note[4400];
         fflush(stdout);
-        sweep_plot(out, &sw, note, sizeof note);
+        sweep_plot(out, sw, note, sizeof note);
         printf("\n%s\n", note);
     }
-    printf("outputs: %s/sweep.json, sweep.csv, sweep_fds.csv\n", out);
+    printf("outputs: %s/sweep.json, sweep.csv, sweep_fds.csv%s\n", out,
+           sw->decide ? ", sweep_goal.csv" : "");
+    return sw->violations ? 3 : werr ? 2 : 0;
+}
+
+/* run_local - every run in worker processes here */
+static int run_local(const struct sweep_opts *o, struct sweep *sw,
+                     struct sweep_run *run, const char *out)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (sim_sweep_run_all(run->jobs, run->n, run->res, o->jobs, progress,
+                          NULL) < 0) {
+        fprintf(stderr, "qchan sweep: cannot start worker processes: %s\n",
+                strerror(errno));
+        return 3;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    for (size_t i = 0; i < run->n; i++)
+        if (run->res[i].status) {
+            fprintf(stderr, "qchan sweep: %s seed %llu: %s\n",
+                    run->desc[i / run->reps],
+                    (unsigned long long)run->jobs[i].seed,
+                    run->res[i].msg);
+            return run->res[i].status;
+        }
+    int rc = report(o, sw, run, out);
     double wall = (double)(t1.tv_sec - t0.tv_sec) +
                   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     fprintf(stderr, "qchan sweep: %zu runs in %.2f s of wall-clock time, "
-            "%d at once\n", nruns, wall,
-            o->jobs < (int)nruns ? o->jobs : (int)nruns);
-    rc = sw.violations ? 3 : werr ? 2 : 0;
-done:
-    free(name);
-    free(jobs);
-    free(res);
-    free(sets);
-    free(setbuf);
-    free(sw.pts);
-    free(sw.procs);
+            "%d at once\n", run->n, wall,
+            o->jobs < (int)run->n ? o->jobs : (int)run->n);
     return rc;
+}
+
+/* default_out - build/sweep/SCENARIO */
+static void default_out(struct sweep *sw, const char *scn, char *name,
+                        size_t ncap, char *out, size_t ocap)
+{
+    const char *slash = strrchr(scn, '/');
+    snprintf(name, ncap, "%s", slash ? slash + 1 : scn);
+    size_t sl = strlen(name);
+    if (sl > 4 && strcmp(name + sl - 4, ".scn") == 0)
+        name[sl - 4] = '\0';
+    sw->scenario = name;
+    snprintf(out, ocap, "build/sweep/%s", name);
+}
+
+/* sweep - set up, then run here, emit, run one job, or collect */
+static int sweep(struct sweep_opts *o, struct sweep_opts *cmdline)
+{
+    struct sweep sw;
+    struct sweep_run run;
+    memset(&sw, 0, sizeof sw);
+    memset(&run, 0, sizeof run);
+    char scn_name[256], out[4200];
+    default_out(&sw, o->scn, scn_name, sizeof scn_name, out, sizeof out);
+    int rc = 2;
+    if (setup(o, &sw, &run) < 0)
+        goto done;
+    if (cmdline->emit) {
+        rc = sweep_jobs_emit(cmdline->emit, o, &sw, &run) < 0 ? 2 : 0;
+    } else if (cmdline->job_dir) {
+        rc = sweep_jobs_run_one(cmdline->job_dir, &run, cmdline->job);
+    } else if (cmdline->collect) {
+        if (sweep_jobs_read(cmdline->collect, &run, cmdline->partial) < 0)
+            goto done;
+        snprintf(out, sizeof out, "%.4000s/report", cmdline->collect);
+        rc = report(o, &sw, &run, cmdline->out ? cmdline->out : out);
+    } else {
+        rc = run_local(o, &sw, &run, o->out ? o->out : out);
+    }
+done:
+    sweep_jobs_free(&run);
+    sweep_free(&sw);
+    return rc;
+}
+
+/* opts_init - the defaults */
+static int opts_init(struct sweep_opts *o, int argc)
+{
+    memset(o, 0, sizeof *o);
+    o->reps = 5;
+    o->within = 0.05;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
+    o->plots = 1;
+    o->job = -1;
+    o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
+    o->axes = calloc((size_t)argc + 1, sizeof *o->axes);
+    return o->sets && o->axes ? 0 : -1;
 }
 
 /* cmd_sweep - the subcommand */
 int cmd_sweep(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv))
-        return usage(stdout, 0);
-    struct opts o;
-    memset(&o, 0, sizeof o);
-    o.reps = 5;
-    o.within = 0.05;
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    o.jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
-    o.plots = 1;
-    o.sets = calloc((size_t)argc, sizeof *o.sets);
-    if (!o.sets)
+    struct sweep_opts o, saved;
+    struct sweep_saved file;
+    memset(&file, 0, sizeof file);
+    if (opts_init(&o, argc) < 0 || opts_init(&saved, 1) < 0)
         return 2;
-    int rc = 2;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        unsigned long long v;
-        if (strcmp(a, "--replications") == 0 && i + 1 < argc) {
-            if (parse_uint(argv[++i], MAX_REPS, &v) < 0 || v == 0) {
-                fprintf(stderr, "qchan sweep: --replications %s: expected 1 "
-                        "to %d\n", argv[i], MAX_REPS);
-                goto done;
-            }
-            o.reps = (unsigned)v;
-        } else if (strcmp(a, "--set") == 0 && i + 1 < argc) {
-            o.sets[o.nsets++] = argv[++i];
-        } else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
-            o.seed = argv[++i];
-        } else if (strcmp(a, "--channel") == 0 && i + 1 < argc) {
-            o.chan = argv[++i];
-        } else if (strcmp(a, "--within") == 0 && i + 1 < argc) {
-            double w;
-            if (parse_num(argv[i + 1], strlen(argv[i + 1]), &w) < 0 ||
-                w < 0 || w > 1000) {
-                fprintf(stderr, "qchan sweep: --within %s: expected a "
-                        "percentage\n", argv[i + 1]);
-                goto done;
-            }
-            o.within = w / 100;
-            i++;
-        } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
-            o.out = argv[++i];
-        } else if (strcmp(a, "--jobs") == 0 && i + 1 < argc) {
-            if (parse_uint(argv[++i], 64, &v) < 0 || v == 0) {
-                fprintf(stderr, "qchan sweep: --jobs %s: expected 1 to 64\n",
-                        argv[i]);
-                goto done;
-            }
-            o.jobs = (int)v;
-        } else if (strcmp(a, "--no-plots") == 0) {
-            o.plots = 0;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "qchan sweep: unknown option or missing value: "
-                    "%s\n", a);
-            rc = usage(stderr, 2);
-            goto done;
-        } else if (!o.scn) {
-            o.scn = a;
-        } else if (!o.range) {
-            o.range = a;
-        } else {
-            fprintf(stderr, "qchan sweep: one scenario and one "
-                    "NAME=FROM:TO:STEP ('%s')\n", a);
-            rc = usage(stderr, 2);
+    int rc = parse_opts(argc, argv, &o);
+    if (rc != 0) {
+        rc = rc > 0 ? 0 : 2;    /* 1: --help, answered */
+        goto done;
+    }
+    rc = 2;
+    if (o.nsets > SWEEP_MAX_SETS) {
+        fprintf(stderr, "qchan sweep: at most %d --set options\n",
+                SWEEP_MAX_SETS);
+        goto done;
+    }
+    if (o.collect || o.job_dir) {
+        const char *dir = o.collect ? o.collect : o.job_dir;
+        if (o.collect && o.job_dir) {
+            fprintf(stderr, "qchan sweep: --collect and --job-dir are two "
+                    "different steps\n");
             goto done;
         }
+        if (o.scn || o.naxes || o.ngoals || o.minimize || o.emit) {
+            fprintf(stderr, "qchan sweep: --%s DIR takes the sweep from "
+                    "DIR/sweep.args; give no scenario, settings or goals\n",
+                    o.collect ? "collect" : "job-dir");
+            goto done;
+        }
+        if (o.job_dir && o.job < 0) {
+            fprintf(stderr, "qchan sweep: --job-dir DIR needs --job K\n");
+            goto done;
+        }
+        /* the sweep as it was emitted; the results go where asked */
+        if (sweep_jobs_load_args(dir, &file) < 0)
+            goto done;
+        free(saved.sets);
+        free(saved.axes);
+        if (opts_init(&saved, file.argc) < 0 ||
+            parse_opts(file.argc, file.argv, &saved) != 0)
+            goto done;
+        saved.plots = o.plots;
+        saved.jobs = o.jobs;
+        saved.quick = o.job_dir != NULL;
+        rc = sweep(&saved, &o);
+        goto done;
     }
-    if (!o.scn || !o.range) {
+    if (o.partial) {
+        fprintf(stderr, "qchan sweep: --partial goes with --collect\n");
+        goto done;
+    }
+    if (!o.scn || o.naxes == 0) {
         rc = usage(stderr, 2);
         goto done;
     }
-    rc = sweep(&o);
+    rc = sweep(&o, &o);
 done:
+    sweep_jobs_free_args(&file);
     free(o.sets);
+    free(o.axes);
+    free(saved.sets);
+    free(saved.axes);
     return rc;
 }

@@ -1,16 +1,20 @@
 /*
  * sweep_collect.c - from the runs of a sweep to one line per value.
  *
- *	sweep_collect(sw, res)	res holds sw->n * sw->reps runs, value by
- *				value; fills sw->pts, sw->procs, the best
- *				value and the knee; 0, -1 out of memory
+ *	sweep_collect(sw, res)	res holds sw->n * sw->reps runs, point by
+ *				point; fills sw->pts, sw->procs, the best
+ *				value and the knee, and with goals each
+ *				goal's interval, the figure and the choice;
+ *				0, -1 out of memory
  *
  * A value's drain time is the mean over its replications only when every
  * replication drained: a mean over the lucky ones would flatter it.  A
  * value "stays inside every limit" when no replication hit one (a
  * descriptor or process limit, or a concurrency curbed for conf-spawn)
- * and no invariant broke.
+ * and no invariant broke.  A setting meets a goal only when the whole
+ * 95% interval of its replications does (sim_sweep_goal.h).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,20 +54,59 @@ static int pick_procs(struct sweep *sw, const struct sim_sweep_res *res,
     return sw->procs ? 0 : -1;
 }
 
+/* metric_ci - a metric over point v's replications */
+static void metric_ci(const struct sweep *sw, size_t v,
+                      const struct sim_metric *m,
+                      const struct sim_sweep_res *r, double *tmp,
+                      struct sim_ci *ci)
+{
+    if (m->src == SIM_MET_SETTING) {
+        const struct sweep_axis *a = &sw->ax[m->setting];
+        tmp[0] = a->value[sw->pts[v].idx[m->setting]];
+        sim_ci_of(tmp, 1, ci);
+        return;
+    }
+    for (unsigned k = 0; k < sw->reps; k++)
+        tmp[k] = sim_metric_value(m, &r[k]);
+    sim_ci_of(tmp, sw->reps, ci);
+}
+
+/* decide - each goal and the figure of point v */
+static void decide(struct sweep *sw, size_t v, const struct sim_sweep_res *r,
+                   double *tmp)
+{
+    struct sweep_point *pt = &sw->pts[v];
+    if (pt->missing) {
+        pt->feasible = 0;   /* no values, no goals met, no figure */
+        return;
+    }
+    pt->feasible = 1;
+    for (size_t g = 0; g < sw->ngoals; g++) {
+        const struct sim_goal *goal = &sw->goals[g];
+        if (goal->op != SIM_GOAL_NO_LIMIT)
+            metric_ci(sw, v, &goal->m, r, tmp, &pt->goal[g]);
+        pt->goal_ok[g] = sim_goal_meets(goal, &pt->goal[g], pt->limit_runs,
+                                        &pt->goal_excess[g]);
+        pt->feasible &= pt->goal_ok[g];
+    }
+    metric_ci(sw, v, &sw->minimize, r, tmp, &pt->fig);
+}
+
 /* point - one value's replications */
-static void point(struct sweep *sw, size_t v, const struct sim_sweep_res *r,
+static void point(struct sweep *sw, size_t v, struct sim_sweep_res *r,
                   const size_t *which, double *tmp)
 {
     struct sweep_point *pt = &sw->pts[v];
     unsigned reps = sw->reps;
     pt->drained = 0;
     for (unsigned k = 0; k < reps; k++) {
+        pt->missing += r[k].status != 0;
         pt->drained += r[k].drained != 0;
         pt->expects_failed += r[k].expects_failed != 0;
         pt->violations += r[k].nviolations;
         if (r[k].nhits || r[k].nviolations) {
             if (!pt->limit_runs)
-                pt->first_hit = r[k];
+                pt->first_hit = &r[k];
             pt->limit_runs++;
         }
     }
@@ -99,10 +142,10 @@ static void point(struct sweep *sw, size_t v, const struct sim_sweep_res *r,
 }
 
 /* sweep_collect - every value, then the verdict */
-int sweep_collect(struct sweep *sw, const struct sim_sweep_res *res)
+int sweep_collect(struct sweep *sw, struct sim_sweep_res *res)
 {
     size_t *which = calloc(res[0].nprocs + 1, sizeof *which);
-    double *tmp = calloc(sw->reps, sizeof *tmp);
+    double *tmp = calloc(sw->reps + 1, sizeof *tmp);
     double *drain = calloc(sw->n, sizeof *drain);
     int *ok = calloc(sw->n, sizeof *ok);
     int rc = -1;
@@ -114,6 +157,32 @@ int sweep_collect(struct sweep *sw, const struct sim_sweep_res *res)
         drain[v] = sw->pts[v].drain_mean;
         ok[v] = sw->pts[v].limit_runs == 0;
         sw->violations += sw->pts[v].violations;
+    }
+    if (!sw->decide) {
+        /* no goals: the figure is the drain time, "feasible" inside
+         * every limit (for the two-setting picture) */
+        for (size_t v = 0; v < sw->n; v++) {
+            decide(sw, v, res + v * sw->reps, tmp);
+            sw->pts[v].feasible = ok[v];
+        }
+    } else {
+        struct sim_ci *fig = calloc(sw->n, sizeof *fig);
+        unsigned *nfail = calloc(sw->n, sizeof *nfail);
+        if (!fig || !nfail) {
+            free(fig);
+            free(nfail);
+            goto done;
+        }
+        for (size_t v = 0; v < sw->n; v++) {
+            decide(sw, v, res + v * sw->reps, tmp);
+            fig[v] = sw->pts[v].fig;
+            for (size_t g = 0; g < sw->ngoals; g++)
+                nfail[v] += !sw->pts[v].goal_ok[g];
+            nfail[v] += sw->pts[v].missing ? 1 : 0;
+        }
+        sim_sweep_choose(fig, nfail, sw->n, &sw->choice);
+        free(fig);
+        free(nfail);
     }
     sw->knee = sim_sweep_knee(drain, ok, sw->n, sw->within, &sw->best);
     /* the best value inside every limit, for when the knee is outside */

@@ -1,6 +1,12 @@
 /*
  * sweep_plot.c - a sweep's pictures, drawn by plots/sweep_*.gp.
  *
+ * One setting: sweep_drain, sweep_fds and, with goals, sweep_goal (the
+ * minimised figure with its intervals, the settings that meet every goal
+ * filled).  Two settings: sweep_heat, the figure over the grid with the
+ * region that meets every goal outlined (without goals: the drain time,
+ * the region inside every limit).
+ *
  *	sweep_plot(dir, sw, note, cap)	sweep_drain (drain time and p95
  *					latency against the value, with their
  *					95% intervals, the values that hit a
@@ -21,6 +27,9 @@
 #include "sweep_int.h"
 
 static const char *const scripts[] = {"sweep_drain", "sweep_fds"};
+
+static int drain_plots(const char *dir, const struct sweep *sw, char *note,
+                       size_t cap);
 
 /* drawn - process j goes into the descriptor picture */
 static int drawn(const struct sweep *sw, size_t j)
@@ -72,15 +81,82 @@ static size_t limit_groups(const struct sweep *sw, char *v, size_t len,
     return len;
 }
 
-/* sweep_plot - both pictures */
+/* goal_vars - the variables of sweep_goal.gp and sweep_heat.gp */
+static void goal_vars(const struct sweep *sw, const char *dir, char *v,
+                      size_t cap)
+{
+    char goals[1200], chosen[300] = "";
+    size_t len = 0;
+    goals[0] = '\0';
+    for (size_t g = 0; g < sw->ngoals; g++)
+        len += (size_t)snprintf(goals + len, sizeof goals - len, "%s%s",
+                                g ? "; " : "", sw->goals[g].text);
+    if (!sw->decide)
+        snprintf(goals, sizeof goals, "stays inside every limit");
+    else if (sw->ngoals == 0)
+        snprintf(goals, sizeof goals, "none given");
+    long c = sw->decide ? sw->choice.chosen : sw->knee;
+    if (c >= 0)
+        sweep_settings(sw, (size_t)c, chosen, sizeof chosen);
+    snprintf(v, cap, "datadir=\"%s\"; scenario=\"%s\"; variant=\"\"; "
+             "channels=\"\"; name=\"%s\"; unit=\"%s\"; xname=\"%s\"; "
+             "yname=\"%s\"; reps=%u; figure=\"%s\"; goals=\"%s\"; "
+             "chosen=\"%s\"", dir, sw->scenario, sw->ax[0].name,
+             sw->ax[0].unit, sw->ax[0].name,
+             sw->naxes > 1 ? sw->ax[1].name : "", sw->reps,
+             sw->decide ? sw->minimize.text : "drain", goals, chosen);
+}
+
+/* quoted - a string with '"' in it cannot go into a gnuplot string */
+static int quoted(const struct sweep *sw, const char *dir)
+{
+    if (strchr(dir, '"') || strchr(sw->scenario, '"'))
+        return 1;
+    for (size_t k = 0; k < sw->naxes; k++)
+        if (strchr(sw->ax[k].name, '"'))
+            return 1;
+    for (size_t g = 0; g < sw->ngoals; g++)
+        if (strchr(sw->goals[g].text, '"'))
+            return 1;
+    return strchr(sw->minimize.text, '"') != NULL;
+}
+
+/* sweep_plot - the pictures: one setting, its drain time and descriptors
+ * (and with goals the minimised figure); two settings, the heat map */
 int sweep_plot(const char *dir, const struct sweep *sw, char *note,
                size_t cap)
 {
-    if (strchr(dir, '"') || strchr(sw->scenario, '"') ||
-        strchr(sw->name, '"')) {
-        snprintf(note, cap, "no pictures: a path contains '\"'");
+    if (quoted(sw, dir)) {
+        snprintf(note, cap, "no pictures: a path or name contains '\"'");
         return -1;
     }
+    if (sw->naxes > 2) {
+        snprintf(note, cap, "no pictures: %zu settings (a heat map takes "
+                 "two)", sw->naxes);
+        return 0;
+    }
+    char gv[8000];
+    goal_vars(sw, dir, gv, sizeof gv);
+    if (sw->naxes == 2) {
+        static const char *const heat[] = {"sweep_heat"};
+        int rc = sim_plot_scripts(heat, 1, gv, dir, note, cap);
+        if (rc == 0)
+            snprintf(note, cap, "pictures: %s/sweep_heat.{png,svg}", dir);
+        return rc;
+    }
+    if (sw->decide) {
+        static const char *const goal[] = {"sweep_goal"};
+        int rc = sim_plot_scripts(goal, 1, gv, dir, note, cap);
+        if (rc != 0)
+            return rc;
+    }
+    return drain_plots(dir, sw, note, cap);
+}
+
+/* drain_plots - sweep_drain and sweep_fds */
+static int drain_plots(const char *dir, const struct sweep *sw, char *note,
+                       size_t cap)
+{
     size_t vcap = 4096 + strlen(dir) + sw->nprocs * sw->nprocs * 64;
     char *v = malloc(vcap);
     if (!v)
@@ -112,6 +188,7 @@ int sweep_plot(const char *dir, const struct sweep *sw, char *note,
                               v, dir, note, cap);
     free(v);
     if (rc == 0)
-        snprintf(note, cap, "pictures: %s/sweep_{drain,fds}.{png,svg}", dir);
+        snprintf(note, cap, "pictures: %s/sweep_{%sdrain,fds}.{png,svg}",
+                 dir, sw->decide ? "goal," : "");
     return rc;
 }

@@ -9,6 +9,7 @@
  * Only simulated numbers appear, so equal sweeps give equal bytes.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,33 +51,210 @@ static const char *hits_text(const struct sweep_point *pt, char *buf,
                              size_t cap)
 {
     buf[0] = '\0';
-    if (pt->limit_runs && pt->first_hit.nhits)
-        sim_sweep_hits_text(&pt->first_hit, buf, cap);
+    if (pt->limit_runs && pt->first_hit && pt->first_hit->nhits)
+        sim_sweep_hits_text(pt->first_hit, buf, cap);
     else if (pt->limit_runs)
         snprintf(buf, cap, "invariant broken");
     return buf;
+}
+
+/* header - the first line; names gets the settings' names */
+static void header(FILE *out, const struct sweep *sw, char *names,
+                   size_t cap)
+{
+    size_t len = 0;
+    names[0] = '\0';
+    fprintf(out, "qchan sweep: scenario %s, ", sw->scenario);
+    for (size_t k = 0; k < sw->naxes; k++) {
+        fprintf(out, "%s%s=%s", k ? ", " : "", sw->ax[k].name,
+                sw->ax[k].spec);
+        len += (size_t)snprintf(names + len, cap - len, "%s%s", k ? "," : "",
+                                sw->ax[k].name);
+    }
+    fprintf(out, "%s %u replication%s each (seeds %llu..%llu)\n",
+            sw->naxes > 1 ? ";" : ",", sw->reps, sw->reps == 1 ? "" : "s",
+            (unsigned long long)sw->seed0,
+            (unsigned long long)(sw->seed0 + sw->reps - 1));
+}
+
+/* ci_text - "12.345 ± 0.678", "12.345", or "-" */
+static const char *ci_text(const struct sim_ci *ci, char *buf, size_t cap)
+{
+    if (!ci->have)
+        snprintf(buf, cap, "-");
+    else if (ci->half > 0)
+        snprintf(buf, cap, "%.3f ± %.3f", ci->mean, ci->half);
+    else
+        snprintf(buf, cap, "%.6g", ci->mean);
+    return buf;
+}
+
+/* goal_cell - a goal's value at a point and whether it holds */
+static const char *goal_cell(const struct sweep *sw, size_t v, size_t g,
+                             char *buf, size_t cap)
+{
+    const struct sweep_point *pt = &sw->pts[v];
+    char c[96];
+    if (sw->goals[g].op == SIM_GOAL_NO_LIMIT)
+        snprintf(buf, cap, "%s (%u/%u hit)", pt->goal_ok[g] ? "ok" : "FAIL",
+                 pt->limit_runs, sw->reps);
+    else
+        snprintf(buf, cap, "%s %s", ci_text(&pt->goal[g], c, sizeof c),
+                 pt->goal_ok[g] ? "ok" : "FAIL");
+    return buf;
+}
+
+/* excess_text - by how much point v misses goal g */
+static const char *excess_text(const struct sweep *sw, size_t v, size_t g,
+                               char *buf, size_t cap)
+{
+    const struct sweep_point *pt = &sw->pts[v];
+    const struct sim_goal *goal = &sw->goals[g];
+    if (goal->op == SIM_GOAL_NO_LIMIT) {
+        char h[520];
+        snprintf(buf, cap, "a limit is hit in %u of %u replications (%s)",
+                 pt->limit_runs, sw->reps, hits_text(pt, h, sizeof h));
+    } else if (!pt->goal[g].have) {
+        snprintf(buf, cap, "%s has no value in some replication",
+                 goal->m.text);
+    } else {
+        int upper = goal->op == SIM_GOAL_LE || goal->op == SIM_GOAL_LT;
+        int lower = goal->op == SIM_GOAL_GE || goal->op == SIM_GOAL_GT;
+        snprintf(buf, cap, "%s %s %.3f, %.3f %s", goal->m.text,
+                 upper ? "reaches" : lower ? "goes down to" : "spans to",
+                 upper ? pt->goal[g].high : pt->goal[g].low,
+                 pt->goal_excess[g],
+                 upper ? "over" : lower ? "under" : "off");
+    }
+    return buf;
+}
+
+/* decision_table - one line per point: the figure, each goal */
+static void decision_table(FILE *out, const struct sweep *sw,
+                           const char *names)
+{
+    char c[160];
+    fprintf(out, "%-24s  %-24s", names, sw->minimize.text);
+    for (size_t g = 0; g < sw->ngoals; g++)
+        fprintf(out, "  %-28s", sw->goals[g].text);
+    fprintf(out, "  meets all\n");
+    for (size_t v = 0; v < sw->n; v++) {
+        const struct sweep_point *pt = &sw->pts[v];
+        fprintf(out, "%-24s  %-24s", pt->text,
+                ci_text(&pt->fig, c, sizeof c));
+        for (size_t g = 0; g < sw->ngoals; g++)
+            fprintf(out, "  %-28s", goal_cell(sw, v, g, c, sizeof c));
+        if (pt->missing)
+            fprintf(out, "  no: %u of %u runs missing\n", pt->missing,
+                    sw->reps);
+        else
+            fprintf(out, "  %s%s\n", pt->feasible ? "yes" : "no",
+                    (long)v == sw->choice.chosen ? "  <- chosen" : "");
+    }
+}
+
+/* decision_text - the choice, what binds it, the runner-up, the warning */
+static void decision_text(FILE *out, const struct sweep *sw)
+{
+    const struct sim_choice *ch = &sw->choice;
+    char set[300], c[160], d[160];
+    fprintf(out, "goals: ");
+    for (size_t g = 0; g < sw->ngoals; g++)
+        fprintf(out, "%s%s", g ? "; " : "", sw->goals[g].text);
+    fprintf(out, "%s\nminimise: %s\n(a setting meets a goal only when the "
+            "whole 95%% interval over its replications does)\n\n",
+            sw->ngoals ? "" : "none", sw->minimize.text);
+    char names[300];
+    size_t len = 0;
+    for (size_t k = 0; k < sw->naxes; k++)
+        len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+                                k ? "," : "", sw->ax[k].name);
+    decision_table(out, sw, names);
+    fputc('\n', out);
+    if (ch->chosen < 0) {
+        fprintf(out, "chosen: none: no setting meets every goal%s\n",
+                sw->ngoals ? "" : " with a value of the figure");
+        for (size_t g = 0; g < sw->ngoals; g++) {
+            size_t met = 0;
+            for (size_t v = 0; v < sw->n; v++)
+                met += (size_t)sw->pts[v].goal_ok[g];
+            fprintf(out, "  %s: met by %zu of %zu settings\n",
+                    sw->goals[g].text, met, sw->n);
+        }
+        goto rule;
+    }
+    const struct sweep_point *pt = &sw->pts[ch->chosen];
+    sweep_settings(sw, (size_t)ch->chosen, set, sizeof set);
+    fprintf(out, "chosen: %s (%s %s)\n", set, sw->minimize.text,
+            ci_text(&pt->fig, c, sizeof c));
+    if (ch->nearest_better >= 0) {
+        const struct sweep_point *nb = &sw->pts[ch->nearest_better];
+        sweep_settings(sw, (size_t)ch->nearest_better, set, sizeof set);
+        for (size_t g = 0; g < sw->ngoals; g++)
+            if (!nb->goal_ok[g])
+                fprintf(out, "binds: %s: %s would give %s %s, but %s\n",
+                        sw->goals[g].text, set, sw->minimize.text,
+                        ci_text(&nb->fig, c, sizeof c),
+                        excess_text(sw, (size_t)ch->nearest_better, g, d,
+                                    sizeof d));
+    } else {
+        fprintf(out, "binds: no goal: no setting of the grid has a lower "
+                "%s\n", sw->minimize.text);
+    }
+    if (ch->runner_up >= 0) {
+        const struct sweep_point *ru = &sw->pts[ch->runner_up];
+        sweep_settings(sw, (size_t)ch->runner_up, set, sizeof set);
+        double diff = ru->fig.mean - pt->fig.mean;
+        int within = ru->fig.low <= pt->fig.high + 1e-9 &&
+                     pt->fig.low <= ru->fig.high + 1e-9;
+        fprintf(out, "runner-up: %s (%s %s): %+.3f", set,
+                sw->minimize.text, ci_text(&ru->fig, c, sizeof c), diff);
+        if (pt->fig.mean != 0)
+            fprintf(out, " (%+.1f%%)", 100 * diff / fabs(pt->fig.mean));
+        fprintf(out, ", %s the intervals\n", within ? "within" : "beyond");
+    } else {
+        fprintf(out, "runner-up: none: no other setting meets every goal\n");
+    }
+    if (ch->flat)
+        fprintf(out, "warning: %s does not change across the %zu settings "
+                "that meet every goal (each is within the 95%% interval of "
+                "the best): the choice is the first in grid order (the "
+                "smallest settings), not a better %s\n", sw->minimize.text,
+                ch->nfeasible, sw->minimize.text);
+    else if (ch->ntied > 1)
+        fprintf(out, "note: %zu settings are within the best's 95%% interval "
+                "of %s; the first in grid order (the smallest settings) "
+                "is chosen\n", ch->ntied, sw->minimize.text);
+rule:
+    fprintf(out, "rule: among the settings that meet every goal, the lowest "
+            "mean %s; settings within the best one's 95%% interval count as "
+            "equal and the first in grid order wins\n", sw->minimize.text);
+    if (sw->violations)
+        fprintf(out, "INVARIANTS BROKEN in %u runs (a bug in qchan)\n",
+                sw->violations);
 }
 
 /* sweep_text - the table and the verdict */
 void sweep_text(FILE *out, const struct sweep *sw)
 {
     char a[64], b[64], c[96], d[600], e[520];
-    fprintf(out, "qchan sweep: scenario %s, %s=%s, %u replication%s each "
-            "(seeds %llu..%llu)\n", sw->scenario, sw->name, sw->range,
-            sw->reps, sw->reps == 1 ? "" : "s",
-            (unsigned long long)sw->seed0,
-            (unsigned long long)(sw->seed0 + sw->reps - 1));
+    char names[300];
+    header(out, sw, names, sizeof names);
     fprintf(out, "drain time and p95 latency of channel %s: mean ± half "
             "width of the 95%% confidence interval (Student t)\n\n",
             sw->chan);
     snprintf(b, sizeof b, "p95 %s (s)", sw->chan);
-    fprintf(out, "%18s  %-24s %-22s %-26s %s\n", sw->name, "drain time (s)",
+    fprintf(out, "%18s  %-24s %-22s %-26s %s\n", names, "drain time (s)",
             b, "busiest process peak/limit", "limit hit");
     for (size_t v = 0; v < sw->n; v++) {
         const struct sweep_point *pt = &sw->pts[v];
         char nd[48];
-        snprintf(nd, sizeof nd, "not drained (%u/%u)", sw->reps - pt->drained,
-                 sw->reps);
+        if (pt->missing)
+            snprintf(nd, sizeof nd, "missing (%u/%u)", pt->missing,
+                     sw->reps);
+        else
+            snprintf(nd, sizeof nd, "not drained (%u/%u)",
+                     sw->reps - pt->drained, sw->reps);
         const struct sweep_proc *p = busiest(sw, v);
         if (p)
             snprintf(c, sizeof c, "%s %llu/%llu", p->name, p->peak, p->limit);
@@ -92,29 +270,40 @@ void sweep_text(FILE *out, const struct sweep *sw)
                 with_ci(pt->p95_mean, pt->p95_half, "-", b, sizeof b), c, d);
     }
     fputc('\n', out);
+    if (sw->decide) {
+        decision_text(out, sw);
+        return;
+    }
     if (sw->best < 0) {
         fprintf(out, "no value drained in every replication: no best "
                 "value\n");
         return;
     }
-    const struct sweep_point *best = &sw->pts[sw->best];
-    fprintf(out, "best drain time: %.3f s at %s=%s\n", best->drain_mean,
-            sw->name, best->text);
+    char set[300];
+    sweep_settings(sw, (size_t)sw->best, set, sizeof set);
+    fprintf(out, "best drain time: %.3f s at %s\n",
+            sw->pts[sw->best].drain_mean, set);
     if (sw->knee >= 0) {
         const struct sweep_point *k = &sw->pts[sw->knee];
-        fprintf(out, "chosen: %s=%s, the smallest value within %g%% of the "
+        sweep_settings(sw, (size_t)sw->knee, set, sizeof set);
+        fprintf(out, "chosen: %s, the smallest %s within %g%% of the "
                 "best drain time that stays inside every limit (drain time "
-                "%.3f s)\n", sw->name, k->text, sw->within * 100,
-                k->drain_mean);
+                "%.3f s)\n", set, sw->naxes > 1 ? "settings (grid order)"
+                                               : "value",
+                sw->within * 100, k->drain_mean);
     } else if (sw->best_inside >= 0) {
         const struct sweep_point *k = &sw->pts[sw->best_inside];
+        sweep_settings(sw, (size_t)sw->best_inside, set, sizeof set);
         fprintf(out, "chosen: none within %g%% of the best drain time stays "
-                "inside every limit; the best that does is %s=%s (drain "
-                "time %.3f s)\n", sw->within * 100, sw->name, k->text,
-                k->drain_mean);
+                "inside every limit; the best that does is %s (drain "
+                "time %.3f s)\n", sw->within * 100, set, k->drain_mean);
     } else {
         fprintf(out, "chosen: none: every value that drained hit a limit\n");
     }
+    fprintf(out, "rule: no --goal or --minimize given: the smallest %s "
+            "within %g%% of the best drain time that stays inside every "
+            "limit\n", sw->naxes > 1 ? "settings" : "value",
+            sw->within * 100);
     if (sw->violations)
         fprintf(out, "INVARIANTS BROKEN in %u runs (a bug in qchan)\n",
                 sw->violations);
@@ -145,6 +334,115 @@ static void json_value(FILE *out, const struct sweep *sw, long i)
         json_write_str(out, sw->pts[i].text);
 }
 
+/* json_sci - an interval {"mean", "half", "low", "high"}, or null */
+static void json_sci(FILE *out, const struct sim_ci *ci)
+{
+    if (!ci->have)
+        fputs("null", out);
+    else
+        fprintf(out, "{\"mean\": %.6f, \"half\": %.6f, \"low\": %.6f, "
+                "\"high\": %.6f}", ci->mean, ci->half, ci->low, ci->high);
+}
+
+/* json_settings - point v as {"NAME": "VALUE", ...}, or null */
+static void json_settings(FILE *out, const struct sweep *sw, long v)
+{
+    if (v < 0) {
+        fputs("null", out);
+        return;
+    }
+    fputc('{', out);
+    for (size_t k = 0; k < sw->naxes; k++) {
+        fputs(k ? ", " : "", out);
+        json_write_str(out, sw->ax[k].name);
+        fputs(": ", out);
+        json_write_str(out, sw->ax[k].text[sw->pts[v].idx[k]]);
+    }
+    fputc('}', out);
+}
+
+/* json_num_or_null - a number, null when it has none */
+static void json_num_or_null(FILE *out, double v)
+{
+    if (isnan(v))
+        fputs("null", out);
+    else
+        fprintf(out, "%.6f", v);
+}
+
+/* json_goals - point v's figure and goals */
+static void json_goals(FILE *out, const struct sweep *sw, size_t v)
+{
+    const struct sweep_point *pt = &sw->pts[v];
+    fputs(", \"figure\": ", out);
+    json_sci(out, &pt->fig);
+    fputs(", \"goals\": [", out);
+    for (size_t g = 0; g < sw->ngoals; g++) {
+        fputs(g ? ", {\"goal\": " : "{\"goal\": ", out);
+        json_write_str(out, sw->goals[g].text);
+        fputs(", \"value\": ", out);
+        if (sw->goals[g].op == SIM_GOAL_NO_LIMIT)
+            fprintf(out, "%u", pt->limit_runs);
+        else
+            json_sci(out, &pt->goal[g]);
+        fprintf(out, ", \"ok\": %s, \"excess\": ",
+                pt->goal_ok[g] ? "true" : "false");
+        json_num_or_null(out, pt->goal_ok[g] ? 0 : pt->goal_excess[g]);
+        fputc('}', out);
+    }
+    fprintf(out, "], \"feasible\": %s", pt->feasible ? "true" : "false");
+}
+
+/* json_choice - the decision: chosen, binding goals, runner-up, flat */
+static void json_choice(FILE *out, const struct sweep *sw)
+{
+    const struct sim_choice *ch = &sw->choice;
+    fputs(",\n  \"decision\": {\"chosen\": ", out);
+    json_settings(out, sw, ch->chosen);
+    fputs(", \"figure\": ", out);
+    if (ch->chosen >= 0)
+        json_sci(out, &sw->pts[ch->chosen].fig);
+    else
+        fputs("null", out);
+    fprintf(out, ", \"feasible\": %zu, \"tied\": %zu, \"flat\": %s, "
+            "\"binding\": [", ch->nfeasible, ch->ntied,
+            ch->flat ? "true" : "false");
+    if (ch->nearest_better >= 0) {
+        const struct sweep_point *nb = &sw->pts[ch->nearest_better];
+        int first = 1;
+        for (size_t g = 0; g < sw->ngoals; g++) {
+            if (nb->goal_ok[g])
+                continue;
+            fputs(first ? "{\"goal\": " : ", {\"goal\": ", out);
+            first = 0;
+            json_write_str(out, sw->goals[g].text);
+            fputs(", \"at\": ", out);
+            json_settings(out, sw, ch->nearest_better);
+            fputs(", \"figure\": ", out);
+            json_sci(out, &nb->fig);
+            fputs(", \"excess\": ", out);
+            json_num_or_null(out, nb->goal_excess[g]);
+            fputc('}', out);
+        }
+    }
+    fputs("], \"runner_up\": ", out);
+    if (ch->runner_up >= 0 && ch->chosen >= 0) {
+        const struct sweep_point *ru = &sw->pts[ch->runner_up];
+        const struct sweep_point *pt = &sw->pts[ch->chosen];
+        int within = ru->fig.low <= pt->fig.high + 1e-9 &&
+                     pt->fig.low <= ru->fig.high + 1e-9;
+        fputs("{\"settings\": ", out);
+        json_settings(out, sw, ch->runner_up);
+        fputs(", \"figure\": ", out);
+        json_sci(out, &ru->fig);
+        fprintf(out, ", \"diff\": %.6f, \"within_intervals\": %s}",
+                ru->fig.mean - pt->fig.mean, within ? "true" : "false");
+    } else {
+        fputs("null", out);
+    }
+    fputc('}', out);
+}
+
 /* sweep_json - sweep.json */
 void sweep_json(FILE *out, const struct sweep *sw)
 {
@@ -159,11 +457,38 @@ void sweep_json(FILE *out, const struct sweep *sw)
             (unsigned long long)sw->seed0,
             (unsigned long long)(sw->seed0 + sw->reps - 1));
     json_write_str(out, sw->chan);
-    fprintf(out, ",\n  \"within\": %g,\n  \"points\": [\n", sw->within);
+    fprintf(out, ",\n  \"within\": %g,\n  \"settings\": [", sw->within);
+    for (size_t k = 0; k < sw->naxes; k++) {
+        fputs(k ? ", {\"name\": " : "{\"name\": ", out);
+        json_write_str(out, sw->ax[k].name);
+        fputs(", \"values\": [", out);
+        for (size_t i = 0; i < sw->ax[k].n; i++) {
+            fputs(i ? ", " : "", out);
+            json_write_str(out, sw->ax[k].text[i]);
+        }
+        fputs("]}", out);
+    }
+    fputs("],\n  \"goals\": [", out);
+    for (size_t g = 0; g < sw->ngoals; g++) {
+        fputs(g ? ", " : "", out);
+        json_write_str(out, sw->goals[g].text);
+    }
+    fputs("],\n  \"minimize\": ", out);
+    if (sw->decide)
+        json_write_str(out, sw->minimize.text);
+    else
+        fputs("null", out);
+    fputs(",\n  \"rule\": ", out);
+    json_write_str(out, sw->decide ? "goals" : "knee");
+    fputs(",\n  \"points\": [\n", out);
     for (size_t v = 0; v < sw->n; v++) {
         const struct sweep_point *pt = &sw->pts[v];
         fputs("    {\"value\": ", out);
         json_write_str(out, pt->text);
+        fputs(", \"settings\": ", out);
+        json_settings(out, sw, (long)v);
+        if (sw->decide)
+            json_goals(out, sw, v);
         fprintf(out, ", \"drained\": %u, \"drain_time\": ", pt->drained);
         json_ci(out, pt->drain_mean, pt->drain_half);
         fputs(", \"latency_p95\": ", out);
@@ -174,7 +499,10 @@ void sweep_json(FILE *out, const struct sweep *sw)
         char e[520];
         json_write_str(out, hits_text(pt, e, sizeof e));
         fputs(", \"limits\": ", out);
-        sim_sweep_hits_json(out, &pt->first_hit);
+        if (pt->first_hit)
+            sim_sweep_hits_json(out, pt->first_hit);
+        else
+            fputs("[]", out);
         fputs(", \"processes\": [", out);
         for (size_t j = 0; j < sw->nprocs; j++) {
             const struct sweep_proc *p = &sw->procs[v * sw->nprocs + j];
@@ -188,9 +516,11 @@ void sweep_json(FILE *out, const struct sweep *sw)
     fputs("  ],\n  \"best\": ", out);
     json_value(out, sw, sw->best);
     fputs(",\n  \"chosen\": ", out);
-    json_value(out, sw, sw->knee);
+    json_value(out, sw, sw->decide ? sw->choice.chosen : sw->knee);
     fputs(",\n  \"best_inside_limits\": ", out);
     json_value(out, sw, sw->best_inside);
+    if (sw->decide)
+        json_choice(out, sw);
     fprintf(out, ",\n  \"violations\": %u\n}\n", sw->violations);
 }
 
@@ -226,35 +556,117 @@ static void num(FILE *f, double v)
         fprintf(f, ",%.6f", v);
 }
 
+/* csv_settings - point v's values, one column per setting */
+static void csv_settings(FILE *f, const struct sweep *sw, size_t v)
+{
+    for (size_t k = 0; k < sw->naxes; k++)
+        fprintf(f, "%s%s", k ? "," : "", sw->ax[k].text[sw->pts[v].idx[k]]);
+}
+
+/* csv_header - "value" for one setting (as before grids), else names */
+static void csv_header(FILE *f, const struct sweep *sw)
+{
+    if (sw->naxes == 1) {
+        fputs("value", f);
+        return;
+    }
+    for (size_t k = 0; k < sw->naxes; k++)
+        fprintf(f, "%s%s", k ? "," : "", sw->ax[k].name);
+}
+
+/* feasible_at - the point at axis indices (i, j) of a two-setting grid
+ * meets every goal; outside the grid it does not */
+static int feasible_at(const struct sweep *sw, long i, long j)
+{
+    if (i < 0 || j < 0 || (size_t)i >= sw->ax[0].n ||
+        (size_t)j >= sw->ax[1].n)
+        return 0;
+    return sw->pts[(size_t)i * sw->ax[1].n + (size_t)j].feasible;
+}
+
+/* goal_csv - sweep_goal.csv (per point: indices, values, the figure and
+ * whether it meets every goal) and, for two settings, sweep_feasible.csv
+ * (the edges of the feasible region, in index coordinates) */
+static int goal_csv(const char *dir, const struct sweep *sw)
+{
+    FILE *f = open_w(dir, "sweep_goal.csv");
+    if (!f)
+        return -1;
+    for (size_t k = 0; k < sw->naxes; k++)
+        fprintf(f, "i%zu,", k);
+    csv_header(f, sw);
+    fputs(",figure_mean,figure_low,figure_high,feasible,chosen\n", f);
+    for (size_t v = 0; v < sw->n; v++) {
+        const struct sweep_point *pt = &sw->pts[v];
+        for (size_t k = 0; k < sw->naxes; k++)
+            fprintf(f, "%zu,", pt->idx[k]);
+        csv_settings(f, sw, v);
+        if (pt->fig.have)
+            fprintf(f, ",%.6f,%.6f,%.6f", pt->fig.mean, pt->fig.low,
+                    pt->fig.high);
+        else
+            fputs(",NaN,NaN,NaN", f);
+        fprintf(f, ",%d,%d\n", pt->feasible,
+                (long)v == (sw->decide ? sw->choice.chosen : sw->knee));
+    }
+    if (close_w(f, dir, "sweep_goal.csv") < 0)
+        return -1;
+    if (sw->naxes != 2)
+        return 0;
+    f = open_w(dir, "sweep_feasible.csv");
+    if (!f)
+        return -1;
+    fputs("x,y,dx,dy\n", f);
+    for (long i = 0; i < (long)sw->ax[0].n; i++)
+        for (long j = 0; j < (long)sw->ax[1].n; j++) {
+            if (!feasible_at(sw, i, j))
+                continue;
+            double x = (double)i, y = (double)j;
+            if (!feasible_at(sw, i - 1, j))
+                fprintf(f, "%.1f,%.1f,0,1\n", x - 0.5, y - 0.5);
+            if (!feasible_at(sw, i + 1, j))
+                fprintf(f, "%.1f,%.1f,0,1\n", x + 0.5, y - 0.5);
+            if (!feasible_at(sw, i, j - 1))
+                fprintf(f, "%.1f,%.1f,1,0\n", x - 0.5, y - 0.5);
+            if (!feasible_at(sw, i, j + 1))
+                fprintf(f, "%.1f,%.1f,1,0\n", x - 0.5, y + 0.5);
+        }
+    return close_w(f, dir, "sweep_feasible.csv");
+}
+
 /* sweep_csv - the pictures' data */
 int sweep_csv(const char *dir, const struct sweep *sw)
 {
     FILE *f = open_w(dir, "sweep.csv");
     if (!f)
         return -1;
-    fputs("value,drain_mean,drain_half,p95_mean,p95_half,limit_hit,"
-          "chosen\n", f);
+    csv_header(f, sw);
+    fputs(",drain_mean,drain_half,p95_mean,p95_half,limit_hit,chosen\n", f);
+    long chosen = sw->decide ? sw->choice.chosen : sw->knee;
     for (size_t v = 0; v < sw->n; v++) {
         const struct sweep_point *pt = &sw->pts[v];
-        fputs(pt->text, f);
+        csv_settings(f, sw, v);
         num(f, pt->drain_mean);
         num(f, pt->drain_mean < 0 ? -1 : pt->drain_half < 0 ? 0
                                                             : pt->drain_half);
         num(f, pt->p95_mean);
         num(f, pt->p95_mean < 0 ? -1 : pt->p95_half < 0 ? 0 : pt->p95_half);
-        fprintf(f, ",%d,%d\n", pt->limit_runs > 0, (long)v == sw->knee);
+        fprintf(f, ",%d,%d\n", pt->limit_runs > 0, (long)v == chosen);
     }
     if (close_w(f, dir, "sweep.csv") < 0)
         return -1;
     f = open_w(dir, "sweep_fds.csv");
     if (!f)
         return -1;
-    fputs("value,process,peak,limit\n", f);
+    csv_header(f, sw);
+    fputs(",process,peak,limit\n", f);
     for (size_t v = 0; v < sw->n; v++)
         for (size_t j = 0; j < sw->nprocs; j++) {
             const struct sweep_proc *p = &sw->procs[v * sw->nprocs + j];
-            fprintf(f, "%s,%s,%llu,%llu\n", sw->pts[v].text, p->name,
-                    p->peak, p->limit);
+            csv_settings(f, sw, v);
+            fprintf(f, ",%s,%llu,%llu\n", p->name, p->peak, p->limit);
         }
-    return close_w(f, dir, "sweep_fds.csv");
+    if (close_w(f, dir, "sweep_fds.csv") < 0)
+        return -1;
+    return sw->decide || sw->naxes == 2 ? goal_csv(dir, sw) : 0;
 }

@@ -52,6 +52,47 @@ int sim_scn_load_text(struct sim_scn *sc, const char *path, const char *text,
     return parse(sc, &ls, err);
 }
 
+/* sim_scn_inputs - the replay and control-dir lines: the files a
+ * scenario reads besides itself */
+int sim_scn_inputs(const char *path, struct sim_scn_input *in, size_t cap,
+                   size_t *n, struct sim_err *err)
+{
+    struct sim_scn sc;
+    *n = 0;
+    if (scn_model_defaults(&sc, path, err) < 0)
+        return -1;
+    struct scn_lines ls;
+    if (scn_lex_read(&sc, &ls, err) < 0) {
+        sim_scn_free(&sc);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < ls.n && rc == 0; i++) {
+        const struct scn_line *ln = &ls.v[i];
+        if (ln->n != 2 || (strcmp(ln->w[0], "replay") != 0 &&
+                           strcmp(ln->w[0], "control-dir") != 0))
+            continue;
+        if (*n == cap || strlen(ln->w[1]) >= sizeof in[0].word) {
+            rc = scn_fail(err, &sc, ln->no, "%s", *n == cap
+                          ? "too many replay and control-dir lines"
+                          : "path too long");
+            break;
+        }
+        in[*n].line = ln->no;
+        in[*n].is_dir = strcmp(ln->w[0], "control-dir") == 0;
+        snprintf(in[*n].word, sizeof in[*n].word, "%s", ln->w[1]);
+        if (ln->w[1][0] == '/')
+            snprintf(in[*n].path, sizeof in[*n].path, "%s", ln->w[1]);
+        else
+            snprintf(in[*n].path, sizeof in[*n].path, "%.2000s/%.2000s",
+                     sc.dir, ln->w[1]);
+        (*n)++;
+    }
+    scn_lex_free(&ls);
+    sim_scn_free(&sc);
+    return rc;
+}
+
 /* sim_scn_set - one --set NAME=VALUE */
 int sim_scn_set(struct sim_scn *sc, const char *name, const char *value,
                 struct sim_err *err)

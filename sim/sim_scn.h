@@ -156,6 +156,18 @@ struct sim_scn {
 int sim_scn_load(struct sim_scn *sc, const char *path, struct sim_err *err);
 int sim_scn_load_text(struct sim_scn *sc, const char *path, const char *text,
                       size_t len, struct sim_err *err);
+
+/* a file or directory a scenario reads besides itself */
+struct sim_scn_input {
+    unsigned line;           /* its line in the scenario */
+    int is_dir;              /* control-dir DIR; else replay FILE */
+    char word[1024];         /* the path as written */
+    char path[4096];         /* the path as opened */
+};
+/* sim_scn_inputs - the scenario's replay and control-dir lines (at most
+ * cap); -1 with err when it cannot be read */
+int sim_scn_inputs(const char *path, struct sim_scn_input *in, size_t cap,
+                   size_t *n, struct sim_err *err);
 int sim_scn_set(struct sim_scn *sc, const char *name, const char *value,
                 struct sim_err *err);
 void sim_scn_set_seed(struct sim_scn *sc, uint64_t seed);

@@ -87,6 +87,14 @@ int sim_sweep_run_all(const struct sim_sweep_job *jobs, size_t n,
                       void (*progress)(void *ctx, size_t done, size_t n),
                       void *ctx);
 
+/* sim_sweep_add_hit - note a limit hit (process or channel, the limit's
+ * name), once */
+void sim_sweep_add_hit(struct sim_sweep_res *res, const char *process,
+                       const char *channel, const char *limit);
+/* sim_sweep_read - a run's numbers from its summary.json, as
+ * sim_sweep_run fills them; 0, or -1 with err */
+int sim_sweep_read(const char *path, struct sim_sweep_res *res, char *err,
+                   size_t cap);
 /* sim_sweep_hits_text - "spawn-remote: nofile; remote: conf-spawn", ""
  * for none: the limits hit, for people */
 void sim_sweep_hits_text(const struct sim_sweep_res *res, char *buf,

@@ -74,8 +74,8 @@ int sim_sweep_load(struct sim_scn *sc, const struct sim_sweep_job *job,
     return 0;
 }
 
-/* add_hit - one more limit in res->hits, once */
-static void add_hit(struct sim_sweep_res *res, const char *process,
+/* sim_sweep_add_hit - one more limit in res->hits, once */
+void sim_sweep_add_hit(struct sim_sweep_res *res, const char *process,
                     const char *channel, const char *limit)
 {
     for (unsigned i = 0; i < res->nhits; i++)
@@ -98,13 +98,15 @@ static void note_limits(struct sim_sweep_res *res, const struct sim_result *r)
 {
     for (size_t i = 0; i < r->nprocs; i++)
         if (r->procs[i].exhausted)
-            add_hit(res, r->procs[i].name, "", r->procs[i].exhausted_by);
+            sim_sweep_add_hit(res, r->procs[i].name, "",
+                              r->procs[i].exhausted_by);
     for (size_t i = 0; i < r->nfindings; i++) {
         const struct sim_finding *f = &r->findings[i];
         if ((f->kind == SIM_FIND_CURBED || f->kind == SIM_FIND_OVERRUN) &&
             f->chan >= 0) {
             char cn[QC_CHAN_NAME_MAX];
-            add_hit(res, "", qc_channel_name(f->chan, cn), f->limit);
+            sim_sweep_add_hit(res, "", qc_channel_name(f->chan, cn),
+                              f->limit);
         }
     }
 }
