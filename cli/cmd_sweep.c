@@ -86,7 +86,7 @@ static int usage(FILE *out, int rc)
             "(one line a\n"
             "                    run: parallel -j N < DIR/jobs.txt), "
             "DIR/slurm.sh\n"
-            "                    (sbatch --array=0-(N-1) DIR/slurm.sh), the "
+            "                    (a Slurm job array of one task a line), the "
             "scenario and\n"
             "                    its inputs in DIR/input\n"
             "  --collect DIR     the report from the results of DIR's jobs, "

@@ -2,8 +2,8 @@
  * sweep_jobs.c - a sweep's runs as jobs; see sweep_jobs.h.
  *
  * The emitted directory is self-contained: the scenario is copied with
- * its replay files and control directories (its replay and control-dir
- * lines rewritten to the copies), the sweep's own options are kept in
+ * its replay and carried files and control directories (those lines
+ * rewritten to the copies), the sweep's own options are kept in
  * sweep.args, and every line of jobs.txt names the directory by its
  * absolute path, so a line runs from any working directory and on any
  * host that sees the directory.  The program is named by its absolute
@@ -196,8 +196,7 @@ static int copy_scenario(const char *dir, const char *scn)
             continue;
         }
         snprintf(name, sizeof name, "%zu-%.200s", i, base_name(in[i].word));
-        fprintf(dst, "%s files/%s\n", in[i].is_dir ? "control-dir" : "replay",
-                name);
+        fprintf(dst, "%s files/%s\n", in[i].keyword, name);
     }
     free(line);
     int bad = ferror(src) || ferror(dst);

@@ -52,8 +52,8 @@ int sim_scn_load_text(struct sim_scn *sc, const char *path, const char *text,
     return parse(sc, &ls, err);
 }
 
-/* sim_scn_inputs - the replay and control-dir lines: the files a
- * scenario reads besides itself */
+/* sim_scn_inputs - the replay, carried and control-dir lines: the files
+ * a scenario reads besides itself */
 int sim_scn_inputs(const char *path, struct sim_scn_input *in, size_t cap,
                    size_t *n, struct sim_err *err)
 {
@@ -70,6 +70,7 @@ int sim_scn_inputs(const char *path, struct sim_scn_input *in, size_t cap,
     for (size_t i = 0; i < ls.n && rc == 0; i++) {
         const struct scn_line *ln = &ls.v[i];
         if (ln->n != 2 || (strcmp(ln->w[0], "replay") != 0 &&
+                           strcmp(ln->w[0], "carried") != 0 &&
                            strcmp(ln->w[0], "control-dir") != 0))
             continue;
         if (*n == cap || strlen(ln->w[1]) >= sizeof in[0].word) {
@@ -80,6 +81,7 @@ int sim_scn_inputs(const char *path, struct sim_scn_input *in, size_t cap,
         }
         in[*n].line = ln->no;
         in[*n].is_dir = strcmp(ln->w[0], "control-dir") == 0;
+        snprintf(in[*n].keyword, sizeof in[*n].keyword, "%s", ln->w[0]);
         snprintf(in[*n].word, sizeof in[*n].word, "%s", ln->w[1]);
         if (ln->w[1][0] == '/')
             snprintf(in[*n].path, sizeof in[*n].path, "%s", ln->w[1]);

@@ -160,12 +160,13 @@ int sim_scn_load_text(struct sim_scn *sc, const char *path, const char *text,
 /* a file or directory a scenario reads besides itself */
 struct sim_scn_input {
     unsigned line;           /* its line in the scenario */
-    int is_dir;              /* control-dir DIR; else replay FILE */
+    int is_dir;              /* control-dir DIR; else a file */
+    char keyword[16];        /* "replay", "carried", "control-dir" */
     char word[1024];         /* the path as written */
     char path[4096];         /* the path as opened */
 };
-/* sim_scn_inputs - the scenario's replay and control-dir lines (at most
- * cap); -1 with err when it cannot be read */
+/* sim_scn_inputs - the scenario's replay, carried and control-dir lines
+ * (at most cap); -1 with err when it cannot be read */
 int sim_scn_inputs(const char *path, struct sim_scn_input *in, size_t cap,
                    size_t *n, struct sim_err *err);
 int sim_scn_set(struct sim_scn *sc, const char *name, const char *value,
