@@ -395,6 +395,10 @@ int fit_write_scenario(const char *dir, const struct fit_log *lg,
     header(f, lg, s, rows);
     fprintf(f, "seed 1\nchannels %d\nprofile %s\ntodo-delay 0\n", s->nchan,
             o->profile);
+    /* the pictures of a run of this scenario show the log's clock */
+    fprintf(f, "clock %lld window %.6f %.6f\n", (long long)(s->origin / QC_SEC),
+            s->start > 0 ? s->start : 0, s->end > s->start ? s->end :
+            s->start + 1);
     controls(f, lg, s);
     if (models(f, dir, lg, s, err, cap) < 0) {
         fclose(f);

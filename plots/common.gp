@@ -10,6 +10,11 @@
 # and may set (qchan run does, for a series longer than a picture shows):
 #   series, fdsdata   the files to draw instead of datadir's series.csv
 #                     and fds.csv
+#   origin            the run's time 0 on a log's clock (Unix seconds; a
+#                     scenario's `clock` line): the time axis shows that
+#                     clock (UTC), through logtime($1) in every time plot
+#   window_from, window_to
+#                     the observed window (seconds after time 0), shaded
 #
 # Enhanced text is off in every picture, here and only here (the
 # terminals below): titles and keys hold names such as FD_SETSIZE and
@@ -30,7 +35,21 @@ label = (variant eq "") ? scenario : scenario . " (" . variant . ")"
 set datafile separator ","
 set key outside right top box opaque
 set grid
-set xlabel "simulated time (s)"
+if (!exists("origin")) origin = 0
+logtime(x) = x + origin
+if (origin > 0) {
+  set xdata time
+  set format x "%H:%M:%S"
+  set xlabel sprintf("log time (UTC) from %s%s", \
+    strftime("%Y-%m-%d %H:%M:%S", origin), \
+    exists("window_from") ? "; shaded: the observed window" : "")
+} else {
+  set xlabel "simulated time (s)"
+}
+if (exists("window_from")) {
+  set object 1 rect from logtime(window_from), graph 0 to logtime(window_to), graph 1 \
+    fc rgb "#eeeeee" fs solid 1.0 noborder behind
+}
 set yrange [0:*]
 set border 3
 set tics nomirror

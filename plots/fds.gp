@@ -8,12 +8,12 @@ set ylabel "descriptors open"
 set yrange [0:*]
 set terminal @png_terminal
 set output datadir . "/fds.png"
-plot fdsdata skip 1 every nproc::0 using 1:3 with steps lw 2 \
+plot fdsdata skip 1 every nproc::0 using (logtime($1)):3 with steps lw 2 \
        lc rgb "black" title "qmail-send", \
-     fdsdata skip 1 every nproc::1 using 1:3 with steps lw 2 \
+     fdsdata skip 1 every nproc::1 using (logtime($1)):3 with steps lw 2 \
        lc rgb "#999999" title "qmail-todo", \
      for [i=1:nchan] fdsdata skip 1 every nproc::(i+1) \
-       using 1:3 with steps lw 2 lc rgb chancolour(i) \
+       using (logtime($1)):3 with steps lw 2 lc rgb chancolour(i) \
        title "spawn-" . word(channels, i), \
      fdsetsize with lines lw 1 dt 2 lc rgb "#cc0000" \
        title sprintf("FD_SETSIZE %d", fdsetsize), \

@@ -6,10 +6,10 @@ set ylabel "deliveries in flight"
 set terminal @png_terminal
 set output datadir . "/inflight.png"
 plot for [i=1:nchan] series skip 1 every nchan::(i-1) \
-       using 1:6 with steps lw 2 lc rgb chancolour(i) \
+       using (logtime($1)):6 with steps lw 2 lc rgb chancolour(i) \
        title word(channels, i) . " in flight", \
      for [i=1:nchan] series skip 1 every nchan::(i-1) \
-       using 1:7 with steps lw 1 dt 2 lc rgb chancolour(i) \
+       using (logtime($1)):7 with steps lw 1 dt 2 lc rgb chancolour(i) \
        title word(channels, i) . " limit"
 set terminal @svg_terminal
 set output datadir . "/inflight.svg"

@@ -6,7 +6,7 @@ set ylabel "messages queued"
 set terminal @png_terminal
 set output datadir . "/queue.png"
 plot for [i=1:nchan] series skip 1 every nchan::(i-1) \
-       using 1:8 with steps lw 2 lc rgb chancolour(i) title word(channels, i)
+       using (logtime($1)):8 with steps lw 2 lc rgb chancolour(i) title word(channels, i)
 set terminal @svg_terminal
 set output datadir . "/queue.svg"
 replot

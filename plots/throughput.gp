@@ -6,10 +6,10 @@ set ylabel "deliveries completed per second"
 set terminal @png_terminal
 set output datadir . "/throughput.png"
 plot for [i=1:nchan] series skip 1 every nchan::(i-1) \
-       using 1:($11 > 0 ? $3 / $11 : NaN) with lines lw 2 \
+       using (logtime($1)):($11 > 0 ? $3 / $11 : NaN) with lines lw 2 \
        lc rgb chancolour(i) title word(channels, i) . " delivered", \
      for [i=1:nchan] series skip 1 every nchan::(i-1) \
-       using 1:($11 > 0 ? ($4 + $5) / $11 : NaN) with lines lw 1 dt 2 \
+       using (logtime($1)):($11 > 0 ? ($4 + $5) / $11 : NaN) with lines lw 1 dt 2 \
        lc rgb chancolour(i) title word(channels, i) . " deferred+failed"
 set terminal @svg_terminal
 set output datadir . "/throughput.svg"

@@ -507,6 +507,26 @@ static int do_seconds_line(struct sim_scn *sc, const struct scn_line *ln,
     return 0;
 }
 
+/* do_clock - clock ORIGIN [window FROM TO] */
+static int do_clock(struct sim_scn *sc, const struct scn_line *ln,
+                    struct sim_err *err)
+{
+    unsigned long long origin;
+    if ((ln->n != 2 && ln->n != 5) ||
+        scn_word_uint(ln->w[1], 253402300799ULL, &origin) < 0 ||
+        origin == 0 ||
+        (ln->n == 5 && (strcmp(ln->w[2], "window") != 0 ||
+                        scn_word_secs(ln->w[3], &sc->window_from) < 0 ||
+                        scn_word_secs(ln->w[4], &sc->window_to) < 0 ||
+                        sc->window_to <= sc->window_from)))
+        return scn_fail(err, sc, ln->no, "expected 'clock UNIX-SECONDS "
+                        "[window FROM TO]' (time 0 on the log's clock; the "
+                        "window in seconds after it, FROM < TO)");
+    sc->clock_origin = (long long)origin;
+    sc->has_window = ln->n == 5;
+    return 0;
+}
+
 /* load_control_dir - control-dir DIR, relative to the scenario */
 static int load_control_dir(struct sim_scn *sc, const char *cdir,
                             unsigned line, int nchan, struct sim_err *err)
@@ -605,10 +625,12 @@ static int one_line(struct sim_scn *sc, const struct scn_line *ln,
         return do_run(sc, ln, err);
     if (strcmp(k, "expect") == 0)
         return do_expect(sc, ln, err);
+    if (strcmp(k, "clock") == 0)
+        return do_clock(sc, ln, err);
     return scn_fail(err, sc, ln->no, "expected a keyword (seed, channels, "
                     "profile, control-dir, control, limit, todo-delay, "
                     "spawner, domain, outage, pool, burst, poisson, replay, "
-                    "carried, at, run, sample, expect), not '%s'", k);
+                    "carried, at, run, sample, clock, expect), not '%s'", k);
 }
 
 /* scn_parse_rest - everything else, in order */

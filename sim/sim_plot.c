@@ -386,6 +386,12 @@ int sim_plot(const char *dir, const struct sim_scn *sc,
         fprintf(h, "%s%s", c ? " " : "", r->chans[c].name);
     fprintf(h, "\"; nproc=%d; fdsetsize=%llu; nofile=%llu\n", r->nchan + 4,
             sc->lim.fd_setsize, sc->lim.nofile);
+    if (sc->clock_origin)
+        fprintf(h, "origin=%lld\n", sc->clock_origin);
+    if (sc->has_window)
+        fprintf(h, "window_from=%.6f; window_to=%.6f\n",
+                (double)sc->window_from / QC_SEC,
+                (double)sc->window_to / QC_SEC);
     char path[4200], series[4200], fds[4200];
     snprintf(path, sizeof path, "%.4000s/series.csv", dir);
     snprintf(series, sizeof series, "%.4000s/.series-plot.csv", dir);

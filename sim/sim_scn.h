@@ -151,6 +151,12 @@ struct sim_scn {
     int until_drained;       /* run until drained (else run for) */
     qc_time run_max;         /* the end of the run at the latest */
     qc_time sample;
+    /* clock ORIGIN [window FROM TO]: the run's time 0 on a log's clock
+     * (a replay written by qchan fit); pictures show that clock and
+     * shade the window.  Nothing else depends on it. */
+    long long clock_origin;  /* Unix seconds; 0: none */
+    int has_window;
+    qc_time window_from, window_to;
 };
 
 int sim_scn_load(struct sim_scn *sc, const char *path, struct sim_err *err);

@@ -131,3 +131,39 @@ def test_sweep_picture_labels(bindir, tmp_path):
     w = words(out / "sweep_fds.svg")
     assert "descriptors open at the peak" in w
     assert "spawn-remote peak" in w
+
+
+def test_replay_pictures_show_the_log_clock_and_window(bindir, tmp_path):
+    """qchan fit writes `clock ORIGIN window FROM TO` into replay.scn: a
+    run of it draws its time axis on the log's clock with the window
+    shaded"""
+    fit = tmp_path / "fit"
+    qchan(bindir, "fit", ROOT / "tests" / "data" / "fit" / "multilog",
+          "--out", fit, "--no-plots")
+    clock = [ln for ln in (fit / "replay.scn").read_text().splitlines()
+             if ln.startswith("clock ")]
+    assert len(clock) == 1 and " window " in clock[0], clock
+    run = tmp_path / "run"
+    qchan(bindir, "run", fit / "replay.scn", "--out", run)
+    for name in RUN_PICTURES:
+        svg = run / f"{name}.svg"
+        w = words(svg)
+        assert ("log time (UTC) from 2026-01-01 00:00:00; shaded: the "
+                "observed window") in w, sorted(w)
+        assert "simulated time (s)" not in w
+        ticks = [x for x in w if len(x) == 8 and x[2] == x[5] == ":"]
+        assert "00:00:00" in ticks and len(ticks) >= 3, sorted(w)
+        assert "rgb(238, 238, 238)" in svg.read_text()     # the window
+
+
+@pytest.mark.parametrize("line", ["clock", "clock soon", "clock 0",
+                                  "clock 1767225600 window 10",
+                                  "clock 1767225600 window 20 10",
+                                  "clock 1767225600 from 0 10"])
+def test_bad_clock_line_names_file_and_line(bindir, tmp_path, line):
+    scn = tmp_path / "bad.scn"
+    scn.write_text("burst at 0 count 1 rcpts 1 to a.example 1\n" + line + "\n")
+    p = subprocess.run([str(bindir / "qchan"), "run", str(scn)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2
+    assert f"{scn}:2:" in p.stderr and "clock UNIX-SECONDS" in p.stderr
