@@ -84,6 +84,8 @@ struct fit_attempt {
     uint32_t rcpt;
     int64_t start, end;
     char outcome;           /* 'K', 'Z', 'D', FIT_OPEN, FIT_LOST */
+    unsigned char expired;  /* a deferral qmail-send turned into a failure:
+                               the message outlived queuelifetime */
 };
 
 struct fit_status {
@@ -131,6 +133,7 @@ struct fit_log {
     unsigned long long restarts;        /* status: exiting lines */
     unsigned long long backwards;       /* lines earlier than the last */
     unsigned long long far;             /* lines far from their neighbours */
+    unsigned long long expired;         /* failures for queuelifetime */
     unsigned long long reused_msgs;     /* new msg of a live number */
     struct fit_example examples[FIT_EXAMPLES];
     size_t nexamples;

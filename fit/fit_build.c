@@ -209,6 +209,7 @@ static int on_start(struct fit_log *lg, int64_t t, const struct fit_line *ln)
     a->start = t;
     a->end = -1;
     a->outcome = FIT_OPEN;
+    a->expired = 0;
     lg->rcpts[ri].attempts++;
     lg->rcpts[ri].busy = 1;
     if (u64map_put(&lg->inflight, ln->delid, lg->natts) < 0)
@@ -231,6 +232,9 @@ static void on_result(struct fit_log *lg, int64_t t, const struct fit_line *ln)
     struct fit_attempt *a = &lg->atts[ai];
     a->end = t < a->start ? a->start : t;
     a->outcome = ln->outcome;
+    a->expired = (unsigned char)ln->expired;
+    if (ln->expired)
+        lg->expired++;
     struct fit_rcpt *r = &lg->rcpts[a->rcpt];
     r->busy = 0;
     if (ln->outcome != 'Z') {

@@ -13,6 +13,19 @@
  * young rather than old).  A message whose log shows no deferral
  * followed by another attempt gives no such gap; its birth is taken as
  * its first attempt in the log (a message that had just arrived).
+ *
+ * When is it due?  qmail-send takes a channel's messages in the order
+ * they fell due, so a backlog from before the log goes before anything
+ * that arrives in it.  A carried-over message first tried before the
+ * channel's first attempt of a message that arrived in the log, while
+ * the channel was full (the status line before the attempt shows it at
+ * its limit, or one below it: a slot had just come free), was waiting
+ * for a slot: it is due at the window's start, and the replay's
+ * concurrency decides when it goes.  Any other was waiting for its
+ * retry time: due at its first attempt in the log, or, when the
+ * channel was full then, no later than the arrival of the first message
+ * the channel tried after it (that message fell due at its arrival, and
+ * the channel took them in order).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,22 +63,80 @@ static double age_from_gap(double gap, unsigned skip)
     return best_age;
 }
 
+/* channel_full - chan was at its limit (or one slot below it) at the
+ * last status line before t */
+static int channel_full(const struct fit_log *lg, int chan, int64_t t)
+{
+    size_t lo = 0, hi = lg->nstats;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lg->stats[mid].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return 0;
+    const struct fit_status *st = &lg->stats[lo - 1];
+    if (chan >= st->n)
+        return 0;
+    unsigned in = lg->stat_vals[st->off + 2 * (size_t)chan];
+    unsigned lim = lg->stat_vals[st->off + 2 * (size_t)chan + 1];
+    return lim > 1 && in + 1 >= lim;
+}
+
 /* fit_carry_build - s->carry: every carried-over message with
  * recipients, its first attempt and estimated birth; 0 ok, -1 memory */
 int fit_carry_build(struct fit_sum *s, const struct fit_log *lg)
 {
-    /* per message: index into carry + 1; per recipient: its last
-     * deferral's end, to pair with the next attempt */
+    /* per message: index into carry + 1, and its due time; per
+     * recipient: its last deferral's end, to pair with the next attempt;
+     * per attempt: the first of its recipient */
     uint32_t *slot = calloc(lg->nmsgs + 1, sizeof *slot);
+    double *due = malloc((lg->nmsgs + 1) * sizeof *due);
     int64_t *deferred_at = malloc((lg->nrcpts + 1) * sizeof *deferred_at);
-    if (!slot || !deferred_at) {
-        free(slot);
-        free(deferred_at);
-        return -1;
-    }
-    for (size_t i = 0; i < lg->nrcpts; i++)
-        deferred_at[i] = -1;
+    unsigned char *firstatt = calloc(lg->natts + 1, 1);
+    unsigned char *tried = calloc(lg->nrcpts + 1, 1);
     int rc = 0;
+    if (!slot || !due || !deferred_at || !firstatt || !tried)
+        rc = -1;
+    for (size_t i = 0; i < lg->natts && rc == 0; i++) {
+        uint32_t ri = lg->atts[i].rcpt;
+        firstatt[i] = !tried[ri];
+        tried[ri] = 1;
+    }
+    /* backwards: the earliest arrival among the messages a channel first
+     * tried later bounds when a carried-over message fell due (qmail-send
+     * takes a channel's messages in the order they fell due) */
+    int64_t fresh[QC_MAX_CHANNELS];
+    for (int c = 0; c < QC_MAX_CHANNELS; c++)
+        fresh[c] = INT64_MAX;
+    for (size_t i = lg->natts; i-- > 0 && rc == 0;) {
+        const struct fit_attempt *a = &lg->atts[i];
+        const struct fit_rcpt *r = &lg->rcpts[a->rcpt];
+        const struct fit_msg *m = &lg->msgs[r->msg];
+        if (m->arrived) {
+            if (firstatt[i] && m->arrival < fresh[r->chan])
+                fresh[r->chan] = m->arrival;
+            continue;
+        }
+        int64_t d = a->start;
+        if (channel_full(lg, r->chan, a->start) && fresh[r->chan] < d)
+            d = fresh[r->chan];
+        due[r->msg] = fit_secs(s, d) < s->start ? s->start : fit_secs(s, d);
+    }
+    /* the channels' first attempts of arrived messages: a carried-over
+     * message tried before them, in a full channel, is the backlog */
+    for (int c = 0; c < QC_MAX_CHANNELS; c++)
+        fresh[c] = INT64_MAX;
+    for (size_t i = 0; i < lg->natts && rc == 0; i++) {
+        const struct fit_attempt *a = &lg->atts[i];
+        const struct fit_rcpt *r = &lg->rcpts[a->rcpt];
+        if (lg->msgs[r->msg].arrived && a->start < fresh[r->chan])
+            fresh[r->chan] = a->start;
+    }
+    for (size_t i = 0; i < lg->nrcpts && rc == 0; i++)
+        deferred_at[i] = -1;
     for (size_t i = 0; i < lg->natts && rc == 0; i++) {
         const struct fit_attempt *a = &lg->atts[i];
         const struct fit_rcpt *r = &lg->rcpts[a->rcpt];
@@ -80,10 +151,15 @@ int fit_carry_build(struct fit_sum *s, const struct fit_log *lg)
                 break;
             }
             s->carry = c;
-            c[s->ncarry].msg = r->msg;
-            c[s->ncarry].first = fit_secs(s, a->start);
-            c[s->ncarry].birth = c[s->ncarry].first;
-            c[s->ncarry].from_gap = 0;
+            c = &c[s->ncarry];
+            c->msg = r->msg;
+            c->first = fit_secs(s, a->start);
+            c->waited = a->start < fresh[r->chan] &&
+                        channel_full(lg, r->chan, a->start);
+            c->due = c->waited ? s->start : due[r->msg];
+            c->birth = c->due;
+            c->from_gap = 0;
+            s->carried_waited += c->waited;
             slot[r->msg] = (uint32_t)++s->ncarry;
         }
         struct fit_carry *c = &s->carry[slot[r->msg] - 1];
@@ -91,14 +167,17 @@ int fit_carry_build(struct fit_sum *s, const struct fit_log *lg)
             double at = fit_secs(s, deferred_at[a->rcpt]);
             double gap = fit_secs(s, a->start) - at;
             double age = age_from_gap(gap, retry_chanskip(r->chan));
-            c->birth = at - age < c->first ? at - age : c->first;
+            c->birth = at - age < c->due ? at - age : c->due;
             c->from_gap = 1;
             s->carried_from_gap++;
         }
-        if (a->outcome == 'Z')
+        if (fit_answer(a) == 'Z')
             deferred_at[a->rcpt] = a->end;
     }
     free(slot);
+    free(due);
     free(deferred_at);
+    free(firstatt);
+    free(tried);
     return rc;
 }

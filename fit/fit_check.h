@@ -27,7 +27,10 @@
  * tolerance of the log's value (2% counts, 10% latency and duration
  * quantiles and time at limit, 5% burst clear, 10% series error);
  * "noise" when it is not but the log's value lies inside the range 95%
- * of replays fall in (the replays differ among themselves that much);
+ * of replays fall in (the replays differ among themselves that much),
+ * or for a count the difference is within twice its square root
+ * (Poisson); for the series rows, when the error is within the errors
+ * of each replay against the mean of the others;
  * "FAIL" otherwise; "-" when neither side has a value.
  */
 #ifndef FIT_CHECK_H

@@ -154,15 +154,27 @@ int fit_write_json(FILE *f, const struct fit_log *lg, const struct fit_sum *s)
     examples(f, lg->far_ex, lg->nfar_ex);
     fputs(",\n", f);
     fprintf(f, "  \"carried_over\": {\"messages\": %llu, \"replayed\": %zu, "
-               "\"birth_from_retry_gap\": %llu, \"birth_at_first_attempt\": "
-               "%llu,\n    \"assumption\": \"replayed from the log's start, "
-               "first tried when the log first tried them, with the "
-               "recipients the log shows; birth from the gap between a "
+               "\"birth_from_retry_gap\": %llu, \"birth_at_due\": %llu, "
+               "\"waiting_for_a_slot\": %llu,\n    \"assumption\": "
+               "\"in qmail-send's queue from the log's start with the "
+               "recipients the log shows; due at the window's start when "
+               "their channel was at its limit (or one below) as the log "
+               "first tried them (waiting for a slot), else at that first "
+               "attempt (waiting for a retry); birth from the gap between a "
                "deferral and the next attempt of a recipient (qmail's retry "
                "schedule, the age whose scheduled gap is nearest), else the "
-               "first attempt in the log\"},\n",
+               "due time\"},\n",
             s->carried, s->ncarry, s->carried_from_gap,
-            (unsigned long long)s->ncarry - s->carried_from_gap);
+            (unsigned long long)s->ncarry - s->carried_from_gap,
+            s->carried_waited);
+    fputs("  \"queuelifetime\": ", f);
+    if (s->lifetime < 0)
+        fputs("null", f);
+    else
+        fprintf(f, "{\"estimate\": %.0f, \"above\": %.6g, \"at_most\": "
+                   "%.6g, \"failures\": %llu}", s->lifetime, s->lifetime_lo,
+                s->lifetime_hi, lg->expired);
+    fputs(",\n", f);
     fprintf(f, "  \"messages\": {\"arrived\": %llu, \"complete\": %llu, "
                "\"carried_over\": %llu, \"unfinished\": %llu, \"bounces\": "
                "%llu, \"arrived_without_recipients\": %llu},\n"

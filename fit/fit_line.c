@@ -243,6 +243,16 @@ static int parse_result(struct cur *c, struct fit_line *ln)
         ln->outcome = 'Z';
     else
         return -1;
+    /* qmail-send's sentence for a deferral past queuelifetime (its own
+     * words, with spaces, after the report) */
+    static const char too_long[] = "in the queue too long.";
+    size_t k = sizeof too_long - 1;
+    ln->expired = 0;
+    for (const char *p = c->p; ln->outcome == 'D' && p + k <= c->end; p++)
+        if (*p == 'i' && memcmp(p, too_long, k) == 0) {
+            ln->expired = 1;
+            break;
+        }
     return 0;
 }
 

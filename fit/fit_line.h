@@ -45,6 +45,7 @@ struct fit_line {
     const char *rcpt;           /* START; not NUL-terminated */
     size_t rcptlen;
     char outcome;               /* RESULT: 'K', 'Z' or 'D' */
+    int expired;                /* RESULT: a failure for queuelifetime */
     uint64_t bytes;             /* INFO */
     const char *sender;         /* INFO; not NUL-terminated */
     size_t senderlen;

@@ -59,7 +59,7 @@ double *fit_outcome_latencies(const struct fit_sum *s,
     for (size_t i = lo; i < hi; i++) {
         uint32_t ai = d == UINT32_MAX ? (uint32_t)i : s->dom_atts[i];
         const struct fit_attempt *a = &lg->atts[ai];
-        if (!fit_answered(a) || s->att_out[ai] || (out && a->outcome != out))
+        if (!fit_answered(a) || s->att_out[ai] || (out && fit_answer(a) != out))
             continue;
         if (d == UINT32_MAX) {
             const struct fit_dom_sum *ds = &s->doms[lg->rcpts[a->rcpt].dom];
@@ -88,7 +88,7 @@ double *fit_outage_latencies(const struct fit_sum *s,
         return NULL;
     for (size_t i = lo; i < hi; i++) {
         const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
-        if (s->att_out[s->dom_atts[i]] == k + 1 && a->outcome == 'Z')
+        if (s->att_out[s->dom_atts[i]] == k + 1 && fit_answer(a) == 'Z')
             v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
     }
     if (*n == 0) {
@@ -163,13 +163,13 @@ static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
     for (size_t k = lo; k < hi; k++) {
         const struct fit_attempt *a = &lg->atts[s->dom_atts[k]];
         total += fit_answered(a);
-        defers += a->outcome == 'Z';
+        defers += fit_answer(a) == 'Z';
     }
     size_t i = lo;
     s->doms[d].first_out = s->nouts;
     while (i < hi) {
         const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
-        if (a->outcome != 'Z') {
+        if (fit_answer(a) != 'Z') {
             i++;
             continue;
         }
@@ -178,7 +178,7 @@ static int outages(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
         unsigned long long n = 0;
         while (j < hi) {
             const struct fit_attempt *b = &lg->atts[s->dom_atts[j]];
-            if (b->outcome == 'Z') {
+            if (fit_answer(b) == 'Z') {
                 n++;
                 last = j;
             } else if (fit_answered(b)) {
@@ -251,11 +251,11 @@ static int domain(struct fit_sum *s, const struct fit_log *lg, uint32_t d,
             continue;
         ds->attempts++;
         int out = in_out[i - lo];
-        if (a->outcome == 'K') {
+        if (fit_answer(a) == 'K') {
             ds->ok++;
             ds->n_ok++;
             ds->r_ok += retry;
-        } else if (a->outcome == 'Z') {
+        } else if (fit_answer(a) == 'Z') {
             ds->defer++;
             ds->n_defer += !out;
             ds->r_defer += !out && retry;
@@ -322,6 +322,27 @@ static void pools(struct fit_sum *s, const struct fit_log *lg)
     }
 }
 
+/* lifetime - queuelifetime between the ages of deferrals and of
+ * failures for it, in messages whose arrival the log shows */
+static void lifetime(struct fit_sum *s, const struct fit_log *lg)
+{
+    double lo = 0, hi = -1;
+    for (size_t i = 0; i < lg->natts; i++) {
+        const struct fit_attempt *a = &lg->atts[i];
+        const struct fit_msg *m = &lg->msgs[lg->rcpts[a->rcpt].msg];
+        if (!m->arrived || fit_answer(a) != 'Z')
+            continue;
+        double age = (double)(a->start - m->arrival) / (double)QC_SEC;
+        if (a->expired && (hi < 0 || age < hi))
+            hi = age;
+        else if (!a->expired && age > lo)
+            lo = age;
+    }
+    s->lifetime_lo = hi < 0 ? -1 : lo;
+    s->lifetime_hi = hi;
+    s->lifetime = hi < 0 ? -1 : lo < hi ? floor((lo + hi) / 2) : hi;
+}
+
 /* fit_model_build - models, outages and pools */
 int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
                     const struct fit_opts *o)
@@ -340,5 +361,6 @@ int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
         }
     free(tried);
     pools(s, lg);
+    lifetime(s, lg);
     return 0;
 }

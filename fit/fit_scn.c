@@ -147,15 +147,16 @@ static int write_carried(const char *dir, const struct fit_log *lg,
         snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
         return -1;
     }
-    fputs("# first,birth,sender,recipient[;recipient...]: messages queued "
-          "before the log began.\n# first: their first attempt in the log; "
-          "birth: estimated from the gap between a\n# deferral and the next "
-          "attempt (qmail's retry schedule), else the first attempt\n", f);
+    fputs("# due,birth,sender,recipient[;recipient...]: messages queued "
+          "before the log began.\n# due: the window's start for those "
+          "waiting for a free slot, else their first\n# attempt in the log; "
+          "birth: estimated from the gap between a deferral and the\n# next "
+          "attempt (qmail's retry schedule), else the due time\n", f);
     char buf[1024];
     for (size_t i = 0; i < s->ncarry; i++) {
         const struct fit_carry *c = &s->carry[i];
         const struct fit_msg *m = &lg->msgs[c->msg];
-        fprintf(f, "%.6f,%.6f,%s,", c->first, c->birth,
+        fprintf(f, "%.6f,%.6f,%s,", c->due, c->birth,
                 csv_safe(m->sender ? m->sender : "", anon, buf, sizeof buf));
         for (uint32_t k = 0; k < m->nrcpt; k++)
             fprintf(f, "%s%s", k ? ";" : "",
@@ -333,6 +334,10 @@ static void controls(FILE *f, const struct fit_log *lg,
         if (s->chans[c].limit_max > top)
             top = s->chans[c].limit_max;
     }
+    if (s->lifetime >= 0)
+        fprintf(f, "control queuelifetime %.0f   # failures past it in the "
+                   "log: between %.0f and %.0f s of age\n",
+                s->lifetime, s->lifetime_lo, s->lifetime_hi);
     if (top > 509)
         fprintf(f, "limit conf-spawn %u                # the log ran "
                    "deliveries this wide\n", top);

@@ -106,8 +106,10 @@ struct fit_hup {
 struct fit_carry {
     uint32_t msg;
     double first;                     /* its first attempt in the log */
+    double due;                       /* when qmail-send may try it */
     double birth;                     /* estimated; see fit_carry.c */
     int from_gap;                     /* estimated from a retry gap */
+    int waited;                       /* the backlog: waiting for a slot */
 };
 
 struct fit_sum {
@@ -123,7 +125,12 @@ struct fit_sum {
     uint32_t *att_out;                /* per attempt: its outage + 1, or 0 */
     struct fit_carry *carry;          /* in order of first attempt */
     size_t ncarry;
-    unsigned long long carried_from_gap;
+    unsigned long long carried_from_gap, carried_waited;
+    /* queuelifetime, from the failures qmail-send made of deferrals of
+     * messages that outlived it: more than the oldest age a deferral was
+     * still a deferral (lifetime_lo), no more than the youngest it was
+     * not (lifetime_hi); -1 when the log shows none */
+    double lifetime, lifetime_lo, lifetime_hi;
     struct fit_hup *hups;
     size_t nhups;
     int have_limits;
@@ -158,6 +165,12 @@ int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
                     const struct fit_opts *o);
 /* fit_carry_build - s->carry from the log (fit_carry.c); 0, -1 memory */
 int fit_carry_build(struct fit_sum *s, const struct fit_log *lg);
+/* fit_answer - what the destination answered: the outcome, a deferral
+ * for a failure qmail-send made of one past queuelifetime */
+static inline char fit_answer(const struct fit_attempt *a)
+{
+    return a->expired ? 'Z' : a->outcome;
+}
 /* fit_answered - the attempt has a spawner's answer (K, Z or D) */
 int fit_answered(const struct fit_attempt *a);
 /* fit_secs - a log time as seconds since the origin */

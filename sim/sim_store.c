@@ -277,6 +277,25 @@ int sim_todo_message(struct sim *s, size_t m)
                                  sizeof line);
         sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
     }
+    if (msg->flags & MF_CARRIED) {
+        /* queued before the scenario began: in qmail-send's queues from
+         * the start, due when the log first tried it (as qmail-send's
+         * start-up scan files a message by its next retry time) */
+        qc_time due = s->sc->gens[msg->gen].rows[msg->index].t;
+        int r = mask == 0 ? sched_add_done(s->sched, m + 1, due) : 0;
+        for (int c = 0; c < s->nchan && r >= 0; c++)
+            if ((mask >> c) & 1)
+                r = sched_add_channel(s->sched, m + 1, c, due);
+        if (r == SCHED_NOMEM) {
+            s->oom = 1;
+            return -1;
+        }
+        if (r < 0) {
+            sim_violation(s, "scheduler refused carried message %zu", m + 1);
+            return -1;
+        }
+        return 0;
+    }
     int r = sched_todo_report(s->sched, m + 1, mask, s->now);
     if (r == SCHED_NOMEM) {
         s->oom = 1;

@@ -193,8 +193,11 @@ int sim_traffic_arrive(struct sim *s, uint32_t g, uint64_t index)
             s->gens_active--;
         }
     } else {
+        /* messages queued before the scenario are all there from the
+         * first one's attempt on, each due at its own (sim_store.c) */
         uint64_t k = index;
-        while (k < gen->nrows && gen->rows[k].t == gen->rows[index].t) {
+        while (k < gen->nrows &&
+               (gen->carried || gen->rows[k].t == gen->rows[index].t)) {
             if (replay_message(s, g, k) < 0)
                 return -1;
             k++;
