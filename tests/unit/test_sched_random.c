@@ -2,7 +2,11 @@
  * test_sched_random.c - the scheduler under random sequences of arrivals,
  * reports, reconfigurations, alarms and spawner back-pressure, with the
  * invariants checked after every step:
- *	- no delivery starts while its channel is at its limit;
+ *	- no delivery starts while its channel is at its limit: deliveries
+ *	  in flight counted from the events, the limit worked out here from
+ *	  what was asked (concurrency, the spawner's limit, the table a
+ *	  channels-compat scheduler sized at start), not read back from the
+ *	  scheduler;
  *	- no job or delivery slot leaks (jobs in use never exceed deliveries
  *	  in flight plus open passes; all return once the queue drains);
  *	- every recipient ends with at most one final outcome (a success or a
@@ -23,8 +27,32 @@
 #define STEPS 60
 
 static struct memqueue q;
-static struct sched *cur;
 static int start_over_limit;
+
+/* the limits in force, as this test works them out */
+static enum sched_profile profile;
+static unsigned spawner[QC_MAX_CHANNELS], table[QC_MAX_CHANNELS];
+static unsigned limit[QC_MAX_CHANNELS];
+
+/* ask - concurrency wanted for c, before start or by a SIGHUP after:
+ * curbed to the spawner's limit, or under channels-compat after start
+ * to the table sized then */
+static void ask(int c, unsigned wanted, int started)
+{
+    unsigned cap = profile == SCHED_PROFILE_CHANNELS_COMPAT && started
+                       ? table[c]
+                       : spawner[c];
+    limit[c] = wanted < cap ? wanted : cap;
+}
+
+/* inflight - deliveries started on c and not yet answered */
+static unsigned inflight(int c)
+{
+    unsigned n = 0;
+    for (int i = 0; i < q.nflight; i++)
+        n += q.flight[i].chan == c;
+    return n;
+}
 
 static uint64_t rng_state;
 
@@ -44,7 +72,7 @@ static void checking_event(void *ctx, const struct sched_event *ev)
 {
     mq_event(ctx, ev);
     if (ev->type == SCHED_EV_DELIVERY_START &&
-        sched_inflight(cur, ev->chan) > sched_limit(cur, ev->chan))
+        inflight(ev->chan) > limit[ev->chan])
         start_over_limit++;
 }
 
@@ -96,16 +124,20 @@ static uint64_t one_sequence(uint64_t seed, int *failures)
     cfg.lifetime = (qc_time)(50 + below(2000)) * QC_SEC;
     cfg.profile = below(2) ? SCHED_PROFILE_QCHAN
                            : SCHED_PROFILE_CHANNELS_COMPAT;
+    profile = cfg.profile;
     struct sched_store store = {&q, mq_pass_open, mq_pass_next,
                                 mq_pass_close, mq_mark_done, mq_add_bounce,
                                 mq_chan_finish, mq_message_finish, NULL};
     struct sched_sink sink = {&q, checking_event, mq_spawner_ready};
     struct sched *s = sched_new(&cfg, &store, &sink);
-    cur = s;
     start_over_limit = 0;
     qc_time now = 0;
-    for (int c = 0; c < nchan; c++)
-        sched_spawner_limit(s, c, 1 + below(4), now);
+    for (int c = 0; c < nchan; c++) {
+        spawner[c] = 1 + below(4);
+        sched_spawner_limit(s, c, spawner[c], now);
+        ask(c, cfg.concurrency[c], 0);
+        table[c] = limit[c];
+    }
     sched_start(s, now);
 
     uint64_t next_id = 1;
@@ -125,8 +157,10 @@ static uint64_t one_sequence(uint64_t seed, int *failures)
                       statuses[below(8)], now);
         } else if (what < 82) {
             unsigned conc[QC_MAX_CHANNELS];
-            for (int c = 0; c < nchan; c++)
+            for (int c = 0; c < nchan; c++) {
                 conc[c] = below(6);
+                ask(c, conc[c], 1);
+            }
             sched_reconfigure(s, conc, now);
         } else if (what < 88) {
             sched_alarm(s, now);
@@ -153,8 +187,10 @@ static uint64_t one_sequence(uint64_t seed, int *failures)
     /* drain: every channel open, every answer a success */
     memset(q.spawner_busy, 0, sizeof q.spawner_busy);
     unsigned conc[QC_MAX_CHANNELS];
-    for (int c = 0; c < nchan; c++)
+    for (int c = 0; c < nchan; c++) {
         conc[c] = 1;
+        ask(c, conc[c], 1);
+    }
     sched_reconfigure(s, conc, now);
     for (int round = 0; round < 1000; round++) {
         now += QC_SEC;
