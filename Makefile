@@ -51,7 +51,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-.PHONY: all deps deps-build check fresh-check unit unit-asan unit-valgrind e2e fuzz fuzz-check fuzz-long \
+.PHONY: all deps deps-build check check-slurm fresh-check unit unit-asan unit-valgrind e2e fuzz fuzz-check fuzz-long \
         sim bench clean regress golden docs-pictures help layers
 ## all: build the libraries and every program into $(BUILD) (the default)
 all: $(CORE_LIB) programs
@@ -130,7 +130,7 @@ layers: $(CORE_LIB) $(HOST_LIBS)
 e2e: all
 	$(PYTHON) -m pytest -q tests/e2e
 
-## check: everything CI runs: build, layers, unit (plain, asan, valgrind), fuzz, man, e2e
+## check: everything CI runs: build, layers, unit (plain, asan, valgrind), fuzz, man, e2e, slurm
 check: deps
 	$(MAKE) all
 	$(MAKE) layers
@@ -140,6 +140,11 @@ check: deps
 	$(MAKE) fuzz-check
 	$(MAKE) man-check
 	$(MAKE) e2e
+	$(MAKE) check-slurm
+
+## check-slurm: an emitted sweep on a one-node Slurm cluster the test starts and stops (about 50 s)
+check-slurm: all
+	$(PYTHON) -m pytest -q tests/slurm
 
 # ---------------------------------------------------------------- fuzzing
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
