@@ -9,6 +9,7 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <getopt.h>
 #include <stdint.h>
 
 struct cli_command {
@@ -17,12 +18,26 @@ struct cli_command {
     int (*run)(int argc, char **argv);
 };
 
+/*
+ * Options: every subcommand reads its command line with cli_getopt, the
+ * GNU getopt_long way (--name VALUE or --name=VALUE, a unique prefix of
+ * a name is the name, "--" ends the options), and says a wrong option
+ * the same way ("qchan SUB: unknown option --x; see qchan SUB --help",
+ * "... --out needs a value; ..."), then exits 2:
+ *
+ *	cli_opt_start();
+ *	while ((c = cli_getopt(argc, argv, opts)) != -1)
+ *		c: an option's val (its value in optarg), CLI_OPT_ARG for an
+ *		argument (in optarg, in command-line order), CLI_OPT_BAD
+ *		after the message
+ */
+#define CLI_OPT_ARG 1
+#define CLI_OPT_BAD (-2)
+void cli_opt_start(void);
+int cli_getopt(int argc, char **argv, const struct option *opts);
+
 /* cli_wants_help - argv holds --help or -h */
 int cli_wants_help(int argc, char **argv);
-/* cli_opt_value - value of --name VALUE or --name=VALUE at argv[*i]; NULL
- * if argv[*i] is another option; *missing set and said if absent */
-const char *cli_opt_value(int argc, char **argv, int *i, const char *name,
-                          int *missing);
 /* cli_parse_bytes - a size, "512M", "4G" (powers of 1024) or bytes;
  * -1 if it is not one */
 int cli_parse_bytes(const char *s, uint64_t *v);

@@ -1,10 +1,12 @@
 /*
  * cli_opt.c - option parsing the subcommands share.
  *
- *	cli_opt_value()		the value of --name VALUE or --name=VALUE
+ *	cli_opt_start(), cli_getopt()	every subcommand's options, through
+ *				getopt_long, with one error for all
  *	cli_parse_channels()	a channel count, 2..QC_MAX_CHANNELS
  *	cli_parse_bytes()	a size: bytes, or K, M, G, T of them
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,26 +15,64 @@
 #include "decimal.h"
 #include "qc.h"
 
-/* cli_opt_value - value of --name VALUE or --name=VALUE at argv[*i]; NULL
- * if argv[*i] is another option; *missing set (and said, naming the
- * subcommand argv[0]) if the value is absent */
-const char *cli_opt_value(int argc, char **argv, int *i, const char *name,
-                          int *missing)
-{
-    size_t n = strlen(name);
+/* after "--" (or getopt's end): the rest are arguments */
+static int opt_tail;
 
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "qchan %s: %s needs a value\n", argv[0], name);
-        *missing = 1;
-        return NULL;
+/* cli_opt_start - a new command line for cli_getopt */
+void cli_opt_start(void)
+{
+    optind = 0;     /* GNU: start over, reread the environment */
+    opterr = 0;     /* the messages are ours, one form for all */
+    opt_tail = 0;
+}
+
+/* bad_option - the one message for an option that is not one of
+ * argv[0]'s, or misses its value, or has one it takes none of */
+static void bad_option(char **argv, const struct option *opts)
+{
+    const char *a = argv[optind - 1];
+    size_t n = strcspn(a, "=");
+    int takes_none = 0;
+    if (a[0] == '-' && a[1] == '-' && a[n] == '=')
+        for (const struct option *o = opts; o->name; o++)
+            if (strlen(o->name) == n - 2 && !strncmp(o->name, a + 2, n - 2))
+                takes_none = o->has_arg == no_argument;
+    if (takes_none)
+        fprintf(stderr, "qchan %s: %.*s takes no value; see qchan %s "
+                "--help\n", argv[0], (int)n, a, argv[0]);
+    else if (optopt && optopt < 256 && (a[0] != '-' || a[1] != '-'))
+        fprintf(stderr, "qchan %s: unknown option -%c; see qchan %s --help\n",
+                argv[0], optopt, argv[0]);
+    else
+        fprintf(stderr, "qchan %s: unknown option %.*s; see qchan %s --help\n",
+                argv[0], (int)n, a, argv[0]);
+}
+
+/* cli_getopt - the next of argv's options (getopt_long over opts) */
+int cli_getopt(int argc, char **argv, const struct option *opts)
+{
+    if (!opt_tail) {
+        int c = getopt_long(argc, argv, "-:h", opts, NULL);
+        if (c == 1)
+            return CLI_OPT_ARG;
+        if (c == ':') {
+            fprintf(stderr, "qchan %s: %s needs a value; see qchan %s "
+                    "--help\n", argv[0], argv[optind - 1], argv[0]);
+            return CLI_OPT_BAD;
+        }
+        if (c == '?') {
+            bad_option(argv, opts);
+            return CLI_OPT_BAD;
+        }
+        if (c != -1)
+            return c;
+        opt_tail = 1;
     }
-    return argv[++*i];
+    if (optind < argc) {
+        optarg = argv[optind++];
+        return CLI_OPT_ARG;
+    }
+    return -1;
 }
 
 /* cli_parse_bytes - "N", "NK", "NM", "NG" or "NT" (powers of 1024,

@@ -50,54 +50,47 @@ static void classify_usage(FILE *out)
         "file.\n");
 }
 
-/* parse_option - one option at argv[*i]; 0 ok, 2 usage error (reported) */
-static int parse_option(int argc, char **argv, int *i,
-                        struct classify_opts *o)
-{
-    const char *v;
-    int missing = 0;
-
-    if ((v = cli_opt_value(argc, argv, i, "--control", &missing))) {
-        if (!*v) {
-            fprintf(stderr, "qchan classify: --control: empty name\n");
-            return 2;
-        }
-        o->dir = v;
-    } else if (!missing &&
-               (v = cli_opt_value(argc, argv, i, "--channels", &missing))) {
-        if ((o->nchan = cli_parse_channels(v)) < 0) {
-            fprintf(stderr, "qchan classify: --channels '%s': expected a "
-                    "number from %d to %d\n", v, QC_MIN_CHANNELS,
-                    QC_MAX_CHANNELS);
-            return 2;
-        }
-    } else if (!missing && (v = cli_opt_value(argc, argv, i, "--set", &missing))) {
-        if (!strchr(v, '=') || *v == '=') {
-            fprintf(stderr, "qchan classify: --set '%s': expected "
-                    "NAME=VALUE\n", v);
-            return 2;
-        }
-        o->sets[o->nsets++] = (char *)v;
-    } else if (!missing) {
-        fprintf(stderr, "qchan classify: unknown option '%s' (try --help)\n",
-                argv[*i]);
-        return 2;
-    }
-    return missing ? 2 : 0;
-}
-
 /* parse_args - fill o; 0 ok, 2 usage error (reported) */
 static int parse_args(int argc, char **argv, struct classify_opts *o)
 {
-    int only_addrs = 0;
-
-    for (int i = 1; i < argc; i++) {
-        if (only_addrs || argv[i][0] != '-' || argv[i][1] == '\0')
-            o->addrs[o->naddrs++] = argv[i];
-        else if (strcmp(argv[i], "--") == 0)
-            only_addrs = 1;
-        else if (parse_option(argc, argv, &i, o) != 0)
+    static const struct option options[] = {
+        {"control", required_argument, NULL, 'c'},
+        {"channels", required_argument, NULL, 'n'},
+        {"set", required_argument, NULL, 's'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    cli_opt_start();
+    while ((c = cli_getopt(argc, argv, options)) != -1) {
+        switch (c) {
+        case 'c':
+            if (!*optarg) {
+                fprintf(stderr, "qchan classify: --control: empty name\n");
+                return 2;
+            }
+            o->dir = optarg;
+            break;
+        case 'n':
+            if ((o->nchan = cli_parse_channels(optarg)) < 0) {
+                fprintf(stderr, "qchan classify: --channels '%s': expected a "
+                        "number from %d to %d\n", optarg, QC_MIN_CHANNELS,
+                        QC_MAX_CHANNELS);
+                return 2;
+            }
+            break;
+        case 's':
+            if (!strchr(optarg, '=') || *optarg == '=') {
+                fprintf(stderr, "qchan classify: --set '%s': expected "
+                        "NAME=VALUE\n", optarg);
+                return 2;
+            }
+            o->sets[o->nsets++] = optarg;
+            break;
+        case CLI_OPT_ARG:
+            o->addrs[o->naddrs++] = optarg;
+            break;
+        default:
             return 2;
+        }
     }
     if (!o->dir) {
         fprintf(stderr, "qchan classify: --control DIR is required "

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "decimal.h"
 #include "path.h"
 #include "sim_compare.h"
 
@@ -63,18 +64,6 @@ struct variant {
     size_t nsets;
     const char *control;
 };
-
-/* parse_uint - a whole number */
-static int parse_uint(const char *s, unsigned long long max,
-                      unsigned long long *v)
-{
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-')
-        return -1;
-    *v = strtoull(s, &end, 10);
-    return *end || errno || *v > max ? -1 : 0;
-}
 
 /* cpus - processors online */
 static int cpus(void)
@@ -125,8 +114,8 @@ static int run_compare(const char *scn, struct variant *vs, size_t nvar,
                        const char *seed, const char *out, int jobs,
                        int plots)
 {
-    unsigned long long seedv = 0;
-    if (seed && parse_uint(seed, UINT64_MAX, &seedv) < 0) {
+    uint64_t seedv = 0;
+    if (seed && decimal_parse_u64(seed, UINT64_MAX, &seedv) < 0) {
         fprintf(stderr, "qchan compare: --seed %s: expected a whole number\n",
                 seed);
         return 2;
@@ -226,53 +215,63 @@ int cmd_compare(int argc, char **argv)
     const char *scn = NULL, *seed = NULL, *out = NULL;
     const char *ca = NULL, *cb = NULL;
     int jobs = cpus(), plots = 1, rc = 2;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+    static const struct option options[] = {
+        {"set", required_argument, NULL, 's'},
+        {"control", required_argument, NULL, 'c'},
+        {"vs", no_argument, NULL, 'v'},
+        {"control-a", required_argument, NULL, 'A'},
+        {"control-b", required_argument, NULL, 'B'},
+        {"seed", required_argument, NULL, 'S'},
+        {"out", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"no-plots", no_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    uint64_t v;
+    cli_opt_start();
+    while ((c = cli_getopt(argc, argv, options)) != -1) {
         struct variant *cur = &vs[nvar - 1];
-        if (strcmp(a, "--set") == 0 && i + 1 < argc) {
+        switch (c) {
+        case 's':
             if (!cur->sets && !(cur->sets = calloc((size_t)argc,
                                                    sizeof *cur->sets))) {
                 fprintf(stderr, "qchan compare: out of memory\n");
                 goto done;
             }
-            cur->sets[cur->nsets++] = argv[++i];
-        } else if (strcmp(a, "--control") == 0 && i + 1 < argc) {
-            cur->control = argv[++i];
-        } else if (strcmp(a, "--vs") == 0) {
+            cur->sets[cur->nsets++] = optarg;
+            break;
+        case 'c': cur->control = optarg; break;
+        case 'v':
             if (nvar == SIM_CMP_MAX) {
                 fprintf(stderr, "qchan compare: at most %d variants\n",
                         SIM_CMP_MAX);
                 goto done;
             }
             nvar++;
-        } else if (strcmp(a, "--control-a") == 0 && i + 1 < argc) {
-            ca = argv[++i];
-        } else if (strcmp(a, "--control-b") == 0 && i + 1 < argc) {
-            cb = argv[++i];
-        } else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
-            seed = argv[++i];
-        } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
-            out = argv[++i];
-        } else if (strcmp(a, "--jobs") == 0 && i + 1 < argc) {
-            unsigned long long v;
-            if (parse_uint(argv[++i], 64, &v) < 0 || v == 0) {
+            break;
+        case 'A': ca = optarg; break;
+        case 'B': cb = optarg; break;
+        case 'S': seed = optarg; break;
+        case 'o': out = optarg; break;
+        case 'j':
+            if (decimal_parse_u64(optarg, 64, &v) < 0 || v == 0) {
                 fprintf(stderr, "qchan compare: --jobs %s: expected 1 to "
-                        "64\n", argv[i]);
+                        "64\n", optarg);
                 goto done;
             }
             jobs = (int)v;
-        } else if (strcmp(a, "--no-plots") == 0) {
-            plots = 0;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "qchan compare: unknown option or missing "
-                    "value: %s\n", a);
+            break;
+        case 'P': plots = 0; break;
+        case CLI_OPT_ARG:
+            if (!scn) {
+                scn = optarg;
+                break;
+            }
+            fprintf(stderr, "qchan compare: one scenario only ('%s')\n",
+                    optarg);
             rc = usage(stderr, 2);
             goto done;
-        } else if (!scn) {
-            scn = a;
-        } else {
-            fprintf(stderr, "qchan compare: one scenario only ('%s')\n", a);
-            rc = usage(stderr, 2);
+        default:
             goto done;
         }
     }

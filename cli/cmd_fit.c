@@ -223,18 +223,33 @@ struct cli_fit {
 static int parse_opts(int argc, char **argv, struct fit_opts *o,
                       struct cli_fit *cf, char **logs, int *nlogs)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    static const struct option options[] = {
+        {"anonymize", no_argument, NULL, 'a'},
+        {"check", no_argument, NULL, 'c'},
+        {"strict", no_argument, NULL, 'x'},
+        {"seeds", required_argument, NULL, 'S'},
+        {"out", required_argument, NULL, 'o'},
+        {"sim", required_argument, NULL, 's'},
+        {"no-plots", no_argument, NULL, 'P'},
+        {"profile", required_argument, NULL, 'p'},
+        {"sample", required_argument, NULL, 'T'},
+        {"outage-secs", required_argument, NULL, 'O'},
+        {"min-attempts", required_argument, NULL, 'm'},
+        {"outage-attempts", required_argument, NULL, 'A'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    cli_opt_start();
+    while ((c = cli_getopt(argc, argv, options)) != -1) {
+        const char *v = optarg;
         double d;
-        if (strcmp(a, "--anonymize") == 0) {
+        if (c == 'a') {
             o->anonymize = 1;
-        } else if (strcmp(a, "--check") == 0) {
+        } else if (c == 'c') {
             cf->check = 1;
-        } else if (strcmp(a, "--strict") == 0) {
+        } else if (c == 'x') {
             cf->strict = 1;
-        } else if (strcmp(a, "--seeds") == 0) {
-            if (number(a, v, FIT_CHECK_MAX_SEEDS, &d) < 0 ||
+        } else if (c == 'S') {
+            if (number("--seeds", v, FIT_CHECK_MAX_SEEDS, &d) < 0 ||
                 d != (double)(int)d || d < 1) {
                 if (v && d != (double)(int)d)
                     fprintf(stderr, "qchan fit: --seeds expects a whole "
@@ -242,16 +257,14 @@ static int parse_opts(int argc, char **argv, struct fit_opts *o,
                 return -1;
             }
             cf->seeds = (int)d;
-            i++;
-        } else if (strcmp(a, "--out") == 0) {
+        } else if (c == 'o') {
             cf->out_given = 1;
             if (!v || !*v) {
                 fprintf(stderr, "qchan fit: --out expects a directory\n");
                 return -1;
             }
             cf->out = v;
-            i++;
-        } else if (strcmp(a, "--sim") == 0) {
+        } else if (c == 's') {
             char series[4200];
             if (!v || !*v) {
                 fprintf(stderr, "qchan fit: --sim expects the output "
@@ -265,33 +278,29 @@ static int parse_opts(int argc, char **argv, struct fit_opts *o,
                 return -1;
             }
             cf->sim = v;
-            i++;
-        } else if (strcmp(a, "--no-plots") == 0) {
+        } else if (c == 'P') {
             cf->plots = 0;
-        } else if (strcmp(a, "--profile") == 0) {
+        } else if (c == 'p') {
             if (!v || (strcmp(v, "qchan") && strcmp(v, "channels-compat"))) {
                 fprintf(stderr, "qchan fit: --profile expects qchan or "
                                 "channels-compat\n");
                 return -1;
             }
             o->profile = v;
-            i++;
-        } else if (strcmp(a, "--sample") == 0) {
-            if (number(a, v, 86400, &d) < 0 || d < 0.001) {
+        } else if (c == 'T') {
+            if (number("--sample", v, 86400, &d) < 0 || d < 0.001) {
                 if (v && d < 0.001)
                     fprintf(stderr, "qchan fit: --sample must be at least "
                                     "0.001\n");
                 return -1;
             }
             o->sample = d;
-            i++;
-        } else if (strcmp(a, "--outage-secs") == 0) {
-            if (number(a, v, 1e9, &d) < 0)
+        } else if (c == 'O') {
+            if (number("--outage-secs", v, 1e9, &d) < 0)
                 return -1;
             o->outage_secs = d;
-            i++;
-        } else if (strcmp(a, "--min-attempts") == 0 ||
-                   strcmp(a, "--outage-attempts") == 0) {
+        } else if (c == 'm' || c == 'A') {
+            const char *a = c == 'm' ? "--min-attempts" : "--outage-attempts";
             if (number(a, v, 1e9, &d) < 0 || d != (double)(unsigned)d ||
                 d < 1) {
                 if (v && d != (double)(unsigned)d)
@@ -299,16 +308,14 @@ static int parse_opts(int argc, char **argv, struct fit_opts *o,
                                     "of at least 1\n", a);
                 return -1;
             }
-            if (a[2] == 'm')
+            if (c == 'm')
                 o->min_attempts = (unsigned)d;
             else
                 o->outage_attempts = (unsigned)d;
-            i++;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "qchan fit: unknown option %s\n", a);
-            return -1;
+        } else if (c == CLI_OPT_ARG) {
+            logs[(*nlogs)++] = optarg;
         } else {
-            logs[(*nlogs)++] = argv[i];
+            return -2;   /* said by cli_getopt */
         }
     }
     if (*nlogs == 0) {
@@ -335,9 +342,11 @@ int cmd_fit(int argc, char **argv)
         fprintf(stderr, "qchan fit: out of memory\n");
         return 2;
     }
-    if (parse_opts(argc, argv, &o, &cf, logs, &nlogs) < 0) {
+    int prc = parse_opts(argc, argv, &o, &cf, logs, &nlogs);
+    if (prc < 0) {
         free(logs);
-        fit_usage(stderr);
+        if (prc == -1)
+            fit_usage(stderr);
         return 2;
     }
     /* qchan fit --check DIR: DIR is an earlier fit's output; its

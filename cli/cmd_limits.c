@@ -92,61 +92,52 @@ static int parse_count(const char *s, unsigned long long *out)
     return 0;
 }
 
-/* parse_option - one option at argv[*i]; 0 ok, 2 usage error (reported) */
-static int parse_option(int argc, char **argv, int *i, struct limits_opts *o)
-{
-    const char *v;
-    int missing = 0;
-    unsigned long long n;
-
-    if ((v = cli_opt_value(argc, argv, i, "--control", &missing))) {
-        if (!*v) {
-            fprintf(stderr, "qchan limits: --control: empty name\n");
-            return 2;
-        }
-        o->dir = v;
-        return 0;
-    }
-    if (!missing && (v = cli_opt_value(argc, argv, i, "--channels", &missing))) {
-        if (parse_count(v, &n) < 0 || n < QC_MIN_CHANNELS ||
-            n > QC_MAX_CHANNELS) {
-            fprintf(stderr, "qchan limits: --channels '%s': expected a "
-                    "number from %d to %d\n", v, QC_MIN_CHANNELS,
-                    QC_MAX_CHANNELS);
-            return 2;
-        }
-        o->nchan = (int)n;
-        return 0;
-    }
-    for (size_t k = 0; !missing && k < NNUM; k++) {
-        v = cli_opt_value(argc, argv, i, num_opts[k].name, &missing);
-        if (!v)
-            continue;
-        if (parse_count(v, &n) < 0) {
-            fprintf(stderr, "qchan limits: %s '%s': expected a positive "
-                    "whole number\n", num_opts[k].name, v);
-            return 2;
-        }
-        *(unsigned long long *)((char *)&o->env + num_opts[k].off) = n;
-        return 0;
-    }
-    if (!missing)
-        fprintf(stderr, "qchan limits: unknown option '%s' (try --help)\n",
-                argv[*i]);
-    return 2;
-}
-
 /* parse_args - fill o; 0 ok, 2 usage error (reported) */
 static int parse_args(int argc, char **argv, struct limits_opts *o)
 {
-    for (int i = 1; i < argc; i++) {
-        if (argv[i][0] != '-') {
+    /* --control, --channels, then the numbers of num_opts by index */
+    struct option options[2 + NNUM + 1] = {
+        {"control", required_argument, NULL, 'c'},
+        {"channels", required_argument, NULL, 'n'}};
+    for (size_t k = 0; k < NNUM; k++)
+        options[2 + k] = (struct option){num_opts[k].name + 2,
+                                         required_argument, NULL,
+                                         256 + (int)k};
+    options[2 + NNUM] = (struct option){NULL, 0, NULL, 0};
+    unsigned long long n;
+    int c;
+    cli_opt_start();
+    while ((c = cli_getopt(argc, argv, options)) != -1) {
+        if (c == 'c') {
+            if (!*optarg) {
+                fprintf(stderr, "qchan limits: --control: empty name\n");
+                return 2;
+            }
+            o->dir = optarg;
+        } else if (c == 'n') {
+            if (parse_count(optarg, &n) < 0 || n < QC_MIN_CHANNELS ||
+                n > QC_MAX_CHANNELS) {
+                fprintf(stderr, "qchan limits: --channels '%s': expected a "
+                        "number from %d to %d\n", optarg, QC_MIN_CHANNELS,
+                        QC_MAX_CHANNELS);
+                return 2;
+            }
+            o->nchan = (int)n;
+        } else if (c >= 256 && c < 256 + (int)NNUM) {
+            size_t k = (size_t)(c - 256);
+            if (parse_count(optarg, &n) < 0) {
+                fprintf(stderr, "qchan limits: %s '%s': expected a positive "
+                        "whole number\n", num_opts[k].name, optarg);
+                return 2;
+            }
+            *(unsigned long long *)((char *)&o->env + num_opts[k].off) = n;
+        } else if (c == CLI_OPT_ARG) {
             fprintf(stderr, "qchan limits: unexpected argument '%s' "
-                    "(try --help)\n", argv[i]);
+                    "(try --help)\n", optarg);
+            return 2;
+        } else {
             return 2;
         }
-        if (parse_option(argc, argv, &i, o) != 0)
-            return 2;
     }
     if (!o->dir) {
         fprintf(stderr, "qchan limits: --control DIR is required "

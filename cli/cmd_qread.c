@@ -45,28 +45,36 @@ int cmd_qread(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if ((v = cli_opt_value(argc, argv, &i, "--home", &missing))) {
-            setenv("QCHAN_HOME", v, 1);
-        } else if (strcmp(argv[i], "--bigtodo") == 0) {
+    static const struct option options[] = {
+        {"home", required_argument, NULL, 'd'},
+        {"bigtodo", no_argument, NULL, 'b'},
+        {"split", required_argument, NULL, 's'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    unsigned long n;
+    cli_opt_start();
+    while ((c = cli_getopt(argc, argv, options)) != -1) {
+        switch (c) {
+        case 'd':
+            setenv("QCHAN_HOME", optarg, 1);
+            break;
+        case 'b':
             setenv("QCHAN_BIGTODO", "1", 1);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--split",
-                                      &missing))) {
-            unsigned long n;
-            if (qd_env_number(v, 1, QD_SPLIT_MAX, &n) < 0) {
+            break;
+        case 's':
+            if (qd_env_number(optarg, 1, QD_SPLIT_MAX, &n) < 0) {
                 fprintf(stderr, "qchan qread: --split %s: expected qmail's "
                         "conf-split, a number from 1 to %d (qmail's default "
-                        "is 23)\n", v, QD_SPLIT_MAX);
+                        "is 23)\n", optarg, QD_SPLIT_MAX);
                 return 2;
             }
-            setenv("QCHAN_SPLIT", v, 1);
-        } else {
-            if (!missing)
-                fprintf(stderr, "qchan qread: unknown argument '%s'\n",
-                        argv[i]);
-            usage(stderr);
+            setenv("QCHAN_SPLIT", optarg, 1);
+            break;
+        case CLI_OPT_ARG:
+            fprintf(stderr, "qchan qread: unexpected argument '%s'; see "
+                    "qchan qread --help\n", optarg);
+            return 2;
+        default:
             return 2;
         }
     }

@@ -129,31 +129,35 @@ int cmd_run(int argc, char **argv)
         free(sets);
         return usage(stdout, 0);
     }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--out") == 0 && i + 1 < argc)
-            out = argv[++i];
-        else if (strcmp(a, "--seed") == 0 && i + 1 < argc)
-            seed = argv[++i];
-        else if (strcmp(a, "--set") == 0 && i + 1 < argc)
-            sets[nsets++] = argv[++i];
-        else if (strcmp(a, "--log") == 0)
-            log = 1;
-        else if (strcmp(a, "--no-plots") == 0)
-            plots = 0;
-        else if (strcmp(a, "--max-memory") == 0 && i + 1 < argc)
-            maxmem = argv[++i];
-        else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "qchan run: unknown option or missing value: "
-                    "%s\n", a);
+    static const struct option options[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"seed", required_argument, NULL, 's'},
+        {"set", required_argument, NULL, 'S'},
+        {"log", no_argument, NULL, 'l'},
+        {"no-plots", no_argument, NULL, 'P'},
+        {"max-memory", required_argument, NULL, 'm'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    cli_opt_start();
+    while ((c = cli_getopt(argc, argv, options)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 's': seed = optarg; break;
+        case 'S': sets[nsets++] = optarg; break;
+        case 'l': log = 1; break;
+        case 'P': plots = 0; break;
+        case 'm': maxmem = optarg; break;
+        case CLI_OPT_ARG:
+            if (!scn) {
+                scn = optarg;
+                break;
+            }
+            fprintf(stderr, "qchan run: one scenario only ('%s')\n", optarg);
             free(sets);
             return usage(stderr, 2);
-        } else if (!scn)
-            scn = a;
-        else {
-            fprintf(stderr, "qchan run: one scenario only ('%s')\n", a);
+        default:
             free(sets);
-            return usage(stderr, 2);
+            return 2;
         }
     }
     if (!scn) {

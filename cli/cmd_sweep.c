@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "decimal.h"
 #include "path.h"
 #include "sweep_int.h"
 #include "sweep_jobs.h"
@@ -103,18 +104,6 @@ static int usage(FILE *out, int rc)
     return rc;
 }
 
-/* parse_uint - a whole number up to max */
-static int parse_uint(const char *s, unsigned long long max,
-                      unsigned long long *v)
-{
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-')
-        return -1;
-    *v = strtoull(s, &end, 10);
-    return *end || errno || *v > max ? -1 : 0;
-}
-
 /* chan_index - a channel by name among n, -1 if none */
 static int chan_index(const char *name, int n)
 {
@@ -161,14 +150,13 @@ static int parse_opts(int argc, char **argv, struct sweep_opts *o)
         {"job", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    unsigned long long v;
+    uint64_t v;
     int c;
-    optind = 0;   /* a fresh scan (glibc), also for a second parse */
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    cli_opt_start();   /* a fresh scan, also for a second parse */
+    while ((c = cli_getopt(argc, argv, longopts)) != -1) {
         switch (c) {
         case 'r':
-            if (parse_uint(optarg, MAX_REPS, &v) < 0 || v == 0) {
+            if (decimal_parse_u64(optarg, MAX_REPS, &v) < 0 || v == 0) {
                 fprintf(stderr, "qchan sweep: --replications %s: expected 1 "
                         "to %d\n", optarg, MAX_REPS);
                 return -1;
@@ -199,7 +187,7 @@ static int parse_opts(int argc, char **argv, struct sweep_opts *o)
             o->out = optarg;
             break;
         case 'j':
-            if (parse_uint(optarg, 64, &v) < 0 || v == 0) {
+            if (decimal_parse_u64(optarg, 64, &v) < 0 || v == 0) {
                 fprintf(stderr, "qchan sweep: --jobs %s: expected 1 to 64\n",
                         optarg);
                 return -1;
@@ -233,7 +221,7 @@ static int parse_opts(int argc, char **argv, struct sweep_opts *o)
             o->job_dir = optarg;
             break;
         case 'J':
-            if (parse_uint(optarg, SWEEP_MAX_RUNS, &v) < 0) {
+            if (decimal_parse_u64(optarg, SWEEP_MAX_RUNS, &v) < 0) {
                 fprintf(stderr, "qchan sweep: --job %s: expected a line "
                         "number from 0\n", optarg);
                 return -1;
@@ -242,21 +230,15 @@ static int parse_opts(int argc, char **argv, struct sweep_opts *o)
             break;
         case 'h':
             return usage(stdout, 1);
-        case ':':
-            fprintf(stderr, "qchan sweep: %s needs a value\n",
-                    argv[optind - 1]);
-            return usage(stderr, -1);
+        case CLI_OPT_ARG:
+            if (!o->scn)
+                o->scn = optarg;
+            else
+                o->axes[o->naxes++] = optarg;
+            break;
         default:
-            fprintf(stderr, "qchan sweep: unknown option %s\n",
-                    argv[optind - 1]);
-            return usage(stderr, -1);
+            return -1;   /* cli_getopt said what */
         }
-    }
-    for (int i = optind; i < argc; i++) {
-        if (!o->scn)
-            o->scn = argv[i];
-        else
-            o->axes[o->naxes++] = argv[i];
     }
     return 0;
 }
@@ -391,8 +373,8 @@ static int setup(struct sweep_opts *o, struct sweep *sw, struct sweep_run *run)
     char err[1024];
     int nchan = 0;
     if (o->seed) {
-        unsigned long long s;
-        if (parse_uint(o->seed, UINT64_MAX - MAX_REPS, &s) < 0) {
+        uint64_t s;
+        if (decimal_parse_u64(o->seed, UINT64_MAX - MAX_REPS, &s) < 0) {
             fprintf(stderr, "qchan sweep: --seed %s: expected a whole "
                     "number\n", o->seed);
             return -1;

@@ -143,7 +143,7 @@ def test_file_max(tmp_path):
     (["--fd-setsize", "-3"], "--fd-setsize '-3'"),
     (["--conf-spawn", "0"], "--conf-spawn '0'"),
     (["--channels", "99"], "--channels '99'"),
-    (["--frobnicate"], "unknown option '--frobnicate'"),
+    (["--frobnicate"], "unknown option --frobnicate; see qchan limits --help"),
 ])
 def test_bad_option(tmp_path, args, says):
     ctl = write_control(tmp_path / "control", me="example.org")

@@ -92,7 +92,7 @@ def test_qread_empty_queue_and_errors(fast_dir):
     r = qread("--home", str(fast_dir / "nowhere"))
     assert r.returncode == 2 and b"unable to chdir" in r.stderr
     r = qread("--bogus")
-    assert r.returncode == 2 and b"unknown argument '--bogus'" in r.stderr
+    assert r.returncode == 2 and b"qchan qread: unknown option --bogus; see qchan qread --help" in r.stderr
     r = qread("--home")
     assert r.returncode == 2 and b"--home needs a value" in r.stderr
     r = qread("--home", q.home, "--split", "zero")
