@@ -19,6 +19,7 @@ CONF_SPLIT ?= 23
 CONF_BIGTODO ?= 0
 QD_CONF_H := $(BUILD)/conf/qd_conf.h
 
+##- qd-conf-always (regenerates the settings header when they change)
 .PHONY: qd-conf-always
 $(QD_CONF_H): qd-conf-always
 	@mkdir -p $(dir $@)
