@@ -33,7 +33,7 @@ $(BENCH_NOFSYNC): bench/nofsync.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fPIC -shared $< -o $@
 
-.PHONY: bench-sched bench-sim bench-daemons
+.PHONY: bench-sched bench-sim bench-daemons bench-fit
 ## bench-sched: the scheduler alone, nanoseconds per decision
 bench-sched: $(BENCH_SCHED)
 	$(BENCH_SCHED)
@@ -48,9 +48,14 @@ bench-daemons: $(BENCH_FLOOR) $(BENCH_QFLOOR) $(BENCH_NOFSYNC) $(QD_PROGRAMS)
 	$(PYTHON) bench/run_daemons.py --build $(BUILD) --runs $(BENCH_RUNS) \
 	  --runs-ext4 $(BENCH_RUNS_EXT4) --msgs $(BENCH_MSGS)
 
+## bench-fit: qchan fit's speed on the 100k day's log (lines and MB a second)
+bench-fit: $(BUILD)/bin/qchan
+	$(PYTHON) bench/run_fit.py --build $(BUILD) --runs $(BENCH_RUNS)
+
 # one after the other even under make -j: they time things
-## bench: all three benchmarks, one after the other (never part of check)
+## bench: all four benchmarks, one after the other (never part of check)
 bench:
 	@$(MAKE) --no-print-directory bench-sched
 	@$(MAKE) --no-print-directory bench-sim
+	@$(MAKE) --no-print-directory bench-fit
 	@$(MAKE) --no-print-directory bench-daemons
