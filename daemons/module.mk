@@ -76,8 +76,9 @@ $(BUILD)/bin/fakespawn: $(BUILD)/obj/daemons/fakespawn_main.o $(QD_LINK_LIBS) $(
 	$(call qd-link,$<)
 
 # build/testbin: the daemons as tests run them.  Its qmail-send has the
-# test-only clock knobs (QCHAN_TIME_SCALE, QCHAN_TIME_EPOCH) compiled in:
-# qd_clock.c once more with -DQCHAN_TEST_KNOBS, linked before the library
+# test-only clock knobs (QCHAN_TIME_SCALE, QCHAN_TIME_EPOCH) and memory
+# knob (QCHAN_ALLOC_FAIL) compiled in: qd_clock.c and qd_alloc.c once
+# more with -DQCHAN_TEST_KNOBS, linked before the library
 # so the library's production clock is not pulled in.  The other
 # programs are copies of bin/'s: qchan-start starts the siblings in its
 # own directory.  make install takes bin/ only.
@@ -85,7 +86,9 @@ QD_TESTBIN := $(BUILD)/testbin
 QD_CLOCK_KNOBS := $(BUILD)/obj/daemons/qd_clock-knobs.o
 PROGRAMS += $(patsubst $(BUILD)/bin/%,$(QD_TESTBIN)/%,$(QD_PROGRAMS))
 
-$(QD_CLOCK_KNOBS): daemons/qd_clock.c
+QD_CLOCK_KNOBS += $(BUILD)/obj/daemons/qd_alloc-knobs.o
+
+$(BUILD)/obj/daemons/%-knobs.o: daemons/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC_daemons) -DQCHAN_TEST_KNOBS -MMD -MP -c $< -o $@
 

@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "qd_alloc.h"
 #include "qd_clock.h"
 #include "qd_sig.h"
 #include "sched_control.h"
@@ -96,6 +97,8 @@ static void setup(struct send *sv, int sigfd, struct sched_store *store,
         cannot_start(sv, why);
     if (qd_clock_init(why, sizeof why) < 0)
         cannot_start(sv, why);
+    if (qd_alloc_init(why, sizeof why) < 0)
+        cannot_start(sv, why);
     if (chdir(sv->env.home) < 0)
         cannot_start(sv, "unable to switch to home directory");
     if (read_controls(sv, &sv->ctl, sv->env.nchan, why, sizeof why) < 0) {
@@ -134,6 +137,7 @@ static void setup(struct send *sv, int sigfd, struct sched_store *store,
     }
     struct sched_config cfg;
     sched_control_config(&cfg, &sv->ctl);
+    cfg.alloc = qd_alloc();
     send_store_init(sv, store);
     send_sink_init(sv, sink);
     sv->s = sched_new(&cfg, store, sink);
