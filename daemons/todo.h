@@ -24,8 +24,9 @@
 #define TODO_FD_TO_CLEAN 2
 #define TODO_FD_FROM_CLEAN 3
 
-/* the log's rate limit for warnings and alerts: a full todo/ that fails
- * message by message at every trigger must not flood the log */
+/* the log's rate limit for warnings: a full todo/ that fails message by
+ * message at every trigger must not flood the log; an alert that holds
+ * the scans (sleeping...) is logged at most once a window */
 #define TODO_WARN_WINDOW (60 * QC_SEC)
 #define TODO_WARN_BURST 10
 
@@ -48,14 +49,20 @@ struct todo {
     int pass_timed;          /* this pass was started by the clock */
     qc_time retry_wait;      /* after a pass that left some: next wait */
     qc_time warn_since;      /* the rate limit's window began then */
-    unsigned warn_count;     /* warnings and alerts logged in it */
+    unsigned warn_count;     /* warnings logged in it */
     unsigned long warn_dropped;  /* and left out */
+    qc_time hold_logged;     /* a holding alert was last logged then */
+    unsigned long hold_repeats;  /* and came again since, not logged */
 };
 
-/* todo_log - an L record: a line for qmail-send's log; warnings and
- * alerts beyond TODO_WARN_BURST a TODO_WARN_WINDOW are counted instead,
- * and the count is logged when the window ends */
+/* todo_log - an L record: a line for qmail-send's log; warnings beyond
+ * TODO_WARN_BURST a TODO_WARN_WINDOW are counted instead, and the count
+ * is logged when the window ends (alerts always go out) */
 void todo_log(struct todo *t, const char *line);
+/* todo_hold_alert - an alert that holds the scans ("..., sleeping...",
+ * line without its newline): at most one a TODO_WARN_WINDOW, the next one
+ * saying how often it came meanwhile */
+void todo_hold_alert(struct todo *t, const char *line);
 /* todo_logf - the same, printf style */
 void todo_logf(struct todo *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

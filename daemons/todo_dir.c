@@ -26,8 +26,10 @@ static int open_dir(struct todo *t)
         snprintf(path, sizeof path, "todo");
     t->dir = opendir(path);
     if (!t->dir) {
-        todo_logf(t, "alert: qmail-todo: unable to opendir %s, sleeping...\n",
-                  path);
+        char line[128];
+        snprintf(line, sizeof line, "alert: qmail-todo: unable to opendir "
+                 "%s, sleeping...", path);
+        todo_hold_alert(t, line);
         return -1;
     }
     return 0;

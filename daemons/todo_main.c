@@ -18,9 +18,10 @@
  * opened (qd_fds.h); if not, it logs one alert, holds its scans for 10
  * seconds (qmail-todo's "sleeping...") and then scans again by itself.
  * A pass that leaves messages in todo/ for any other reason is followed
- * by another after 10 s, doubling up to the 25 minutes.  Warnings and
- * alerts beyond TODO_WARN_BURST a minute are counted, and the count is
- * logged instead.
+ * by another after 10 s, doubling up to the 25 minutes.  Warnings
+ * beyond TODO_WARN_BURST a minute are counted, and the count is logged
+ * instead; an alert that holds the scans is logged once a minute at
+ * most, with the number of times it came meanwhile.
  *
  * Settings come from the environment (qd_env.h); the controls from
  * $QCHAN_HOME/control with qmail's rules (core/control.h).
@@ -69,7 +70,7 @@ static void warn_window(struct todo *t, qc_time now, int force)
     if (t->warn_dropped) {
         char line[160];
         snprintf(line, sizeof line, "warning: qmail-todo: %lu more warnings "
-                 "and alerts in %lld seconds not logged\n", t->warn_dropped,
+                 "in %lld seconds not logged\n", t->warn_dropped,
                  (long long)((now - t->warn_since) / QC_SEC));
         add_record(t, line);
     }
@@ -78,10 +79,10 @@ static void warn_window(struct todo *t, qc_time now, int force)
     t->warn_dropped = 0;
 }
 
-/* todo_log - an L record; warnings and alerts rate-limited */
+/* todo_log - an L record; warnings rate-limited */
 void todo_log(struct todo *t, const char *line)
 {
-    if (strncmp(line, "warning:", 8) == 0 || strncmp(line, "alert:", 6) == 0) {
+    if (strncmp(line, "warning:", 8) == 0) {
         warn_window(t, qd_now(), 0);
         if (t->warn_count >= TODO_WARN_BURST) {
             t->warn_dropped++;
@@ -90,6 +91,25 @@ void todo_log(struct todo *t, const char *line)
         t->warn_count++;
     }
     add_record(t, line);
+}
+
+/* todo_hold_alert - a holding alert, once a window, with its repeats */
+void todo_hold_alert(struct todo *t, const char *line)
+{
+    qc_time now = qd_now();
+    if (t->hold_logged && now - t->hold_logged < TODO_WARN_WINDOW) {
+        t->hold_repeats++;
+        return;
+    }
+    char buf[1200];
+    if (t->hold_repeats)
+        snprintf(buf, sizeof buf, "%s (%lu more times since the last)\n",
+                 line, t->hold_repeats);
+    else
+        snprintf(buf, sizeof buf, "%s\n", line);
+    add_record(t, buf);
+    t->hold_logged = now;
+    t->hold_repeats = 0;
 }
 
 /* todo_logf - an L record, formatted */
@@ -206,9 +226,11 @@ static int descriptors_ok(struct todo *t, qc_time now)
     unsigned long need = qd_fds_todo_message(t->nchan);
     if (qd_fds_free((unsigned)need))
         return 1;
-    todo_logf(t, "alert: qmail-todo: out of descriptors (a message needs "
-              "%lu more; ulimit -n %lu), sleeping...\n", need,
-              qd_fds_nofile());
+    char line[160];
+    snprintf(line, sizeof line, "alert: qmail-todo: out of descriptors (a "
+             "message needs %lu more; ulimit -n %lu), sleeping...", need,
+             qd_fds_nofile());
+    todo_hold_alert(t, line);
     todo_scan_stop(t);
     hold(t, now);
     return 0;

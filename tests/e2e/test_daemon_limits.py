@@ -136,7 +136,8 @@ def test_todo_short_of_descriptors_alerts_once_and_recovers(fast_dir):
         assert q.inject("s@local.test", [r]) == 0
     q.wait_log(lambda l: any(x.startswith("alert: qmail-todo: out of "
                                           "descriptors") for x in l), 10)
-    time.sleep(1)
+    # three holds of 10 s go by: still one alert (once a minute at most)
+    time.sleep(21)
     assert read_fslog(q.fslog)[0] == []
     assert len(os.listdir(q.home + "/queue/todo")) == len(want)
 
@@ -151,11 +152,11 @@ def test_todo_short_of_descriptors_alerts_once_and_recovers(fast_dir):
     assert q.stop() == 0
     lines = q.lines()
     trouble = [x for x in lines if TODO_TROUBLE.match(x)]
-    # one alert per 10 s hold while the limit was low, nothing else
-    assert trouble and len(trouble) <= 2 + elapsed / 10, trouble
-    assert all(re.fullmatch(r"alert: qmail-todo: out of descriptors \(a "
-                            r"message needs 6 more; ulimit -n \d+\), "
-                            r"sleeping\.\.\.", x) for x in trouble), trouble
+    # one alert for the three holds while the limit was low, nothing else
+    assert len(trouble) == 1, trouble
+    assert re.fullmatch(r"alert: qmail-todo: out of descriptors \(a "
+                        r"message needs 6 more; ulimit -n \d+\), "
+                        r"sleeping\.\.\.", trouble[0]), trouble
     print("\nqmail-todo short of descriptors: %d alert(s) in %.1f s, %d "
           "messages preprocessed after, no trigger" % (
               len(trouble), elapsed, len(want)))
@@ -200,7 +201,7 @@ def test_todo_failures_rate_limited_and_retried_on_a_timer(fast_dir):
     assert q.stop() == 0
     # the count of what was left out, logged when qmail-todo stopped
     counts = [int(m.group(1)) for m in (re.fullmatch(
-        r"warning: qmail-todo: (\d+) more warnings and alerts in \d+ "
+        r"warning: qmail-todo: (\d+) more warnings in \d+ "
         r"seconds not logged", x) for x in q.lines()) if m]
     assert len(counts) == 1 and counts[0] >= 20 * len(want), counts
 
