@@ -320,8 +320,8 @@ def test_start_refuses_a_queue_its_injector_misses(setid, conf_build,
 
 
 def deferred_attempts(fast_dir, monkeypatch, bindir):
-    """attempts at a message its spawner always defers, in 2 s, by the
-    daemons of bindir with QCHAN_TIME_SCALE=10000"""
+    """attempts at a message its spawner always defers, in 2 s after the
+    first, by the daemons of bindir with QCHAN_TIME_SCALE=10000"""
     monkeypatch.setattr(test_daemons, "BIN", bindir)
     q = Inst(fast_dir / os.path.basename(bindir), {"me": "me.test"},
              {"all": "--channel %c --latency 0.001 "
@@ -331,6 +331,7 @@ def deferred_attempts(fast_dir, monkeypatch, bindir):
     q.start()
     try:
         assert q.inject("me@me.test", ["you@slow.test"]) == 0
+        q.wait_deliveries(lambda d: len(d) >= 1, 30)   # a loaded machine
         time.sleep(2)
         return sum(1 for d in q.deliveries() if d["rcpt"] == "you@slow.test")
     finally:
