@@ -50,6 +50,7 @@ int cmd_fit(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_advise(int argc, char **argv);
 int cmd_qread(int argc, char **argv);
 
 #endif

@@ -19,8 +19,10 @@ static const struct cli_command commands[] = {
     {"run", "run a scenario in simulated time (docs/scenarios.md)", cmd_run},
     {"compare", "run variants of a scenario side by side (docs/compare.md)",
      cmd_compare},
-    {"sweep", "run a scenario over a range of one setting (docs/compare.md)",
-     cmd_sweep},
+    {"sweep", "run a scenario over a grid of settings, decide by goals "
+              "(docs/compare.md)", cmd_sweep},
+    {"advise", "propose supplemental channels and concurrencies, proved by "
+               "simulation", cmd_advise},
     {"qread", "list a queue like qmail-qread, supplemental channels "
               "included", cmd_qread},
 };

@@ -24,6 +24,7 @@
 #define SIM_SCN_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "control.h"
 #include "fs_model.h"
@@ -175,6 +176,17 @@ struct sim_scn_input {
  * (at most cap); -1 with err when it cannot be read */
 int sim_scn_inputs(const char *path, struct sim_scn_input *in, size_t cap,
                    size_t *n, struct sim_err *err);
+/* sim_scn_domains - the domains the scenario names (domain and outage
+ * lines, burst and poisson targets that are neither pools nor channels),
+ * each once, at most cap */
+int sim_scn_domains(const char *path, char (*names)[256], size_t cap,
+                    size_t *n, struct sim_err *err);
+/* sim_scn_add_channel - write to out the scenario with one more
+ * supplemental channel carrying domain at the given concurrency (its
+ * spawner and channel outages copied from remote's, relative input
+ * paths made absolute); the new channel's number, or -1 with err */
+int sim_scn_add_channel(const char *path, const char *domain,
+                        unsigned concurrency, FILE *out, struct sim_err *err);
 int sim_scn_set(struct sim_scn *sc, const char *name, const char *value,
                 struct sim_err *err);
 void sim_scn_set_seed(struct sim_scn *sc, uint64_t seed);
