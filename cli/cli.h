@@ -9,8 +9,9 @@
 #ifndef CLI_H
 #define CLI_H
 
-#include <getopt.h>
 #include <stdint.h>
+
+#include "opt.h"
 
 struct cli_command {
     const char *name;
@@ -31,8 +32,8 @@ struct cli_command {
  *		argument (in optarg, in command-line order), CLI_OPT_BAD
  *		after the message
  */
-#define CLI_OPT_ARG 1
-#define CLI_OPT_BAD (-2)
+#define CLI_OPT_ARG OPT_ARG
+#define CLI_OPT_BAD OPT_BAD
 void cli_opt_start(void);
 int cli_getopt(int argc, char **argv, const struct option *opts);
 

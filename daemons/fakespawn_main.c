@@ -85,6 +85,7 @@
 #include "fs_model.h"
 #include "fs_rand.h"
 #include "heap.h"
+#include "opt.h"
 #include "proto.h"
 #include "qd_env.h"
 #include "qd_io.h"
@@ -537,17 +538,6 @@ static void request(struct fakespawn *f, const struct proto_request *q,
     slot_heap_push(f, f->heap, &f->nheap, q->slot);
 }
 
-/* opt_value - the value of option argv[*i] */
-static const char *opt_value(int argc, char **argv, int *i)
-{
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "fakespawn: option %s needs a value\n", argv[*i]);
-        usage();
-        exit(2);
-    }
-    return argv[++*i];
-}
-
 /* opt_number - a numeric option value */
 static double opt_number(const char *opt, const char *v)
 {
@@ -584,79 +574,100 @@ static void setup(struct fakespawn *f, int argc, char **argv)
     double latency = -1;
     if (!lines || !files || !owned)
         die("out of memory", NULL);
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+    static const struct option options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"channel", required_argument, NULL, 'c'},
+        {"channels", required_argument, NULL, 'n'},
+        {"limit", required_argument, NULL, 'L'},
+        {"width", required_argument, NULL, 'w'},
+        {"model", required_argument, NULL, 'M'},
+        {"line", required_argument, NULL, 'l'},
+        {"latency", required_argument, NULL, 't'},
+        {"defer-domain", required_argument, NULL, 'd'},
+        {"fail-domain", required_argument, NULL, 'f'},
+        {"time-scale", required_argument, NULL, 'T'},
+        {"epoch", required_argument, NULL, 'E'},
+        {"seed", required_argument, NULL, 's'},
+        {"log", required_argument, NULL, 'g'},
+        {"keep", required_argument, NULL, 'k'},
+        {"no-open", no_argument, NULL, 'N'},
+        {"fork", no_argument, NULL, 'F'},
+        {"sim-key", required_argument, NULL, 'K'},
+        {"mangle-every", required_argument, NULL, 1000},
+        {"bad-slot-every", required_argument, NULL, 1001},
+        {"huge-report-every", required_argument, NULL, 1002},
+        {"die-after", required_argument, NULL, 1003},
+        {NULL, 0, NULL, 0}};
+    int c;
+    opt_start(OPT_IN_ORDER);
+    while ((c = opt_next(argc, argv, "fakespawn", options)) != -1) {
+        const char *v = optarg;
+        switch (c) {
+        case 'h':
             usage();
             exit(0);
-        } else if (strcmp(o, "--channel") == 0) {
-            chan = opt_value(argc, argv, &i);
-        } else if (strcmp(o, "--channels") == 0) {
-            nchan = (int)opt_number(o, opt_value(argc, argv, &i));
-        } else if (strcmp(o, "--limit") == 0) {
-            f->limit = (unsigned)opt_number(o, opt_value(argc, argv, &i));
-        } else if (strcmp(o, "--width") == 0) {
-            const char *v = opt_value(argc, argv, &i);
+        case 'c': chan = v; break;
+        case 'n': nchan = (int)opt_number("--channels", v); break;
+        case 'L': f->limit = (unsigned)opt_number("--limit", v); break;
+        case 'w':
             if (strcmp(v, "1") && strcmp(v, "2")) {
                 fprintf(stderr, "fakespawn: --width %s: expected 1 or 2\n", v);
                 exit(2);
             }
             f->width = v[0] == '1' ? PROTO_WIDTH_CLASSIC : PROTO_WIDTH_BIG;
-        } else if (strcmp(o, "--model") == 0) {
-            files[nfiles++] = (char *)opt_value(argc, argv, &i);
-        } else if (strcmp(o, "--line") == 0) {
-            lines[nlines++] = opt_value(argc, argv, &i);
-        } else if (strcmp(o, "--latency") == 0) {
-            latency = opt_number(o, opt_value(argc, argv, &i));
-        } else if (strcmp(o, "--defer-domain") == 0 ||
-                   strcmp(o, "--fail-domain") == 0) {
-            const char *d = opt_value(argc, argv, &i);
-            char *l = malloc(strlen(d) + 40);
+            break;
+        case 'M': files[nfiles++] = (char *)v; break;
+        case 'l': lines[nlines++] = v; break;
+        case 't': latency = opt_number("--latency", v); break;
+        case 'd':
+        case 'f': {
+            char *l = malloc(strlen(v) + 40);
             if (!l)
                 die("out of memory", NULL);
-            sprintf(l, "domain %s outcome %s 100", d,
-                    o[2] == 'd' ? "defer" : "fail");
+            sprintf(l, "domain %s outcome %s 100", v,
+                    c == 'd' ? "defer" : "fail");
             lines[nlines++] = owned[nowned++] = l;
-        } else if (strcmp(o, "--time-scale") == 0) {
-            f->scale = opt_number(o, opt_value(argc, argv, &i));
+            break;
+        }
+        case 'T':
+            f->scale = opt_number("--time-scale", v);
             if (f->scale <= 0) {
                 fprintf(stderr, "fakespawn: --time-scale must be > 0\n");
                 exit(2);
             }
-        } else if (strcmp(o, "--epoch") == 0) {
-            f->epoch = (qc_time)(opt_number(o, opt_value(argc, argv, &i)) *
-                                 QC_SEC);
-        } else if (strcmp(o, "--seed") == 0) {
-            seed = (uint64_t)opt_number(o, opt_value(argc, argv, &i));
-        } else if (strcmp(o, "--log") == 0) {
-            const char *p = opt_value(argc, argv, &i);
-            f->logfd = open(p, O_WRONLY | O_CREAT | O_APPEND, 0644);
+            break;
+        case 'E':
+            f->epoch = (qc_time)(opt_number("--epoch", v) * QC_SEC);
+            break;
+        case 's': seed = (uint64_t)opt_number("--seed", v); break;
+        case 'g':
+            f->logfd = open(v, O_WRONLY | O_CREAT | O_APPEND, 0644);
             if (f->logfd < 0)
-                die(p, strerror(errno));
-        } else if (strcmp(o, "--keep") == 0) {
-            f->keep = opt_value(argc, argv, &i);
-        } else if (strcmp(o, "--no-open") == 0) {
-            f->open_msg = 0;
-        } else if (strcmp(o, "--fork") == 0) {
-            f->fork = 1;
-        } else if (strcmp(o, "--sim-key") == 0) {
-            f->sim_gen = (int)opt_number(o, opt_value(argc, argv, &i));
-        } else if (strcmp(o, "--mangle-every") == 0) {
-            f->mangle_every = (unsigned long)opt_number(
-                o, opt_value(argc, argv, &i));
-        } else if (strcmp(o, "--bad-slot-every") == 0) {
-            f->bad_slot_every = (unsigned long)opt_number(
-                o, opt_value(argc, argv, &i));
-        } else if (strcmp(o, "--huge-report-every") == 0) {
-            f->huge_every = (unsigned long)opt_number(
-                o, opt_value(argc, argv, &i));
-        } else if (strcmp(o, "--die-after") == 0) {
-            f->die_after = (unsigned long)opt_number(
-                o, opt_value(argc, argv, &i));
-        } else {
-            fprintf(stderr, "fakespawn: unknown option '%s'\n", o);
-            usage();
+                die(v, strerror(errno));
+            break;
+        case 'k': f->keep = v; break;
+        case 'N': f->open_msg = 0; break;
+        case 'F': f->fork = 1; break;
+        case 'K': f->sim_gen = (int)opt_number("--sim-key", v); break;
+        case 1000:
+            f->mangle_every = (unsigned long)opt_number("--mangle-every", v);
+            break;
+        case 1001:
+            f->bad_slot_every =
+                (unsigned long)opt_number("--bad-slot-every", v);
+            break;
+        case 1002:
+            f->huge_every = (unsigned long)opt_number("--huge-report-every", v);
+            break;
+        case 1003:
+            f->die_after = (unsigned long)opt_number("--die-after", v);
+            break;
+        case OPT_ARG:
+            fprintf(stderr, "fakespawn: unexpected argument '%s'; see "
+                    "fakespawn --help\n", v);
             exit(2);
+        default:
+            exit(2);   /* opt_next said what */
         }
     }
     if (nchan == 0) {

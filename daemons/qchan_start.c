@@ -69,6 +69,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "opt.h"
 #include "qd_env.h"
 #include "qd_fds.h"
 #include "qd_mkqueue.h"
@@ -198,51 +199,44 @@ static void set_spawn(struct start *st, const char *arg, int *nchan_floor)
 /* options - the command line into st and the environment */
 static void options(struct start *st, int argc, char **argv)
 {
+    static const struct option options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"home", required_argument, NULL, 'H'},
+        {"split", required_argument, NULL, 'p'},
+        {"width", required_argument, NULL, 'w'},
+        {"channels", required_argument, NULL, 'n'},
+        {"term-wait", required_argument, NULL, 'W'},
+        {"spawn", required_argument, NULL, 'S'},
+        {"send", required_argument, NULL, 's'},
+        {"todo", required_argument, NULL, 't'},
+        {"clean", required_argument, NULL, 'c'},
+        {"bigtodo", no_argument, NULL, 'b'},
+        {"same-user", no_argument, NULL, 'u'},
+        {"create", no_argument, NULL, 'C'},
+        {NULL, 0, NULL, 0}};
     int nchan_floor = 0;
-    int i;
-    for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
-        const char *o = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = 1;
-        if (strcmp(o, "--") == 0) {
-            i++;
-            break;
-        } else if (strcmp(o, "--help") == 0) {
-            usage(NULL);
-        } else if (strcmp(o, "--home") == 0 && v) {
-            export("QCHAN_HOME", v);
-        } else if (strcmp(o, "--split") == 0 && v) {
-            export("QCHAN_SPLIT", v);
-        } else if (strcmp(o, "--width") == 0 && v) {
-            export("QCHAN_SPAWN_WIDTH", v);
-        } else if (strcmp(o, "--channels") == 0 && v) {
-            export("QCHAN_CHANNELS", v);
-        } else if (strcmp(o, "--term-wait") == 0 && v) {
-            export("QCHAN_TERM_WAIT", v);
-        } else if (strcmp(o, "--spawn") == 0 && v) {
-            set_spawn(st, v, &nchan_floor);
-        } else if (strcmp(o, "--send") == 0 && v) {
-            st->send = v;
-        } else if (strcmp(o, "--todo") == 0 && v) {
-            st->todo = v;
-        } else if (strcmp(o, "--clean") == 0 && v) {
-            st->clean = v;
-        } else if (strcmp(o, "--bigtodo") == 0) {
-            export("QCHAN_BIGTODO", "1");
-            takes = 0;
-        } else if (strcmp(o, "--same-user") == 0) {
-            st->same_user = 1;
-            takes = 0;
-        } else if (strcmp(o, "--create") == 0) {
-            st->create = 1;
-            takes = 0;
-        } else {
-            fprintf(stderr, "qchan-start: unknown option or missing value: "
-                    "%s\n", o);
-            usage(NULL);
+    int c;
+    /* the first argument begins the logger's command line */
+    opt_start(OPT_STOP);
+    while ((c = opt_next(argc, argv, "qchan-start", options)) != -1) {
+        switch (c) {
+        case 'h': usage(NULL); break;
+        case 'H': export("QCHAN_HOME", optarg); break;
+        case 'p': export("QCHAN_SPLIT", optarg); break;
+        case 'w': export("QCHAN_SPAWN_WIDTH", optarg); break;
+        case 'n': export("QCHAN_CHANNELS", optarg); break;
+        case 'W': export("QCHAN_TERM_WAIT", optarg); break;
+        case 'S': set_spawn(st, optarg, &nchan_floor); break;
+        case 's': st->send = optarg; break;
+        case 't': st->todo = optarg; break;
+        case 'c': st->clean = optarg; break;
+        case 'b': export("QCHAN_BIGTODO", "1"); break;
+        case 'u': st->same_user = 1; break;
+        case 'C': st->create = 1; break;
+        default: exit(2);   /* opt_next said what */
         }
-        i += takes;
     }
+    int i = opt_index();
     st->logger = i < argc ? argv + i : NULL;
     char err[256];
     if (qd_env_load(&st->env, err, sizeof err) < 0)

@@ -57,3 +57,15 @@ def test_value_after_equals_sign(tmp_path):
               "--no-plots", "--seed=7")
     assert p.returncode in (0, 1), p.stderr
     assert (out / "summary.json").is_file()
+
+
+@pytest.mark.parametrize("prog", ["qchan-start", "fakespawn"])
+def test_daemon_tools_same_message(prog):
+    path = os.path.join(ROOT, BUILD, "bin", prog)
+    p = subprocess.run([path, "--no-such-option"], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 2
+    assert p.stderr == "%s: unknown option --no-such-option; see %s --help\n" % (prog, prog)
+    p = subprocess.run([path, "--home" if prog == "qchan-start" else "--limit"],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 2
+    assert "needs a value; see %s --help\n" % prog in p.stderr
