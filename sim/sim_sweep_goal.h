@@ -52,7 +52,7 @@ struct sim_metric {
     char text[96];       /* as printed: "p95(remote)" */
     enum sim_metric_src src;
     int field;           /* SIM_MET_CHAN: which figure */
-    char where[24];      /* channel or process name; "" all */
+    char where[64];      /* channel or process name; "" all */
     size_t setting;      /* SIM_MET_SETTING: which swept setting */
     const char *unit;    /* "s", "recipients", ... */
 };
