@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "decimal.h"
 #include "json.h"
 #include "path.h"
 #include "sim_advise.h"
@@ -76,15 +77,9 @@ struct opts {
 };
 
 /* parse_count - a whole number from 1 up to max */
-static int parse_count(const char *s, unsigned long long max,
-                       unsigned long long *v)
+static int parse_count(const char *s, uint64_t max, uint64_t *v)
 {
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-')
-        return -1;
-    *v = strtoull(s, &end, 10);
-    return *end || errno || *v == 0 || *v > max ? -1 : 0;
+    return decimal_parse_u64(s, max, v) < 0 || *v == 0 ? -1 : 0;
 }
 
 /* parse_opts - the command line; 1 when --help was answered */
@@ -103,25 +98,28 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"no-plots", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    unsigned long long v;
-    int c, idx;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
+    uint64_t v;
+    int c;
+    o->scn = NULL;
+    cli_opt_start();
+    while ((c = cli_getopt(argc, argv, longopts)) != -1) {
         switch (c) {
         case 'c':
         case 'f':
         case 'n':
         case 'p':
         case 'm': {
-            const char *name = longopts[idx].name;
+            const char *name = NULL;
+            for (const struct option *lo = longopts; lo->name; lo++)
+                if (lo->val == c && !name)
+                    name = lo->name;
             if (parse_count(optarg, 1ULL << 40, &v) < 0) {
                 fprintf(stderr, "qchan advise: --%s %s: expected a whole "
                         "number above 0\n", name, optarg);
                 return -1;
             }
             snprintf(o->setbuf[o->nsets], sizeof o->setbuf[0], "%s=%llu",
-                     name, v);
+                     name, (unsigned long long)v);
             o->sets[o->nsets] = o->setbuf[o->nsets];
             o->nsets++;
             break;
@@ -135,10 +133,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             o->reps = (unsigned)v;
             break;
         case 's': {
-            char *end;
-            errno = 0;
-            o->seed = strtoull(optarg, &end, 10);
-            if (!*optarg || *optarg == '-' || *end || errno) {
+            if (decimal_parse_u64(optarg, UINT64_MAX, &o->seed) < 0) {
                 fprintf(stderr, "qchan advise: --seed %s: expected a whole "
                         "number\n", optarg);
                 return -1;
@@ -163,21 +158,22 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case 'h':
             usage(stdout, 0);
             return 1;
-        case ':':
-            fprintf(stderr, "qchan advise: %s needs a value\n",
-                    argv[optind - 1]);
-            return usage(stderr, -1);
+        case CLI_OPT_ARG:
+            if (o->scn) {
+                fprintf(stderr, "qchan advise: one scenario or fit "
+                        "directory\n");
+                return usage(stderr, -1);
+            }
+            o->scn = optarg;
+            break;
         default:
-            fprintf(stderr, "qchan advise: unknown option %s\n",
-                    argv[optind - 1]);
-            return usage(stderr, -1);
+            return -1;   /* cli_getopt said what */
         }
     }
-    if (optind != argc - 1) {
+    if (!o->scn) {
         fprintf(stderr, "qchan advise: one scenario or fit directory\n");
         return usage(stderr, -1);
     }
-    o->scn = argv[optind];
     struct stat st;
     if (stat(o->scn, &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(o->scnbuf, sizeof o->scnbuf, "%.4000s/replay.scn", o->scn);

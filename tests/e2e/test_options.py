@@ -9,7 +9,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.environ.get("QCHAN_BUILD", "build")
 QCHAN = os.path.join(ROOT, BUILD, "bin", "qchan")
 
-SUBS = ["classify", "limits", "run", "compare", "sweep", "fit", "qread"]
+SUBS = ["classify", "limits", "run", "compare", "sweep", "fit", "qread", "advise"]
 
 
 def qchan(*args):
