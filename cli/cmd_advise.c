@@ -187,26 +187,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* ci_cell - "12.345 ± 0.678" or "-" */
-static const char *ci_cell(const struct sim_ci *ci, char *buf, size_t cap)
-{
-    if (!ci->have)
-        snprintf(buf, cap, "-");
-    else
-        snprintf(buf, cap, "%.3f ± %.3f", ci->mean, ci->half);
-    return buf;
-}
-
-/* json_ci - an interval, or null */
-static void json_ci(FILE *f, const struct sim_ci *ci)
-{
-    if (!ci->have)
-        fputs("null", f);
-    else
-        fprintf(f, "{\"mean\": %.6f, \"half\": %.6f, \"low\": %.6f, "
-                "\"high\": %.6f}", ci->mean, ci->half, ci->low, ci->high);
-}
-
 /* answer - the variant whose configuration is proposed (current: 0) */
 static const struct sim_advise_variant *answer(const struct sim_advise *a)
 {
@@ -247,8 +227,8 @@ static void report_md(FILE *f, const struct sim_advise *a,
                 "%.3f .. %.3f, paired by seed): from %s to %s s.\n\n",
                 p->domain, qc_channel_name(p->chan, cn), p->concurrency,
                 p->d_remote.mean, p->d_remote.low, p->d_remote.high,
-                ci_cell(&cur->p95[1], b1, sizeof b1),
-                ci_cell(&p->p95[1], b2, sizeof b2));
+                sim_ci_text(&cur->p95[1], b1, sizeof b1),
+                sim_ci_text(&p->p95[1], b2, sizeof b2));
     }
     fprintf(f, "## Every configuration tried\n\n| configuration | remote "
             "p95 (s) | remote p95 change (paired) | the moved domain's "
@@ -258,10 +238,10 @@ static void report_md(FILE *f, const struct sim_advise *a,
         const struct sim_advise_variant *v = &a->var[i];
         char b4[64];
         fprintf(f, "| %s | %s | %s | %s | %s | %u/%u | %s |\n", v->label,
-                ci_cell(&v->p95[1], b1, sizeof b1),
-                i ? ci_cell(&v->d_remote, b2, sizeof b2) : "",
-                v->chan >= 0 ? ci_cell(&v->p95[v->chan], b4, sizeof b4) : "",
-                i ? ci_cell(&v->d_left, b3, sizeof b3) : "", v->limit_runs,
+                sim_ci_text(&v->p95[1], b1, sizeof b1),
+                i ? sim_ci_text(&v->d_remote, b2, sizeof b2) : "",
+                v->chan >= 0 ? sim_ci_text(&v->p95[v->chan], b4, sizeof b4) : "",
+                i ? sim_ci_text(&v->d_left, b3, sizeof b3) : "", v->limit_runs,
                 a->reps, i == 0 ? "" : (long)i == a->chosen ? "**proposed**"
                                  : v->better ? "better, not the best"
                                              : v->why);
@@ -278,12 +258,12 @@ static void report_md(FILE *f, const struct sim_advise *a,
         int old = c < cur->nchan;
         fprintf(f, "| %s | %s | %s | %s | %s | %s | %s |\n",
                 qc_channel_name(c, cn),
-                old ? ci_cell(&cur->p50[c], c1, sizeof c1) : "-",
-                ci_cell(&p->p50[c], c2, sizeof c2),
-                old ? ci_cell(&cur->p95[c], c3, sizeof c3) : "-",
-                ci_cell(&p->p95[c], c4, sizeof c4),
-                old ? ci_cell(&cur->left[c], c5, sizeof c5) : "-",
-                ci_cell(&p->left[c], c6, sizeof c6));
+                old ? sim_ci_text(&cur->p50[c], c1, sizeof c1) : "-",
+                sim_ci_text(&p->p50[c], c2, sizeof c2),
+                old ? sim_ci_text(&cur->p95[c], c3, sizeof c3) : "-",
+                sim_ci_text(&p->p95[c], c4, sizeof c4),
+                old ? sim_ci_text(&cur->left[c], c5, sizeof c5) : "-",
+                sim_ci_text(&p->left[c], c6, sizeof c6));
     }
     fprintf(f, "\nA proposal counts as better only when remote's p95, "
             "paired seed by seed with the current configuration, is lower "
@@ -340,12 +320,12 @@ static void advise_json(FILE *f, const struct sim_advise *a)
             fputs("null", f);
         fputs(", \"remote_p95_change\": ", f);
         if (i)
-            json_ci(f, &v->d_remote);
+            sim_ci_json(f, &v->d_remote);
         else
             fputs("null", f);
         fputs(", \"left_change\": ", f);
         if (i)
-            json_ci(f, &v->d_left);
+            sim_ci_json(f, &v->d_left);
         else
             fputs("null", f);
         fputs(", \"channels\": [", f);
@@ -353,11 +333,11 @@ static void advise_json(FILE *f, const struct sim_advise *a)
             fputs(c ? ", {\"name\": " : "{\"name\": ", f);
             json_write_str(f, qc_channel_name(c, cn));
             fputs(", \"latency_p50\": ", f);
-            json_ci(f, &v->p50[c]);
+            sim_ci_json(f, &v->p50[c]);
             fputs(", \"latency_p95\": ", f);
-            json_ci(f, &v->p95[c]);
+            sim_ci_json(f, &v->p95[c]);
             fputs(", \"left\": ", f);
-            json_ci(f, &v->left[c]);
+            sim_ci_json(f, &v->left[c]);
             fputc('}', f);
         }
         fputs("]}", f);

@@ -77,18 +77,6 @@ static void header(FILE *out, const struct sweep *sw, char *names,
             (unsigned long long)(sw->seed0 + sw->reps - 1));
 }
 
-/* ci_text - "12.345 ± 0.678", "12.345", or "-" */
-static const char *ci_text(const struct sim_ci *ci, char *buf, size_t cap)
-{
-    if (!ci->have)
-        snprintf(buf, cap, "-");
-    else if (ci->half > 0)
-        snprintf(buf, cap, "%.3f ± %.3f", ci->mean, ci->half);
-    else
-        snprintf(buf, cap, "%.6g", ci->mean);
-    return buf;
-}
-
 /* goal_cell - a goal's value at a point and whether it holds */
 static const char *goal_cell(const struct sweep *sw, size_t v, size_t g,
                              char *buf, size_t cap)
@@ -99,7 +87,7 @@ static const char *goal_cell(const struct sweep *sw, size_t v, size_t g,
         snprintf(buf, cap, "%s (%u/%u hit)", pt->goal_ok[g] ? "ok" : "FAIL",
                  pt->limit_runs, sw->reps);
     else
-        snprintf(buf, cap, "%s %s", ci_text(&pt->goal[g], c, sizeof c),
+        snprintf(buf, cap, "%s %s", sim_ci_text(&pt->goal[g], c, sizeof c),
                  pt->goal_ok[g] ? "ok" : "FAIL");
     return buf;
 }
@@ -141,7 +129,7 @@ static void decision_table(FILE *out, const struct sweep *sw,
     for (size_t v = 0; v < sw->n; v++) {
         const struct sweep_point *pt = &sw->pts[v];
         fprintf(out, "%-24s  %-24s", pt->text,
-                ci_text(&pt->fig, c, sizeof c));
+                sim_ci_text(&pt->fig, c, sizeof c));
         for (size_t g = 0; g < sw->ngoals; g++)
             fprintf(out, "  %-28s", goal_cell(sw, v, g, c, sizeof c));
         if (pt->missing)
@@ -186,7 +174,7 @@ static void decision_text(FILE *out, const struct sweep *sw)
     const struct sweep_point *pt = &sw->pts[ch->chosen];
     sweep_settings(sw, (size_t)ch->chosen, set, sizeof set);
     fprintf(out, "chosen: %s (%s %s)\n", set, sw->minimize.text,
-            ci_text(&pt->fig, c, sizeof c));
+            sim_ci_text(&pt->fig, c, sizeof c));
     if (ch->nearest_better >= 0) {
         const struct sweep_point *nb = &sw->pts[ch->nearest_better];
         sweep_settings(sw, (size_t)ch->nearest_better, set, sizeof set);
@@ -194,7 +182,7 @@ static void decision_text(FILE *out, const struct sweep *sw)
             if (!nb->goal_ok[g])
                 fprintf(out, "binds: %s: %s would give %s %s, but %s\n",
                         sw->goals[g].text, set, sw->minimize.text,
-                        ci_text(&nb->fig, c, sizeof c),
+                        sim_ci_text(&nb->fig, c, sizeof c),
                         excess_text(sw, (size_t)ch->nearest_better, g, d,
                                     sizeof d));
     } else {
@@ -208,7 +196,7 @@ static void decision_text(FILE *out, const struct sweep *sw)
         int within = ru->fig.low <= pt->fig.high + 1e-9 &&
                      pt->fig.low <= ru->fig.high + 1e-9;
         fprintf(out, "runner-up: %s (%s %s): %+.3f", set,
-                sw->minimize.text, ci_text(&ru->fig, c, sizeof c), diff);
+                sw->minimize.text, sim_ci_text(&ru->fig, c, sizeof c), diff);
         if (pt->fig.mean != 0)
             fprintf(out, " (%+.1f%%)", 100 * diff / fabs(pt->fig.mean));
         fprintf(out, ", %s the intervals\n", within ? "within" : "beyond");
@@ -334,16 +322,6 @@ static void json_value(FILE *out, const struct sweep *sw, long i)
         json_write_str(out, sw->pts[i].text);
 }
 
-/* json_sci - an interval {"mean", "half", "low", "high"}, or null */
-static void json_sci(FILE *out, const struct sim_ci *ci)
-{
-    if (!ci->have)
-        fputs("null", out);
-    else
-        fprintf(out, "{\"mean\": %.6f, \"half\": %.6f, \"low\": %.6f, "
-                "\"high\": %.6f}", ci->mean, ci->half, ci->low, ci->high);
-}
-
 /* json_settings - point v as {"NAME": "VALUE", ...}, or null */
 static void json_settings(FILE *out, const struct sweep *sw, long v)
 {
@@ -375,7 +353,7 @@ static void json_goals(FILE *out, const struct sweep *sw, size_t v)
 {
     const struct sweep_point *pt = &sw->pts[v];
     fputs(", \"figure\": ", out);
-    json_sci(out, &pt->fig);
+    sim_ci_json(out, &pt->fig);
     fputs(", \"goals\": [", out);
     for (size_t g = 0; g < sw->ngoals; g++) {
         fputs(g ? ", {\"goal\": " : "{\"goal\": ", out);
@@ -384,7 +362,7 @@ static void json_goals(FILE *out, const struct sweep *sw, size_t v)
         if (sw->goals[g].op == SIM_GOAL_NO_LIMIT)
             fprintf(out, "%u", pt->limit_runs);
         else
-            json_sci(out, &pt->goal[g]);
+            sim_ci_json(out, &pt->goal[g]);
         fprintf(out, ", \"ok\": %s, \"excess\": ",
                 pt->goal_ok[g] ? "true" : "false");
         json_num_or_null(out, pt->goal_ok[g] ? 0 : pt->goal_excess[g]);
@@ -401,7 +379,7 @@ static void json_choice(FILE *out, const struct sweep *sw)
     json_settings(out, sw, ch->chosen);
     fputs(", \"figure\": ", out);
     if (ch->chosen >= 0)
-        json_sci(out, &sw->pts[ch->chosen].fig);
+        sim_ci_json(out, &sw->pts[ch->chosen].fig);
     else
         fputs("null", out);
     fprintf(out, ", \"feasible\": %zu, \"tied\": %zu, \"flat\": %s, "
@@ -419,7 +397,7 @@ static void json_choice(FILE *out, const struct sweep *sw)
             fputs(", \"at\": ", out);
             json_settings(out, sw, ch->nearest_better);
             fputs(", \"figure\": ", out);
-            json_sci(out, &nb->fig);
+            sim_ci_json(out, &nb->fig);
             fputs(", \"excess\": ", out);
             json_num_or_null(out, nb->goal_excess[g]);
             fputc('}', out);
@@ -434,7 +412,7 @@ static void json_choice(FILE *out, const struct sweep *sw)
         fputs("{\"settings\": ", out);
         json_settings(out, sw, ch->runner_up);
         fputs(", \"figure\": ", out);
-        json_sci(out, &ru->fig);
+        sim_ci_json(out, &ru->fig);
         fprintf(out, ", \"diff\": %.6f, \"within_intervals\": %s}",
                 ru->fig.mean - pt->fig.mean, within ? "true" : "false");
     } else {

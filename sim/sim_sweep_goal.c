@@ -297,6 +297,28 @@ void sim_ci_of(const double *v, size_t n, struct sim_ci *ci)
     ci->high = ci->mean + ci->half;
 }
 
+/* sim_ci_text - an interval for people */
+const char *sim_ci_text(const struct sim_ci *ci, char *buf, size_t cap)
+{
+    if (!ci->have)
+        snprintf(buf, cap, "-");
+    else if (ci->half > 0)
+        snprintf(buf, cap, "%.3f ± %.3f", ci->mean, ci->half);
+    else
+        snprintf(buf, cap, "%.6g", ci->mean);
+    return buf;
+}
+
+/* sim_ci_json - an interval as JSON */
+void sim_ci_json(FILE *f, const struct sim_ci *ci)
+{
+    if (!ci->have)
+        fputs("null", f);
+    else
+        fprintf(f, "{\"mean\": %.6f, \"half\": %.6f, \"low\": %.6f, "
+                "\"high\": %.6f}", ci->mean, ci->half, ci->low, ci->high);
+}
+
 /* sim_sweep_choose - the lowest feasible figure, ties to grid order */
 void sim_sweep_choose(const struct sim_ci *fig, const unsigned *nfail,
                       size_t n, struct sim_choice *c)

@@ -18,6 +18,8 @@
  *					interval (its upper end for <=, its
  *					lower end for >=, both for ==); excess
  *					says by how much it misses
+ *	sim_ci_text(ci, buf, cap), sim_ci_json(f, ci)
+ *					an interval for people and as JSON
  *	sim_ci_of(v, n, ci)		mean and 95% interval of n runs (one
  *					run: a point, no interval; a NAN run:
  *					no value)
@@ -38,6 +40,7 @@
 #define SIM_SWEEP_GOAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sim_sweep.h"
 
@@ -96,6 +99,10 @@ int sim_goal_parse(const char *text, const char *const *settings,
 int sim_goal_meets(const struct sim_goal *g, const struct sim_ci *ci,
                    unsigned limit_runs, double *excess);
 void sim_ci_of(const double *v, size_t n, struct sim_ci *ci);
+/* sim_ci_text - "12.345 ± 0.678", "12.345" (no width), or "-" */
+const char *sim_ci_text(const struct sim_ci *ci, char *buf, size_t cap);
+/* sim_ci_json - {"mean", "half", "low", "high"}, or null */
+void sim_ci_json(FILE *f, const struct sim_ci *ci);
 void sim_sweep_choose(const struct sim_ci *fig, const unsigned *nfail,
                       size_t n, struct sim_choice *c);
 
