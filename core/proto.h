@@ -57,6 +57,8 @@ enum proto_error {
     PROTO_E_EMPTY,      /* record with no content */
     PROTO_E_FIELDS,     /* request without its three fields */
     PROTO_E_ANSWER,     /* clean answer not '+' or '!' */
+    PROTO_E_NARROW,     /* spawner limit begun, never finished */
+    PROTO_E_WIDE,       /* spawner bytes after its limit, before a request */
 };
 
 /* proto_strerror - a short English phrase for err */
@@ -114,6 +116,15 @@ int proto_limit_dec_feed(struct proto_limit_dec *d, const char *in,
                          size_t len, size_t *used, unsigned *limit);
 size_t proto_limit_enc(char *out, size_t cap, enum proto_width w,
                        unsigned limit);
+/* proto_limit_width_check - what a spawner's first bytes say about the
+ * width w they are read with: have bytes of its limit came and then
+ * nothing for a while (quiet), early bytes came after a complete limit
+ * before any request.  PROTO_E_NONE: nothing wrong so far;
+ * PROTO_E_NARROW: a limit begun and left unfinished (a classic 1-byte
+ * spawner read as 2); PROTO_E_WIDE: bytes before any request (a 2-byte
+ * spawner read as 1; read as 2, no spawner at all) */
+enum proto_error proto_limit_width_check(enum proto_width w, unsigned have,
+                                         int quiet, size_t early);
 
 struct proto_request {
     unsigned slot;

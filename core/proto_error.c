@@ -30,6 +30,10 @@ const char *proto_strerror(enum proto_error err)
         return "request without path or recipient";
     case PROTO_E_ANSWER:
         return "answer not '+' or '!'";
+    case PROTO_E_NARROW:
+        return "spawner limit left unfinished: its numbers are narrower";
+    case PROTO_E_WIDE:
+        return "spawner bytes before any request: its numbers are wider";
     }
     return "unknown protocol error";
 }

@@ -7,10 +7,19 @@
  *	proto_limit_dec_feed(d, in, len, &used, &limit) collects its bytes
  *	(little-endian) and returns PROTO_OK with the limit once all came.
  *	proto_limit_enc(out, cap, w, limit) writes the handshake.
+ *	proto_limit_width_check(w, have, quiet, early) says whether the
+ *	spawner's first bytes fit width w.
  *
  * The handshake cannot be malformed: any value is a limit (0 included;
  * qmail-send then runs that channel with concurrency 0).  Only a spawner
  * that closes its end early is an error, and that is the host's to see.
+ *
+ * The width is not on the wire, but the order of the protocol gives it
+ * away: a spawner writes its limit at once and then nothing until its
+ * first request.  So a limit that stops short and stays short was
+ * written narrower than it is read, and bytes after a complete limit,
+ * before any request, mean it was written wider (or by something that
+ * is no spawner).
  */
 #include "proto.h"
 
@@ -62,4 +71,15 @@ size_t proto_limit_enc(char *out, size_t cap, enum proto_width w,
     for (size_t i = 0; i < need; i++)
         out[i] = (char)(unsigned char)(limit >> (8 * i));
     return need;
+}
+
+/* proto_limit_width_check - do a spawner's first bytes fit width w? */
+enum proto_error proto_limit_width_check(enum proto_width w, unsigned have,
+                                         int quiet, size_t early)
+{
+    if (early)
+        return PROTO_E_WIDE;
+    if (quiet && have > 0 && have < (unsigned)w)
+        return PROTO_E_NARROW;
+    return PROTO_E_NONE;
 }

@@ -13,7 +13,8 @@
  *
  * The width of a delivery number (QCHAN_SPAWN_WIDTH) is not announced on
  * the wire, and a mismatch used to leave deliveries in flight for ever.
- * Both directions show at start, before any request:
+ * Both directions show at start, before any request (the rule is
+ * core's, proto_limit_width_check(); the waiting is done here):
  *  - a classic spawner under width 2 writes one byte of its limit and
  *    then waits for requests: a limit begun and not finished within
  *    SEND_SPAWN_LIMIT_WAIT is a classic spawner;
@@ -84,8 +85,8 @@ static void wider(struct send *sv, int c, char *why, size_t cap)
                  "(QCHAN_SPAWN_WIDTH=2)", chan_name(c, name));
 }
 
-/* extra_bytes - does the spawner have bytes waiting after its limit? */
-static int extra_bytes(int fd)
+/* extra_bytes - the bytes (at most one is read) waiting after a limit */
+static size_t extra_bytes(int fd)
 {
     struct pollfd pf = {fd, POLLIN, 0};
     if (poll(&pf, 1, 0) <= 0 || !(pf.revents & POLLIN))
@@ -120,7 +121,8 @@ int send_spawn_handshake(struct send *sv, int sigfd, char *why, size_t cap)
                 continue;
             if (begun[c]) {
                 qc_time end = begun[c] + SEND_SPAWN_LIMIT_WAIT * QC_SEC;
-                if (now >= end) {
+                if (proto_limit_width_check(sv->env.width, dec[c].have,
+                                            now >= end, 0) != PROTO_E_NONE) {
                     narrower(sv, c, dec[c].have, why, cap);
                     return -1;
                 }
@@ -166,7 +168,8 @@ int send_spawn_handshake(struct send *sv, int sigfd, char *why, size_t cap)
         }
     }
     for (int c = 0; c < sv->nchan; c++)
-        if (extra_bytes(sv->fdin[c])) {
+        if (proto_limit_width_check(sv->env.width, sv->env.width, 0,
+                                    extra_bytes(sv->fdin[c])) != PROTO_E_NONE) {
             wider(sv, c, why, cap);
             return -1;
         }
@@ -280,7 +283,9 @@ void send_spawn_reports(struct send *sv, int c, qc_time now)
             send_spawn_gone(sv, c, now);
             return;
         }
-        if (!sv->requested[c]) {
+        if (!sv->requested[c] &&
+            proto_limit_width_check(sv->env.width, sv->env.width, 0,
+                                    (size_t)r) != PROTO_E_NONE) {
             /* nothing asked, yet bytes: the limit was longer than read */
             char why[300];
             wider(sv, c, why, sizeof why);

@@ -710,8 +710,46 @@ static void test_report_framing_model(void)
     }
 }
 
+/* test_limit_width_check - a limit cut short and bytes before a request
+ * tell the width apart; anything else is not (yet) wrong */
+static void test_limit_width_check(void)
+{
+    const enum proto_width w1 = PROTO_WIDTH_CLASSIC, w2 = PROTO_WIDTH_BIG;
+    /* a classic spawner read as 2 bytes: one byte, then quiet */
+    CU_ASSERT_EQUAL(proto_limit_width_check(w2, 1, 1, 0), PROTO_E_NARROW);
+    CU_ASSERT_EQUAL(proto_limit_width_check(w2, 1, 0, 0), PROTO_E_NONE);
+    CU_ASSERT_EQUAL(proto_limit_width_check(w2, 0, 1, 0), PROTO_E_NONE);
+    CU_ASSERT_EQUAL(proto_limit_width_check(w2, 2, 1, 0), PROTO_E_NONE);
+    CU_ASSERT_EQUAL(proto_limit_width_check(w1, 1, 1, 0), PROTO_E_NONE);
+    /* a 2-byte spawner read as 1: a byte left before any request */
+    CU_ASSERT_EQUAL(proto_limit_width_check(w1, 1, 0, 1), PROTO_E_WIDE);
+    CU_ASSERT_EQUAL(proto_limit_width_check(w2, 2, 0, 7), PROTO_E_WIDE);
+    CU_ASSERT_EQUAL(proto_limit_width_check(w1, 1, 0, 0), PROTO_E_NONE);
+    /* what the encoder writes for 2 bytes, read as 1, leaves one */
+    char out[2];
+    size_t used;
+    unsigned limit;
+    struct proto_limit_dec d;
+    CU_ASSERT_EQUAL(proto_limit_enc(out, sizeof out, w2, 120), 2);
+    proto_limit_dec_init(&d, w1);
+    CU_ASSERT_EQUAL(proto_limit_dec_feed(&d, out, 2, &used, &limit),
+                    PROTO_OK);
+    CU_ASSERT_EQUAL(proto_limit_width_check(w1, 1, 0, 2 - used),
+                    PROTO_E_WIDE);
+    /* and one byte read as 2 stays unfinished */
+    CU_ASSERT_EQUAL(proto_limit_enc(out, sizeof out, w1, 120), 1);
+    proto_limit_dec_init(&d, w2);
+    CU_ASSERT_EQUAL(proto_limit_dec_feed(&d, out, 1, &used, &limit),
+                    PROTO_MORE);
+    CU_ASSERT_EQUAL(proto_limit_width_check(w2, d.have, 1, 0),
+                    PROTO_E_NARROW);
+    CU_ASSERT_STRING_NOT_EQUAL(proto_strerror(PROTO_E_NARROW),
+                               proto_strerror(PROTO_E_WIDE));
+}
+
 static void add_tests(CU_pSuite suite)
 {
+    QC_ADD_TEST(suite, test_limit_width_check);
     QC_ADD_TEST(suite, test_limit_roundtrip);
     QC_ADD_TEST(suite, test_limit_partial);
     QC_ADD_TEST(suite, test_limit_invalid);
