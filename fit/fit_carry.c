@@ -63,28 +63,6 @@ static double age_from_gap(double gap, unsigned skip)
     return best_age;
 }
 
-/* channel_full - chan was at its limit (or one slot below it) at the
- * last status line before t */
-static int channel_full(const struct fit_log *lg, int chan, int64_t t)
-{
-    size_t lo = 0, hi = lg->nstats;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (lg->stats[mid].t < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0)
-        return 0;
-    const struct fit_status *st = &lg->stats[lo - 1];
-    if (chan >= st->n)
-        return 0;
-    unsigned in = lg->stat_vals[st->off + 2 * (size_t)chan];
-    unsigned lim = lg->stat_vals[st->off + 2 * (size_t)chan + 1];
-    return lim > 1 && in + 1 >= lim;
-}
-
 /* fit_carry_build - s->carry: every carried-over message with
  * recipients, its first attempt and estimated birth; 0 ok, -1 memory */
 int fit_carry_build(struct fit_sum *s, const struct fit_log *lg)
@@ -121,7 +99,7 @@ int fit_carry_build(struct fit_sum *s, const struct fit_log *lg)
             continue;
         }
         int64_t d = a->start;
-        if (channel_full(lg, r->chan, a->start) && fresh[r->chan] < d)
+        if (fit_channel_busy(lg, r->chan, a->start, 1) && fresh[r->chan] < d)
             d = fresh[r->chan];
         due[r->msg] = fit_secs(s, d) < s->start ? s->start : fit_secs(s, d);
     }
@@ -155,7 +133,7 @@ int fit_carry_build(struct fit_sum *s, const struct fit_log *lg)
             c->msg = r->msg;
             c->first = fit_secs(s, a->start);
             c->waited = a->start < fresh[r->chan] &&
-                        channel_full(lg, r->chan, a->start);
+                        fit_channel_busy(lg, r->chan, a->start, 1);
             c->due = c->waited ? s->start : due[r->msg];
             c->birth = c->due;
             c->from_gap = 0;

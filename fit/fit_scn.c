@@ -4,8 +4,10 @@
  * docs/scenarios.md for the grammar it writes.
  *
  * Choices that make the replay follow the log:
- *   - arrivals are the "new msg" times, which already include
- *     qmail-todo's work, so the scenario says todo-delay 0;
+ *   - arrivals are the "new msg" times, where qmail-todo takes a message
+ *     up; its work until qmail-send can start the message is todo-delay,
+ *     the median wait from "new msg" to the first delivery on a channel
+ *     that is seldom full (0 in a log the simulator wrote);
  *   - a message's recipients are those the log saw start a delivery; a
  *     message that arrived but never started one cannot be replayed and
  *     is only counted;
@@ -398,8 +400,19 @@ int fit_write_scenario(const char *dir, const struct fit_log *lg,
         return -1;
     }
     header(f, lg, s, rows);
-    fprintf(f, "seed 1\nchannels %d\nprofile %s\ntodo-delay 0\n", s->nchan,
-            o->profile);
+    /* qmail-todo writes "new msg" as it takes a message up and hands it
+     * to qmail-send when done: the median wait from that line to the
+     * first delivery, where the channel had room, is that work */
+    double todo = -1;
+    for (int c = 0; c < s->nchan; c++)
+        if (s->chans[c].start_delay_p50 >= 0 &&
+            (todo < 0 || s->chans[c].start_delay_p50 < todo))
+            todo = s->chans[c].start_delay_p50;
+    if (todo < 0 || todo > 10)
+        todo = 0;
+    fprintf(f, "seed 1\nchannels %d\nprofile %s\ntodo-delay %.6g   # from "
+               "new msg to the first delivery (median)\n", s->nchan,
+            o->profile, todo);
     /* the pictures of a run of this scenario show the log's clock */
     fprintf(f, "clock %lld window %.6f %.6f\n", (long long)(s->origin / QC_SEC),
             s->start > 0 ? s->start : 0, s->end > s->start ? s->end :

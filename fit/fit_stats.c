@@ -44,6 +44,31 @@ int fit_answered(const struct fit_attempt *a)
     return a->outcome == 'K' || a->outcome == 'Z' || a->outcome == 'D';
 }
 
+/* fit_channel_busy - at the last status line before t, chan had at most
+ * slack free slots (a limit of 1 counts as busy only when full) */
+int fit_channel_busy(const struct fit_log *lg, int chan, int64_t t,
+                     unsigned slack)
+{
+    size_t lo = 0, hi = lg->nstats;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lg->stats[mid].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return 0;
+    const struct fit_status *st = &lg->stats[lo - 1];
+    if (chan >= st->n)
+        return 0;
+    unsigned in = lg->stat_vals[st->off + 2 * (size_t)chan];
+    unsigned lim = lg->stat_vals[st->off + 2 * (size_t)chan + 1];
+    if (lim <= slack)
+        return in >= lim;
+    return in + slack >= lim;
+}
+
 /* in_window - log time t is inside the observed window */
 static int in_window(const struct fit_sum *s, int64_t t)
 {
@@ -71,7 +96,10 @@ static int arrival_latency(struct fit_sum *s, const struct fit_log *lg)
             if (r->chan != c || seen[a->rcpt])
                 continue;
             seen[a->rcpt] = 1;
-            if (m->arrived && in_window(s, m->arrival))
+            /* only where the channel had room when the message came:
+             * otherwise the wait is the queue's, not qmail-todo's */
+            if (m->arrived && in_window(s, m->arrival) &&
+                !fit_channel_busy(lg, c, m->arrival, 1))
                 v[n++] = (double)(a->start - m->arrival) / (double)QC_SEC;
         }
         quantile_sort(v, n);

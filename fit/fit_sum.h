@@ -55,8 +55,9 @@ struct fit_chan_sum {
      * qchan run reports */
     double lat_p50, lat_p95, lat_p99;
     unsigned long long lat_n;
-    /* arrival to the first starting delivery, median: qmail-send's own
-     * delay before it starts an idle channel's work, -1 none */
+    /* arrival to the first starting delivery, median, of the recipients
+     * whose channel had room when their message came: qmail-todo's work
+     * before qmail-send can start it, -1 none */
     double start_delay_p50;
     unsigned limit_first, limit_max;  /* from status lines, 0 none */
     unsigned max_inflight;
@@ -163,6 +164,10 @@ double *fit_outage_latencies(const struct fit_sum *s,
  * (fit_model.c; fit_sum_build calls it); 0 ok, -1 out of memory */
 int fit_model_build(struct fit_sum *s, const struct fit_log *lg,
                     const struct fit_opts *o);
+/* fit_channel_busy - at the last status line before t, chan had at most
+ * slack free slots (fit_stats.c) */
+int fit_channel_busy(const struct fit_log *lg, int chan, int64_t t,
+                     unsigned slack);
 /* fit_carry_build - s->carry from the log (fit_carry.c); 0, -1 memory */
 int fit_carry_build(struct fit_sum *s, const struct fit_log *lg);
 /* fit_answer - what the destination answered: the outcome, a deferral

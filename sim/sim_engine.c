@@ -544,11 +544,16 @@ static int handle(struct sim *s, const struct sim_ev *ev)
         do {
             if (s->todo_next >= s->nmsgs)
                 break;
+            /* with a delay, its lines were written when qmail-todo took
+             * it up (sim_traffic.c, below) */
+            if (s->sc->todo_delay == 0)
+                sim_todo_log_new(s, s->todo_next);
             if (sim_todo_message(s, s->todo_next++) < 0 && s->oom)
                 return -1;
         } while (s->sc->todo_delay == 0);
         if (s->todo_next < s->nmsgs) {
             s->todo_busy = 1;
+            sim_todo_log_new(s, s->todo_next);
             return sim_heap_push(&s->heap, s->now + s->sc->todo_delay,
                                  EV_TODO, 0, 0);
         }

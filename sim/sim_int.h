@@ -168,6 +168,7 @@ int sim_new_message(struct sim *s, size_t gen, uint64_t index,
                     const char *sender, unsigned nrcpt);
 int sim_add_rcpt(struct sim *s, uint32_t dom, const char *addr);
 int sim_todo_message(struct sim *s, size_t m);
+void sim_todo_log_new(struct sim *s, size_t m);
 
 /* sim_fmt.c */
 struct sim_row {

@@ -227,6 +227,22 @@ static int domain_channel(struct sim *s, uint32_t dom)
     return v == DOM_CHAN_ADDRESS ? -1 : v;
 }
 
+/* sim_todo_log_new - qmail-todo takes up message m: its "new msg" and
+ * "info msg" lines, written (as qmail-todo does) before its work on the
+ * message, which ends todo-delay later with the D record */
+void sim_todo_log_new(struct sim *s, size_t m)
+{
+    const struct sim_msg *msg = &s->msgs[m];
+    if (s->opts->log && !(msg->flags & MF_CARRIED)) {
+        char line[1200];
+        log_host(s, qlog_new_msg, m + 1);
+        size_t n = qlog_info_msg(m + 1, s->sc->gens[msg->gen].bytes,
+                                 s->arena + msg->sender, 10000 + m, 89, line,
+                                 sizeof line);
+        sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
+    }
+}
+
 /* sim_todo_message - qmail-todo's work on message m (core/todo_step) */
 int sim_todo_message(struct sim *s, size_t m)
 {
@@ -269,14 +285,6 @@ int sim_todo_message(struct sim *s, size_t m)
     msg->flags |= MF_TODO;
     int nfiles = __builtin_popcountll(mask);
     (void)sim_fds_todo_message(&s->fds, nfiles);
-    if (s->opts->log && !(msg->flags & MF_CARRIED)) {
-        char line[1200];
-        log_host(s, qlog_new_msg, m + 1);
-        size_t n = qlog_info_msg(m + 1, s->sc->gens[msg->gen].bytes,
-                                 s->arena + msg->sender, 10000 + m, 89, line,
-                                 sizeof line);
-        sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
-    }
     if (msg->flags & MF_CARRIED) {
         /* queued before the scenario began: in qmail-send's queues from
          * the start, due when the log first tried it (as qmail-send's

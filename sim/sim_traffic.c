@@ -170,6 +170,10 @@ static int todo_kick(struct sim *s)
     if (s->todo_busy || s->todo_next >= s->nmsgs)
         return 0;
     s->todo_busy = 1;
+    /* qmail-todo takes it up now: "new msg" now, the D record after its
+     * work (with no delay the EV_TODO handler writes both at once) */
+    if (s->sc->todo_delay > 0)
+        sim_todo_log_new(s, s->todo_next);
     return sim_heap_push(&s->heap, s->now + s->sc->todo_delay, EV_TODO, 0, 0);
 }
 
