@@ -339,15 +339,6 @@ static void json_settings(FILE *out, const struct sweep *sw, long v)
     fputc('}', out);
 }
 
-/* json_num_or_null - a number, null when it has none */
-static void json_num_or_null(FILE *out, double v)
-{
-    if (isnan(v))
-        fputs("null", out);
-    else
-        fprintf(out, "%.6f", v);
-}
-
 /* json_goals - point v's figure and goals */
 static void json_goals(FILE *out, const struct sweep *sw, size_t v)
 {
@@ -365,7 +356,7 @@ static void json_goals(FILE *out, const struct sweep *sw, size_t v)
             sim_ci_json(out, &pt->goal[g]);
         fprintf(out, ", \"ok\": %s, \"excess\": ",
                 pt->goal_ok[g] ? "true" : "false");
-        json_num_or_null(out, pt->goal_ok[g] ? 0 : pt->goal_excess[g]);
+        json_write_num(out, pt->goal_ok[g] ? 0 : pt->goal_excess[g], 6);
         fputc('}', out);
     }
     fprintf(out, "], \"feasible\": %s", pt->feasible ? "true" : "false");
@@ -399,7 +390,7 @@ static void json_choice(FILE *out, const struct sweep *sw)
             fputs(", \"figure\": ", out);
             sim_ci_json(out, &nb->fig);
             fputs(", \"excess\": ", out);
-            json_num_or_null(out, nb->goal_excess[g]);
+            json_write_num(out, nb->goal_excess[g], 6);
             fputc('}', out);
         }
     }

@@ -14,6 +14,7 @@
 
 #include "fit_check.h"
 #include "fit_out.h"
+#include "json.h"
 #include "path.h"
 
 #define HOUR 3600.0
@@ -339,14 +340,6 @@ int fit_check_failed(const struct fit_check *ck)
     return n;
 }
 
-/* jnum - a number, or null when negative or not finite */
-static void jnum(FILE *f, double v)
-{
-    if (!(v >= 0) || !isfinite(v))
-        fputs("null", f);
-    else
-        fprintf(f, "%.6g", v);
-}
 
 /* fit_check_json - check.json */
 int fit_check_json(FILE *f, const struct fit_check *ck)
@@ -367,13 +360,13 @@ int fit_check_json(FILE *f, const struct fit_check *ck)
                        "\"log\": ", first ? "" : ",",
                     qc_channel_name(c, name), figs[i].key);
             first = 0;
-            jnum(f, r->log);
+            json_write_opt(f, r->log, JSON_G);
             fputs(", \"replay_mean\": ", f);
-            jnum(f, r->mean);
+            json_write_opt(f, r->mean, JSON_G);
             fputs(", \"replay_lo\": ", f);
-            jnum(f, r->lo);
+            json_write_opt(f, r->lo, JSON_G);
             fputs(", \"replay_hi\": ", f);
-            jnum(f, r->hi);
+            json_write_opt(f, r->hi, JSON_G);
             fputs(", \"difference\": ", f);
             if (isfinite(r->diff))
                 fprintf(f, "%.6g", r->diff);
@@ -383,7 +376,7 @@ int fit_check_json(FILE *f, const struct fit_check *ck)
                        "\"replays\": [", figs[i].tol, r->verdict);
             for (int k = 0; k < ck->added; k++) {
                 fputs(k ? ", " : "", f);
-                jnum(f, r->vals[k]);
+                json_write_opt(f, r->vals[k], JSON_G);
             }
             fputs("]}", f);
         }

@@ -11,15 +11,6 @@
 #include "fit_out.h"
 #include "json.h"
 
-/* jnum - a number, or null when negative (no value) */
-static void jnum(FILE *f, double v)
-{
-    if (v < 0)
-        fputs("null", f);
-    else
-        fprintf(f, "%.6g", v);
-}
-
 /* iso - the UTC time of a log time, "2024-01-02T03:04:05Z" */
 static void iso(int64_t t, char *buf, size_t cap)
 {
@@ -47,30 +38,30 @@ static void chan_json(FILE *f, const struct fit_sum *s, int c)
             cs->delivered, cs->deferred, cs->failed, cs->lost, cs->open,
             cs->rcpts, cs->rcpt_delivered, cs->rcpt_failed, cs->rcpt_pending,
             cs->rcpt_pending);
-    jnum(f, cs->lat_p50);
+    json_write_opt(f, cs->lat_p50, JSON_G);
     fputs(", \"latency_p95\": ", f);
-    jnum(f, cs->lat_p95);
+    json_write_opt(f, cs->lat_p95, JSON_G);
     fputs(", \"latency_p99\": ", f);
-    jnum(f, cs->lat_p99);
+    json_write_opt(f, cs->lat_p99, JSON_G);
     fprintf(f, ", \"latency_recipients\": %llu, \"start_delay_p50\": ",
             cs->lat_n);
-    jnum(f, cs->start_delay_p50);
+    json_write_opt(f, cs->start_delay_p50, JSON_G);
     fputs(",\n     \"attempt_p50\": ", f);
-    jnum(f, cs->p50);
+    json_write_opt(f, cs->p50, JSON_G);
     fputs(", \"attempt_p90\": ", f);
-    jnum(f, cs->p90);
+    json_write_opt(f, cs->p90, JSON_G);
     fputs(", \"attempt_p95\": ", f);
-    jnum(f, cs->p95);
+    json_write_opt(f, cs->p95, JSON_G);
     fputs(", \"attempt_p99\": ", f);
-    jnum(f, cs->p99);
+    json_write_opt(f, cs->p99, JSON_G);
     fputs(", \"attempt_max\": ", f);
-    jnum(f, cs->max);
+    json_write_opt(f, cs->max, JSON_G);
     fputs(",\n     \"at_limit_fraction\": ", f);
-    jnum(f, cs->at_limit);
+    json_write_opt(f, cs->at_limit, JSON_G);
     fprintf(f, ", \"busiest_burst\": {\"start\": %.6g, \"recipients\": %llu, "
                "\"clear_time\": ",
             cs->burst_start, cs->burst_rcpts);
-    jnum(f, cs->burst_rcpts ? cs->burst_clear : -1);
+    json_write_opt(f, cs->burst_rcpts ? cs->burst_clear : -1, JSON_G);
     double sum = cs->pool_ok + cs->pool_defer + cs->pool_fail;
     fprintf(f, "},\n     \"pool\": {\"ok\": %.6g, \"defer\": %.6g, \"fail\": "
                "%.6g, \"latencies\": %llu}}",
@@ -91,9 +82,9 @@ static void dom_json(FILE *f, const struct fit_log *lg,
     fprintf(f, ", \"recipients\": %llu, \"attempts\": %llu, \"delivered\": "
                "%llu, \"deferred\": %llu, \"failed\": %llu, \"attempt_p50\": ",
             ds->rcpts, ds->attempts, ds->ok, ds->defer, ds->fail);
-    jnum(f, ds->p50);
+    json_write_opt(f, ds->p50, JSON_G);
     fputs(", \"attempt_p95\": ", f);
-    jnum(f, ds->p95);
+    json_write_opt(f, ds->p95, JSON_G);
     fprintf(f, ", \"latency_model\": \"%s\", \"outcome_model\": \"%s\", "
                "\"outages\": [",
             ds->own_latency ? "empirical" : "pooled",

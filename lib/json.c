@@ -1,6 +1,7 @@
 /*
  * json.c - JSON strings; see json.h.
  */
+#include <math.h>
 #include <string.h>
 
 #include "json.h"
@@ -61,4 +62,21 @@ void json_write_str(FILE *f, const char *s)
         n--;
     }
     fputc('"', f);
+}
+
+/* json_write_num - a finite number, or null */
+void json_write_num(FILE *f, double v, int decimals)
+{
+    if (!isfinite(v))
+        fputs("null", f);
+    else if (decimals == JSON_G)
+        fprintf(f, "%.6g", v);
+    else
+        fprintf(f, "%.*f", decimals, v);
+}
+
+/* json_write_opt - a number that is there when >= 0, else null */
+void json_write_opt(FILE *f, double v, int decimals)
+{
+    json_write_num(f, v < 0 ? NAN : v, decimals);
 }

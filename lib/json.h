@@ -3,6 +3,11 @@
  * compare.json, sweep.json, observed.json).
  *
  *	json_write_str(f, s)	s as a quoted JSON string
+ *	json_write_num(f, v, d)	v with d decimals (JSON_G: "%.6g"), null
+ *				when v is not a finite number (NaN means
+ *				"no value"; JSON has no inf)
+ *	json_write_opt(f, v, d)	the same, null also when v < 0: a measure
+ *				that cannot be negative, -1 meaning none
  *
  * What reaches a JSON file is often text from outside (a log line, a
  * scenario's name, an address), so the writer must give valid JSON and
@@ -20,6 +25,10 @@
 #include <stdio.h>
 
 void json_write_str(FILE *f, const char *s);
+
+#define JSON_G (-1)
+void json_write_num(FILE *f, double v, int decimals);
+void json_write_opt(FILE *f, double v, int decimals);
 
 /* json_utf8_len - the length (1..4) of the well-formed UTF-8 sequence
  * at s (n bytes available), 0 if there is none (RFC 3629: no overlong

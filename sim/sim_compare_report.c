@@ -134,14 +134,6 @@ void sim_compare_text(FILE *out, const char *scenario,
         fprintf(out, "\n%zu of %zu rows differ\n", ndiff, n);
 }
 
-/* json_num - a value with the row's precision, or null */
-static void json_num(FILE *out, double v, int decimals)
-{
-    if (isnan(v))
-        fputs("null", out);
-    else
-        fprintf(out, "%.*f", decimals ? 6 : 0, v);
-}
 
 /* json_variant - one variant's header */
 static void json_variant(FILE *out, const struct sim_cmp_variant *v,
@@ -163,7 +155,7 @@ static void json_variant(FILE *out, const struct sim_cmp_variant *v,
     json_write_str(out, v->label);
     fprintf(out, ", \"seed\": %llu, \"drained\": %s, \"drain_time\": ",
             (unsigned long long)r->seed, r->drained ? "true" : "false");
-    json_num(out, r->drained ? r->drain_time : NAN, 1);
+    json_write_num(out, r->drained ? r->drain_time : NAN, 6);
     fprintf(out, ", \"expects\": %u, \"expects_failed\": %u, "
             "\"violations\": %u, \"limits_hit\": ", r->nexpects,
             r->expects_failed, r->nviolations);
@@ -205,14 +197,14 @@ void sim_compare_json(FILE *out, const char *scenario,
         fprintf(out, ", \"better_is\": \"%s\", \"values\": [", dirs[r->dir]);
         for (size_t i = 0; i < nvar; i++) {
             fputs(i ? ", " : "", out);
-            json_num(out, r->v[i], r->decimals);
+            json_write_num(out, r->v[i], r->decimals ? 6 : 0);
         }
         fputs("]", out);
         if (r->has_limit) {
             fputs(", \"limits\": [", out);
             for (size_t i = 0; i < nvar; i++) {
                 fputs(i ? ", " : "", out);
-                json_num(out, r->limit[i], 0);
+                json_write_num(out, r->limit[i], 0);
             }
             fputs("]", out);
         }
@@ -221,7 +213,7 @@ void sim_compare_json(FILE *out, const char *scenario,
             fputs(i ? ", " : "", out);
             double d = isnan(r->v[i]) && isnan(r->v[0]) ? 0
                                                         : r->v[i] - r->v[0];
-            json_num(out, d, r->decimals);
+            json_write_num(out, d, r->decimals ? 6 : 0);
         }
         fprintf(out, "], \"differs\": %s, \"better\": [",
                 r->differs ? "true" : "false");

@@ -109,14 +109,6 @@ void sim_report_text(FILE *out, const struct sim_scn *sc,
     }
 }
 
-/* json_num - a number of seconds, or null */
-static void json_secs(FILE *out, double v)
-{
-    if (v < 0)
-        fputs("null", out);
-    else
-        fprintf(out, "%.6f", v);
-}
 
 /* json_str_or_null - a string, or null */
 static void json_str_or_null(FILE *out, const char *s)
@@ -172,7 +164,7 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
     json_write_str(out, sim_scn_profile_name(sc->profile));
     fprintf(out, ",\n  \"drained\": %s,\n  \"drain_time\": ",
             r->drained ? "true" : "false");
-    json_secs(out, r->drained ? secs(r->drain_time) : -1);
+    json_write_opt(out, r->drained ? secs(r->drain_time) : -1, 6);
     fprintf(out, ",\n  \"end_time\": %.6f,\n  \"messages\": %llu,\n"
             "  \"recipients\": %llu,\n  \"events\": %llu,\n"
             "  \"todo_pending\": %llu,\n  \"channels\": [",
@@ -190,11 +182,11 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
                 ch->concurrency, ch->max_limit, ch->max_inflight,
                 ch->attempts, ch->delivered, ch->deferred, ch->failed,
                 ch->pending, ch->spawn_errors);
-        json_secs(out, ch->p50);
+        json_write_opt(out, ch->p50, 6);
         fputs(", \"latency_p95\": ", out);
-        json_secs(out, ch->p95);
+        json_write_opt(out, ch->p95, 6);
         fputs(", \"latency_p99\": ", out);
-        json_secs(out, ch->p99);
+        json_write_opt(out, ch->p99, 6);
         fprintf(out, ", \"max_queue\": %llu}", ch->max_queue);
     }
     fputs("\n  ],\n  \"processes\": [", out);

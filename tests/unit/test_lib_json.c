@@ -1,5 +1,6 @@
 /* test_lib_json.c - JSON strings (lib/json): escapes, UTF-8 kept,
  * invalid bytes escaped. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,8 +67,41 @@ static void test_utf8_len(void)
     CU_ASSERT_EQUAL(json_utf8_len(ff, 1), 0);
 }
 
+/* num - json_write_num or _opt as a C string */
+static const char *num(int opt, double v, int decimals)
+{
+    static char buf[64];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    if (!f)
+        abort();
+    if (opt)
+        json_write_opt(f, v, decimals);
+    else
+        json_write_num(f, v, decimals);
+    fclose(f);
+    return buf;
+}
+
+/* numbers: the decimals asked, null for no value, never nan or inf */
+static void test_numbers(void)
+{
+    CU_ASSERT_STRING_EQUAL(num(0, 1.5, 6), "1.500000");
+    CU_ASSERT_STRING_EQUAL(num(0, 2.5, 0), "2");
+    CU_ASSERT_STRING_EQUAL(num(0, 0.000123456789, JSON_G), "0.000123457");
+    CU_ASSERT_STRING_EQUAL(num(0, -3, 1), "-3.0");
+    CU_ASSERT_STRING_EQUAL(num(0, NAN, 6), "null");
+    CU_ASSERT_STRING_EQUAL(num(0, INFINITY, 6), "null");
+    CU_ASSERT_STRING_EQUAL(num(0, -INFINITY, JSON_G), "null");
+    /* optional measures: negative means none */
+    CU_ASSERT_STRING_EQUAL(num(1, -1, 6), "null");
+    CU_ASSERT_STRING_EQUAL(num(1, 0, 6), "0.000000");
+    CU_ASSERT_STRING_EQUAL(num(1, NAN, JSON_G), "null");
+    CU_ASSERT_STRING_EQUAL(num(1, 42, JSON_G), "42");
+}
+
 static void add_tests(CU_pSuite suite)
 {
+    QC_ADD_TEST(suite, test_numbers);
     QC_ADD_TEST(suite, test_escapes);
     QC_ADD_TEST(suite, test_utf8_passes);
     QC_ADD_TEST(suite, test_invalid_escaped);
