@@ -107,9 +107,13 @@ static int add_variant(struct sim_advise *adv, const struct sim_advise_opts *o,
     control_free(&c);
     if (v->fits)
         adv->nvar++;
-    else if (adv->nskipped < SIM_ADVISE_MAX_VARIANTS)
-        snprintf(adv->skipped[adv->nskipped++], sizeof adv->skipped[0],
-                 "%s: %s", v->label, v->limit_note);
+    else if (adv->nskipped < SIM_ADVISE_MAX_VARIANTS) {
+        /* through a local: v lives in adv too, and gcc -O1 cannot tell
+         * the two members apart (-Wrestrict) */
+        char line[sizeof adv->skipped[0]];
+        snprintf(line, sizeof line, "%s: %s", v->label, v->limit_note);
+        memcpy(adv->skipped[adv->nskipped++], line, sizeof line);
+    }
     return 0;
 }
 
