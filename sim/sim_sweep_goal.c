@@ -75,6 +75,7 @@ int sim_metric_parse(const char *text, const char *const *settings,
     if (open) {
         size_t nl = (size_t)(open - text), al = len - nl - 1;
         if (nl == 0 || nl >= sizeof name || al < 2 || al > sizeof arg ||
+            al > sizeof m->where ||
             text[len - 1] != ')') {
             int l = snprintf(err, cap, "'%.*s': expected NAME or "
                              "NAME(CHANNEL)", (int)len, text);
@@ -110,7 +111,8 @@ int sim_metric_parse(const char *text, const char *const *settings,
     if (open && strcmp(name, "fd_peak") == 0) {
         m->src = SIM_MET_PROC;
         m->unit = "descriptors";
-        snprintf(m->where, sizeof m->where, "%s", arg);
+        snprintf(m->where, sizeof m->where, "%.*s",
+                     (int)sizeof m->where - 1, arg);
         snprintf(m->text, sizeof m->text, "fd_peak(%s)", arg);
         return 0;
     }
@@ -126,7 +128,8 @@ int sim_metric_parse(const char *text, const char *const *settings,
             m->src = SIM_MET_CHAN;
             m->field = (int)i;
             m->unit = chan_fields[i].unit;
-            snprintf(m->where, sizeof m->where, "%s", arg);
+            snprintf(m->where, sizeof m->where, "%.*s",
+                     (int)sizeof m->where - 1, arg);
             if (open)
                 snprintf(m->text, sizeof m->text, "%s(%s)",
                          chan_fields[i].name, arg);
