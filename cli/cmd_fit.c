@@ -251,7 +251,7 @@ static int parse_opts(int argc, char **argv, struct fit_opts *o,
         } else if (c == 'S') {
             if (number("--seeds", v, FIT_CHECK_MAX_SEEDS, &d) < 0 ||
                 d != (double)(int)d || d < 1) {
-                if (v && d != (double)(int)d)
+                if (v && (d != (double)(int)d || d < 1))
                     fprintf(stderr, "qchan fit: --seeds expects a whole "
                                     "number of at least 1\n");
                 return -1;

@@ -184,3 +184,39 @@ run until drained max 40000
 """)
     assert rows[("remote", "failed")]["log"] > 100
     assert rows[("remote", "deferred")]["log"] > 100
+
+
+def test_check_fails_a_wrong_model(sim, tmp_path):
+    """`qchan fit --check DIR` checks an edited replay.scn against the log
+    its observed.json names: a replay with the wrong limit fails, and
+    --strict says so in the exit status; bad --seeds is refused."""
+    (tmp_path / "day.scn").write_text("""
+seed 11
+channels 2
+control concurrencyremote 10
+spawner remote latency lognormal 2 0.5
+poisson from 0 to 1200 rate 3 rcpts 1 to example.com 100
+run until drained max 40000
+""")
+    p = qchan(sim, "run", tmp_path / "day.scn", "--out", tmp_path / "run",
+              "--log", "--no-plots")
+    assert p.returncode == 0, p.stderr
+    fitdir = tmp_path / "fit"
+    p = qchan(sim, "fit", tmp_path / "run" / "qmail.log", "--out", fitdir,
+              "--no-plots")
+    assert p.returncode == 0, p.stderr
+    scn = fitdir / "replay.scn"
+    scn.write_text(scn.read_text().replace("control concurrencyremote 10",
+                                           "control concurrencyremote 2"))
+    p = qchan(sim, "fit", "--check", fitdir, "--seeds", 2, "--strict",
+              "--no-plots")
+    assert p.returncode == 1, p.stdout + p.stderr
+    check = json.loads((fitdir / "check.json").read_text())
+    rows = {(r["channel"], r["figure"]): r for r in check["rows"]}
+    assert check["failed"] > 0
+    assert rows[("remote", "latency_p95")]["verdict"] == "FAIL"
+    assert rows[("remote", "latency_p95")]["replay_mean"] > \
+        2 * rows[("remote", "latency_p95")]["log"]
+    assert "FAIL" in p.stdout
+    p = qchan(sim, "fit", "--check", fitdir, "--seeds", 0)
+    assert p.returncode == 2 and "--seeds" in p.stderr
