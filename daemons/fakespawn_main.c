@@ -89,6 +89,7 @@
 #include "proto.h"
 #include "qd_env.h"
 #include "qd_io.h"
+#include "u64map.h"
 
 struct flight {
     int used;
@@ -106,12 +107,6 @@ struct flight {
     int waiting;            /* the latency is over; waiting for it */
     char *out;              /* its output: the report text */
     size_t outlen;
-};
-
-struct attempts {          /* open addressing: key -> attempts so far */
-    uint64_t *key;
-    unsigned *n;
-    size_t cap, used;
 };
 
 struct fakespawn {
@@ -132,7 +127,7 @@ struct fakespawn {
     unsigned *heap;         /* slots in flight, by due time */
     size_t nheap;
     unsigned inflight;
-    struct attempts att;
+    struct u64map att;      /* key -> attempts so far */
     struct qd_buf out;
     unsigned long kept;
     int fork;               /* --fork */
@@ -168,37 +163,13 @@ static void die(const char *what, const char *detail)
 }
 
 /* attempt_next - count one more attempt of key */
-static unsigned attempt_next(struct attempts *a, uint64_t key)
+static unsigned attempt_next(struct u64map *att, uint64_t key)
 {
-    if (a->used * 2 >= a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 1024;
-        uint64_t *k = calloc(cap, sizeof *k);
-        unsigned *n = calloc(cap, sizeof *n);
-        if (!k || !n)
-            die("out of memory", NULL);
-        for (size_t i = 0; i < a->cap; i++) {
-            if (!a->n[i])
-                continue;
-            size_t j = a->key[i] & (cap - 1);
-            while (n[j])
-                j = (j + 1) & (cap - 1);
-            k[j] = a->key[i];
-            n[j] = a->n[i];
-        }
-        free(a->key);
-        free(a->n);
-        a->key = k;
-        a->n = n;
-        a->cap = cap;
-    }
-    size_t j = key & (a->cap - 1);
-    while (a->n[j] && a->key[j] != key)
-        j = (j + 1) & (a->cap - 1);
-    if (!a->n[j]) {
-        a->key[j] = key;
-        a->used++;
-    }
-    return ++a->n[j];
+    uint64_t n = 0;
+    (void)u64map_get(att, key, &n);
+    if (u64map_put(att, key, n + 1) < 0)
+        die("out of memory", NULL);
+    return (unsigned)(n + 1);
 }
 
 /* heap_less - order of two slots in the heap */
@@ -838,8 +809,7 @@ int main(int argc, char **argv)
     qd_buf_free(&f.out);
     free(f.fl);
     free(f.heap);
-    free(f.att.key);
-    free(f.att.n);
+    u64map_free(&f.att);
     fs_model_free(f.model);
     return 0;
 }
