@@ -80,49 +80,70 @@ static int in_window(const struct fit_sum *s, int64_t t)
  * recipients of messages that arrived in the window, the outcome in it */
 static int arrival_latency(struct fit_sum *s, const struct fit_log *lg)
 {
+    /* per recipient a value (negative: none), then grouped by channel
+     * in one pass each, so a log with many channels costs no more */
+    double *val = malloc((lg->nrcpts + 1) * sizeof *val);
     double *v = malloc((lg->nrcpts + 1) * sizeof *v);
-    unsigned char *seen = calloc(lg->nrcpts + 1, 1);
-    if (!v || !seen) {
+    if (!val || !v) {
+        free(val);
         free(v);
-        free(seen);
         return -1;
     }
-    for (int c = 0; c < s->nchan; c++) {
-        size_t n = 0;
-        for (size_t i = 0; i < lg->natts; i++) {
-            const struct fit_attempt *a = &lg->atts[i];
-            const struct fit_rcpt *r = &lg->rcpts[a->rcpt];
-            const struct fit_msg *m = &lg->msgs[r->msg];
-            if (r->chan != c || seen[a->rcpt])
-                continue;
-            seen[a->rcpt] = 1;
-            /* only where the channel had room when the message came:
-             * otherwise the wait is the queue's, not qmail-todo's */
-            if (m->arrived && in_window(s, m->arrival) &&
-                !fit_channel_busy(lg, c, m->arrival, 1))
-                v[n++] = (double)(a->start - m->arrival) / (double)QC_SEC;
+    for (int which = 0; which < 2; which++) {
+        for (size_t i = 0; i < lg->nrcpts; i++)
+            val[i] = which == 0 ? -2 : -1;
+        if (which == 0) {
+            /* the first attempt's wait, only where the channel had room
+             * when the message came: otherwise the wait is the queue's,
+             * not qmail-todo's (-2: not tried yet) */
+            for (size_t i = 0; i < lg->natts; i++) {
+                const struct fit_attempt *a = &lg->atts[i];
+                const struct fit_rcpt *r = &lg->rcpts[a->rcpt];
+                const struct fit_msg *m = &lg->msgs[r->msg];
+                if (val[a->rcpt] > -2)
+                    continue;
+                val[a->rcpt] = -1;
+                if (m->arrived && in_window(s, m->arrival) &&
+                    !fit_channel_busy(lg, r->chan, m->arrival, 1))
+                    val[a->rcpt] = (double)(a->start - m->arrival) /
+                                   (double)QC_SEC;
+            }
+        } else {
+            for (size_t i = 0; i < lg->nrcpts; i++) {
+                const struct fit_rcpt *r = &lg->rcpts[i];
+                const struct fit_msg *m = &lg->msgs[r->msg];
+                if (m->arrived && r->final_at >= 0 &&
+                    in_window(s, m->arrival) && in_window(s, r->final_at))
+                    val[i] = (double)(r->final_at - m->arrival) /
+                             (double)QC_SEC;
+            }
         }
-        quantile_sort(v, n);
-        s->chans[c].start_delay_p50 = quantile_sorted(v, n, 0.50);
-    }
-    free(seen);
-    for (int c = 0; c < s->nchan; c++) {
-        size_t n = 0;
-        for (size_t i = 0; i < lg->nrcpts; i++) {
-            const struct fit_rcpt *r = &lg->rcpts[i];
-            const struct fit_msg *m = &lg->msgs[r->msg];
-            if (r->chan != c || !m->arrived || r->final_at < 0 ||
-                !in_window(s, m->arrival) || !in_window(s, r->final_at))
+        size_t off[QC_MAX_CHANNELS + 1] = {0}, fill[QC_MAX_CHANNELS];
+        for (size_t i = 0; i < lg->nrcpts; i++)
+            if (val[i] >= 0)
+                off[lg->rcpts[i].chan + 1]++;
+        for (int c = 0; c < s->nchan; c++)
+            off[c + 1] += off[c];
+        memcpy(fill, off, sizeof fill);
+        for (size_t i = 0; i < lg->nrcpts; i++)
+            if (val[i] >= 0)
+                v[fill[lg->rcpts[i].chan]++] = val[i];
+        for (int c = 0; c < s->nchan; c++) {
+            double *seg = v + off[c];
+            size_t n = off[c + 1] - off[c];
+            quantile_sort(seg, n);
+            struct fit_chan_sum *cs = &s->chans[c];
+            if (which == 0) {
+                cs->start_delay_p50 = quantile_sorted(seg, n, 0.50);
                 continue;
-            v[n++] = (double)(r->final_at - m->arrival) / (double)QC_SEC;
+            }
+            cs->lat_n = n;
+            cs->lat_p50 = quantile_sorted(seg, n, 0.50);
+            cs->lat_p95 = quantile_sorted(seg, n, 0.95);
+            cs->lat_p99 = quantile_sorted(seg, n, 0.99);
         }
-        quantile_sort(v, n);
-        struct fit_chan_sum *cs = &s->chans[c];
-        cs->lat_n = n;
-        cs->lat_p50 = quantile_sorted(v, n, 0.50);
-        cs->lat_p95 = quantile_sorted(v, n, 0.95);
-        cs->lat_p99 = quantile_sorted(v, n, 0.99);
     }
+    free(val);
     free(v);
     return 0;
 }
