@@ -167,3 +167,25 @@ def test_bad_clock_line_names_file_and_line(bindir, tmp_path, line):
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 2
     assert f"{scn}:2:" in p.stderr and "clock UNIX-SECONDS" in p.stderr
+
+
+def test_fit_overlay_picture_labels(bindir, tmp_path):
+    """qchan fit's own pictures (its generated overlay.gp) read back the
+    same way: observed solid, a replay's run dashed"""
+    logs = ROOT / "tests" / "data" / "fit" / "multilog"
+    fit = tmp_path / "fit"
+    qchan(bindir, "fit", logs, "--out", fit, "--no-plots")
+    qchan(bindir, "run", fit / "replay.scn", "--out", tmp_path / "run",
+          "--no-plots")
+    qchan(bindir, "fit", logs, "--out", fit, "--sim", tmp_path / "run")
+    for name, what, ylabel in [
+            ("throughput", "throughput per channel",
+             "attempts answered per second"),
+            ("inflight", "deliveries in flight per channel",
+             "deliveries in flight")]:
+        w = words(fit / f"overlay-{name}.svg")
+        assert (f"qchan fit: {what}, observed (solid) and simulated "
+                "(dashed)") in w, sorted(w)
+        assert ylabel in w
+        assert {"local observed", "remote observed", "local simulated",
+                "remote simulated"} <= w
