@@ -114,10 +114,13 @@ unit-valgrind: $(UNIT_BIN)
 # FRESH_CHROOT=BASE runs each order in a copy of a debootstrapped Debian
 # tree, where the commands must install their packages themselves
 # (tools/fresh_check.sh --help).
+# FRESH_ORDERS="sim,check" runs one order only (CI: its own clean clone
+# already ran check, then sim).
 FRESH_CHROOT ?=
+FRESH_ORDERS ?= sim,check check,sim
 ## fresh-check: the README's commands from clean clones, in both orders
 fresh-check:
-	@tools/fresh_check.sh $(if $(FRESH_CHROOT),--chroot $(FRESH_CHROOT))
+	@tools/fresh_check.sh $(if $(FRESH_CHROOT),--chroot $(FRESH_CHROOT)) --orders "$(FRESH_ORDERS)"
 
 # make layers: no archive calls a layer above it, no host calls another
 # (tools/layer_check.sh; the include paths per folder stop most of it
