@@ -139,6 +139,10 @@ def read_fslog(path):
         return dels, notes
     with open(path) as f:
         for line in f:
+            # a line without its newline is one a running fakespawn is
+            # still writing: it is a record only once it is whole
+            if not line.endswith("\n"):
+                break
             if line.startswith("#"):
                 notes.append(line.rstrip("\n"))
                 continue
