@@ -64,6 +64,14 @@ enum proto_error {
 /* proto_strerror - a short English phrase for err */
 const char *proto_strerror(enum proto_error err);
 
+/* What the decoders share (proto_record.c): proto_set_err stores e when
+ * err is not NULL; proto_nul_take gathers one NUL-ended record into buf
+ * (PROTO_RECORD_MAX + 1 bytes), keeping the head of an over-long one, and
+ * answers 1 when its NUL was taken (buf is then NUL-terminated). */
+void proto_set_err(enum proto_error *err, enum proto_error e);
+int proto_nul_take(char *buf, size_t *blen, int *overflow, const char *in,
+                   size_t len, size_t *used);
+
 /* ---------------------------------------------------------- todo -> send */
 
 /* D: the nchan bytes after 'D' are the flags ('0'/'1', else

@@ -16,13 +16,6 @@
 
 #include "proto.h"
 
-/* set_err - report err when the caller asked for it */
-static void set_err(enum proto_error *err, enum proto_error e)
-{
-    if (err)
-        *err = e;
-}
-
 /* proto_clean_dec_init - a request decoder */
 void proto_clean_dec_init(struct proto_clean_dec *d)
 {
@@ -36,36 +29,16 @@ int proto_clean_dec_feed(struct proto_clean_dec *d, const char *in,
                          size_t len, size_t *used, const char **path,
                          enum proto_error *err)
 {
-    set_err(err, PROTO_E_NONE);
-    if (len == 0) {
-        *used = 0;
+    proto_set_err(err, PROTO_E_NONE);
+    if (!proto_nul_take(d->buf, &d->len, &d->overflow, in, len, used))
         return PROTO_MORE;
-    }
-    const char *nul = memchr(in, '\0', len);
-    size_t n = nul ? (size_t)(nul - in) : len;
-    size_t room = PROTO_RECORD_MAX - d->len;
-
-    if (n > room) {
-        memcpy(d->buf + d->len, in, room);
-        d->len = PROTO_RECORD_MAX;
-        d->overflow = 1;
-    } else {
-        memcpy(d->buf + d->len, in, n);
-        d->len += n;
-    }
-    if (!nul) {
-        *used = len;
-        return PROTO_MORE;
-    }
-    *used = n + 1;
-    d->buf[d->len] = '\0';
     *path = d->buf;
     enum proto_error e = d->overflow ? PROTO_E_TOOLONG
                          : d->len == 0 ? PROTO_E_EMPTY
                                        : PROTO_E_NONE;
     d->len = 0;
     d->overflow = 0;
-    set_err(err, e);
+    proto_set_err(err, e);
     return e == PROTO_E_NONE ? PROTO_OK : PROTO_ERR;
 }
 
@@ -87,9 +60,9 @@ size_t proto_clean_enc_request(char *out, size_t cap, const char *path)
 int proto_clean_answer(char byte, enum proto_error *err)
 {
     if (byte == '+' || byte == '!') {
-        set_err(err, PROTO_E_NONE);
+        proto_set_err(err, PROTO_E_NONE);
         return byte == '+';
     }
-    set_err(err, PROTO_E_ANSWER);
+    proto_set_err(err, PROTO_E_ANSWER);
     return -1;
 }

@@ -23,13 +23,6 @@
 
 #include "proto.h"
 
-/* set_err - report err when the caller asked for it */
-static void set_err(enum proto_error *err, enum proto_error e)
-{
-    if (err)
-        *err = e;
-}
-
 /* proto_request_dec_init - a request decoder for width w */
 void proto_request_dec_init(struct proto_request_dec *d, enum proto_width w,
                             unsigned nslots)
@@ -79,7 +72,7 @@ int proto_request_dec_feed(struct proto_request_dec *d, const char *in,
 {
     size_t w = (size_t)d->width;
 
-    set_err(err, PROTO_E_NONE);
+    proto_set_err(err, PROTO_E_NONE);
     for (size_t i = 0; i < len; i++) {
         char ch = in[i];
 
@@ -90,7 +83,7 @@ int proto_request_dec_feed(struct proto_request_dec *d, const char *in,
             d->len = 0;
             d->overflow = 0;
             d->nuls = 0;
-            set_err(err, e);
+            proto_set_err(err, e);
             return e == PROTO_E_NONE ? PROTO_OK : PROTO_ERR;
         }
         if (d->len < PROTO_RECORD_MAX)

@@ -23,13 +23,6 @@
 
 #include "proto.h"
 
-/* set_err - report err when the caller asked for it */
-static void set_err(enum proto_error *err, enum proto_error e)
-{
-    if (err)
-        *err = e;
-}
-
 /* proto_todo_dec_init - a decoder for records with nchan flags */
 void proto_todo_dec_init(struct proto_todo_dec *d, int nchan)
 {
@@ -106,38 +99,16 @@ int proto_todo_dec_feed(struct proto_todo_dec *d, const char *in, size_t len,
                         size_t *used, struct proto_todo_rec *rec,
                         enum proto_error *err)
 {
-    if (len == 0) {
-        *used = 0;
-        set_err(err, PROTO_E_NONE);
+    proto_set_err(err, PROTO_E_NONE);
+    if (!proto_nul_take(d->buf, &d->len, &d->overflow, in, len, used))
         return PROTO_MORE;
-    }
-    const char *nul = memchr(in, '\0', len);
-    size_t n = nul ? (size_t)(nul - in) : len;
-    size_t room = PROTO_RECORD_MAX - d->len;
-
-    /* Keep the head of an over-long record, drop the rest up to its NUL. */
-    if (n > room) {
-        memcpy(d->buf + d->len, in, room);
-        d->len = PROTO_RECORD_MAX;
-        d->overflow = 1;
-    } else {
-        memcpy(d->buf + d->len, in, n);
-        d->len += n;
-    }
-    set_err(err, PROTO_E_NONE);
-    if (!nul) {
-        *used = len;
-        return PROTO_MORE;
-    }
-    *used = n + 1;
-    d->buf[d->len] = '\0';
     enum proto_error e = parse_record(d, rec);
 
     /* The record's bytes stay in buf (rec points there) until the next
      * feed() overwrites them. */
     d->len = 0;
     d->overflow = 0;
-    set_err(err, e);
+    proto_set_err(err, e);
     return e == PROTO_E_NONE ? PROTO_OK : PROTO_ERR;
 }
 
@@ -182,9 +153,9 @@ size_t proto_todo_enc_log(char *out, size_t cap, const char *text, size_t len)
 char proto_cmd_decode(char byte, enum proto_error *err)
 {
     if (byte == 'S' || byte == 'H' || byte == 'X') {
-        set_err(err, PROTO_E_NONE);
+        proto_set_err(err, PROTO_E_NONE);
         return byte;
     }
-    set_err(err, PROTO_E_TYPE);
+    proto_set_err(err, PROTO_E_TYPE);
     return 0;
 }

@@ -138,23 +138,6 @@ static void chan_quantiles(int64_t *v, size_t n, double *p50, double *p95,
     *p99 = (double)v[k99] / QC_SEC;
 }
 
-/* kind_name - the limit's word, as core/limits_model.h names it */
-static const char *kind_name(enum limits_kind k)
-{
-    switch (k) {
-    case LIMITS_FD_SETSIZE:
-        return "fd-setsize";
-    case LIMITS_NOFILE:
-        return "nofile";
-    case LIMITS_NPROC:
-        return "nproc";
-    case LIMITS_FILE_MAX:
-        return "file-max";
-    default:
-        return "none";
-    }
-}
-
 /* set_exhausted - the first limit a process hit */
 static void set_exhausted(struct sim_proc_result *pr, unsigned hit,
                           const qc_time *at)
@@ -166,7 +149,7 @@ static void set_exhausted(struct sim_proc_result *pr, unsigned hit,
         if ((hit & (1u << order[i])) && at[order[i]] < best) {
             best = at[order[i]];
             snprintf(pr->exhausted_by, sizeof pr->exhausted_by, "%s",
-                     kind_name(order[i]));
+                     limits_kind_name(order[i]));
         }
     pr->exhausted = hit != 0;
     pr->exhausted_at = hit ? best : 0;
