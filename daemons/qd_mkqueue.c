@@ -14,11 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "qd_mkqueue.h"
 #include "qd_path.h"
 
 /* who - the owner of one entry: a user of o (by offset) or the caller */
-enum who { WHO_ROOT, WHO_Q, WHO_S };
+enum who { WHO_ROOT, WHO_Q, WHO_S, WHO_R };
 
 /* settle - fd gets mode and, with o, its owner; -1 with err */
 static int settle(int fd, const char *path, mode_t mode,
@@ -26,8 +27,10 @@ static int settle(int fd, const char *path, mode_t mode,
                   size_t cap)
 {
     if (o) {
-        uid_t u = w == WHO_ROOT ? o->root : w == WHO_Q ? o->qmailq
-                                                       : o->qmails;
+        uid_t u = w == WHO_ROOT ? o->root
+                  : w == WHO_Q  ? o->qmailq
+                  : w == WHO_R  ? o->qmailr
+                                : o->qmails;
         if (fchown(fd, u, o->qmail) < 0) {
             snprintf(err, cap, "unable to chown %s: %s", path,
                      strerror(errno));
@@ -85,10 +88,25 @@ static int make_dir(const struct qd_env *e, const char *dir, mode_t mode,
     return 0;
 }
 
-/* make_node - lock/sendmutex (a file) or lock/trigger (a fifo) */
+/* fill_zero - n zero bytes into the fresh file fd (qmail's install
+ * makes lock/tcpto so) */
+static int fill_zero(int fd, size_t n)
+{
+    char zero[1024] = {0};
+    while (n > 0) {
+        size_t k = n < sizeof zero ? n : sizeof zero;
+        if (fdio_write_all(fd, zero, k) < 0)
+            return -1;
+        n -= k;
+    }
+    return 0;
+}
+
+/* make_node - a file of lock/ (sendmutex, or tcpto with its zero bytes
+ * when new) or the lock/trigger fifo; an existing one is kept */
 static int make_node(const struct qd_env *e, const char *name, int fifo,
-                     mode_t mode, const struct qd_owners *o, char *err,
-                     size_t cap)
+                     size_t zeros, mode_t mode, const struct qd_owners *o,
+                     enum who w, char *err, size_t cap)
 {
     char path[QD_HOME_MAX + 64];
     snprintf(path, sizeof path, "%s/queue/lock/%s", e->home, name);
@@ -96,14 +114,26 @@ static int make_node(const struct qd_env *e, const char *name, int fifo,
         snprintf(err, cap, "unable to create %s: %s", path, strerror(errno));
         return -1;
     }
+    int fd = -1, fresh = 0;
+    if (!fifo) {
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  mode);
+        fresh = fd >= 0;
+    }
     /* O_NONBLOCK: opening a fifo to read does not wait for a writer */
-    int fd = open(path, (fifo ? O_RDONLY | O_NONBLOCK : O_WRONLY | O_CREAT) |
-                            O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0)
+        fd = open(path, (fifo ? O_RDONLY | O_NONBLOCK : O_WRONLY) |
+                            O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, cap, "unable to create %s: %s", path, strerror(errno));
         return -1;
     }
-    int rc = settle(fd, path, mode, o, WHO_S, err, cap);
+    if (fresh && fill_zero(fd, zeros) < 0) {
+        snprintf(err, cap, "unable to write %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    int rc = settle(fd, path, mode, o, w, err, cap);
     close(fd);
     return rc;
 }
@@ -139,8 +169,9 @@ int qd_mkqueue(const struct qd_env *e, int nchan,
         if (make_dir(e, qd_chan_dir(c, name), 0700, o, WHO_S, err, cap))
             return -1;
     }
-    if (make_node(e, "sendmutex", 0, 0600, o, err, cap) ||
-        make_node(e, "trigger", 1, 0622, o, err, cap))
+    if (make_node(e, "sendmutex", 0, 0, 0600, o, WHO_S, err, cap) ||
+        make_node(e, "trigger", 1, 0, 0622, o, WHO_S, err, cap) ||
+        make_node(e, "tcpto", 0, 1024, 0644, o, WHO_R, err, cap))
         return -1;
     return 0;
 }
@@ -165,6 +196,8 @@ int qd_owners_lookup(struct qd_owners *o, char *missing, size_t cap)
             o->qmailq = pw->pw_uid;
         else if (strcmp(users[i], "qmails") == 0)
             o->qmails = pw->pw_uid;
+        else if (strcmp(users[i], "qmailr") == 0)
+            o->qmailr = pw->pw_uid;
         else if (strcmp(users[i], "root") == 0)
             o->root = pw->pw_uid;
     }

@@ -7,15 +7,17 @@
  * Under e->home: control/ (if missing) and queue/ with mess, info, local,
  * remote and supplK (K < nchan - 2) split into e->split subdirectories,
  * todo and intd (split under big-todo), bounce, pid, lock with
- * lock/sendmutex and the lock/trigger fifo.  Modes are qmail's (hier.c).
+ * lock/sendmutex, the lock/trigger fifo and lock/tcpto (qmail-remote's
+ * table of hosts that timed out: 1024 zero bytes when made, its contents
+ * kept when it exists).  Modes are qmail's (hier.c).
  * Owners: with owners NULL the caller's (an unprivileged test queue);
  * else qmail's: the home and control/ root, queue, mess, todo, intd, pid
  * and lock qmailq, info, bounce, the channel lists, sendmutex and
- * trigger qmails, all of group qmail.  Existing directories are kept
- * (their modes and owners set again), so it also adds the directories of
- * new supplemental channels to a queue.  Nothing is followed through a
- * symbolic link: one in the tree is an error.  0 ok, -1 with err naming
- * the path.
+ * trigger qmails, tcpto qmailr, all of group qmail.  Existing entries
+ * are kept (their modes and owners set again), so it also adds the
+ * directories of new supplemental channels to a queue.  Nothing is
+ * followed through a symbolic link: one in the tree is an error.  0 ok,
+ * -1 with err naming the path.
  *
  * qd_owners_lookup() finds qmail's users and groups (qmail's INSTALL.ids:
  * alias qmaild qmaill qmailp qmailq qmailr qmails, groups qmail nofiles)
@@ -33,6 +35,7 @@ struct qd_owners {
     uid_t qmailq;    /* what qmail-queue writes */
     uid_t qmails;    /* what qmail-send writes */
     gid_t qmail;     /* the group of everything */
+    uid_t qmailr;    /* what qmail-remote writes (lock/tcpto) */
 };
 
 int qd_mkqueue(const struct qd_env *e, int nchan,

@@ -174,18 +174,22 @@ def test_create_as_root_names_missing_qmail_users(fast_dir):
     p = subprocess.run([prog("qchan-start"), "--home", home, "--create"],
                        capture_output=True, text=True, timeout=20)
     assert p.returncode == 0, p.stderr
-    have = subprocess.run(["getent", "passwd", "qmailq", "qmails"],
+    have = subprocess.run(["getent", "passwd", "qmailq", "qmails", "qmailr"],
                           capture_output=True, text=True).stdout.split("\n")
     st = os.stat(home + "/queue/info")
-    if len([x for x in have if x]) == 2 and subprocess.run(
+    tcpto = os.stat(home + "/queue/lock/tcpto")
+    assert (tcpto.st_mode & 0o7777, tcpto.st_size) == (0o644, 1024)
+    if len([x for x in have if x]) == 3 and subprocess.run(
             ["getent", "group", "qmail"], capture_output=True).returncode == 0:
         import pwd
         assert st.st_uid == pwd.getpwnam("qmails").pw_uid
         assert os.stat(home + "/queue/mess").st_uid == \
             pwd.getpwnam("qmailq").pw_uid
+        assert tcpto.st_uid == pwd.getpwnam("qmailr").pw_uid
         assert p.stderr == ""
     else:
         assert "qmail's users and groups are missing (" in p.stderr
         assert "qmailq" in p.stderr or "group qmail" in p.stderr
         assert "the queue belongs to root" in p.stderr
         assert st.st_uid == 0
+        assert tcpto.st_uid == 0

@@ -69,6 +69,7 @@ static void test_modes_as_qmail(void)
     has(&e, "queue/bounce", S_IFDIR, 0700, -1, -1);
     has(&e, "queue/lock/sendmutex", S_IFREG, 0600, -1, -1);
     has(&e, "queue/lock/trigger", S_IFIFO, 0622, -1, -1);
+    has(&e, "queue/lock/tcpto", S_IFREG, 0644, -1, -1);
     char p[QD_HOME_MAX + 64];
     struct stat st;
     snprintf(p, sizeof p, "%s/queue/info/5", e.home);
@@ -80,6 +81,46 @@ static void test_modes_as_qmail(void)
     /* a second run adds the new channel's directories, keeps the rest */
     CU_ASSERT_EQUAL(qd_mkqueue(&e, 5, NULL, err, sizeof err), 0);
     has(&e, "queue/suppl2/2", S_IFDIR, 0700, -1, -1);
+    cleanup();
+}
+
+/* tcpto - the bytes of lock/tcpto into buf (at most cap); how many */
+static size_t tcpto(const struct qd_env *e, unsigned char *buf, size_t cap)
+{
+    char p[QD_HOME_MAX + 64];
+    snprintf(p, sizeof p, "%s/queue/lock/tcpto", e->home);
+    FILE *f = fopen(p, "rb");
+    CU_ASSERT_FATAL(f != NULL);
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+static void test_tcpto_made_once(void)
+{
+    struct qd_env e = env(2, 0);
+    char err[512];
+    unsigned char buf[2048];
+    CU_ASSERT_EQUAL_FATAL(qd_mkqueue(&e, 2, NULL, err, sizeof err), 0);
+    /* as qmail's install: 1024 zero bytes, no host timed out */
+    size_t n = tcpto(&e, buf, sizeof buf);
+    CU_ASSERT_EQUAL(n, 1024);
+    size_t nonzero = 0;
+    for (size_t i = 0; i < n; i++)
+        nonzero += buf[i] != 0;
+    CU_ASSERT_EQUAL(nonzero, 0);
+    /* qmail-remote's records survive a second --create */
+    char p[QD_HOME_MAX + 64];
+    snprintf(p, sizeof p, "%s/queue/lock/tcpto", e.home);
+    FILE *f = fopen(p, "r+b");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs("record", f);
+    fclose(f);
+    CU_ASSERT_FATAL(chmod(p, 0600) == 0);
+    CU_ASSERT_EQUAL(qd_mkqueue(&e, 2, NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(tcpto(&e, buf, sizeof buf), 1024);
+    CU_ASSERT(memcmp(buf, "record", 6) == 0);
+    has(&e, "queue/lock/tcpto", S_IFREG, 0644, -1, -1);
     cleanup();
 }
 
@@ -98,7 +139,7 @@ static void test_qmail_owners(void)
     if (geteuid() != 0)
         return;   /* chown to other ids needs root */
     struct qd_env e = env(2, 1);
-    struct qd_owners o = {0, 7001, 7002, 7003};
+    struct qd_owners o = {0, 7001, 7002, 7003, 7004};
     char err[512];
     CU_ASSERT_EQUAL_FATAL(qd_mkqueue(&e, 3, &o, err, sizeof err), 0);
     has(&e, ".", S_IFDIR, 0755, 0, 7003);
@@ -115,6 +156,7 @@ static void test_qmail_owners(void)
     has(&e, "queue/suppl0/1", S_IFDIR, 0700, 7002, 7003);
     has(&e, "queue/lock/sendmutex", S_IFREG, 0600, 7002, 7003);
     has(&e, "queue/lock/trigger", S_IFIFO, 0622, 7002, 7003);
+    has(&e, "queue/lock/tcpto", S_IFREG, 0644, 7004, 7003);
     cleanup();
 }
 
@@ -155,6 +197,7 @@ static void test_owners_lookup_names_missing(void)
 static void add_tests(CU_pSuite s)
 {
     QC_ADD_TEST(s, test_modes_as_qmail);
+    QC_ADD_TEST(s, test_tcpto_made_once);
     QC_ADD_TEST(s, test_bigtodo_layout);
     QC_ADD_TEST(s, test_qmail_owners);
     QC_ADD_TEST(s, test_symlink_not_followed);
