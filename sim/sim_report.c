@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "json.h"
+#include "metric.h"
 #include "sim.h"
+#include "table.h"
 
 /* secs - a time in seconds */
 static double secs(qc_time t)
@@ -20,21 +22,103 @@ static double secs(qc_time t)
     return (double)t / QC_SEC;
 }
 
-/* lat - a latency cell: seconds or "-" */
-static const char *lat(double v, char buf[32])
+/* the channel table: summary.json's "channels" and the printed table */
+enum { CH_NAME, CH_LIMIT, CH_MAX_LIMIT, CH_PEAK, CH_ATTEMPTS, CH_DELIVERED,
+       CH_DEFERRED, CH_FAILED, CH_PENDING, CH_SPAWN_ERRORS, CH_P50, CH_P95,
+       CH_P99, CH_QUEUE, CH_N };
+static const struct table_col chan_cols[CH_N] = {
+    [CH_NAME] = {"name", "channel", "", TABLE_STR, 0, 0, 8, 0, 0, 0},
+    [CH_LIMIT] = {METRIC_CONCURRENCY, TABLE_UINT, 0, 0, 8, 0, 0, 0},
+    [CH_MAX_LIMIT] = {METRIC_MAX_CONCURRENCY, TABLE_UINT, 0, 0, 0, 0, 0,
+                      TABLE_NOTEXT},
+    [CH_PEAK] = {METRIC_MAX_INFLIGHT, TABLE_UINT, 0, 0, 8, 0, 0, 0},
+    [CH_ATTEMPTS] = {METRIC_ATTEMPTS, TABLE_UINT, 0, 0, 9, 0, 0, 0},
+    [CH_DELIVERED] = {METRIC_DELIVERED, TABLE_UINT, 0, 0, 9, 0, 0, 0},
+    [CH_DEFERRED] = {METRIC_DEFERRED, TABLE_UINT, 0, 0, 8, 0, 0, 0},
+    [CH_FAILED] = {METRIC_FAILED, TABLE_UINT, 0, 0, 7, 0, 0, 0},
+    [CH_PENDING] = {METRIC_PENDING, TABLE_UINT, 0, 0, 7, 0, 0, 0},
+    [CH_SPAWN_ERRORS] = {METRIC_SPAWN_ERRORS, TABLE_UINT, 0, 0, 0, 0, 0,
+                         TABLE_NOTEXT},
+    [CH_P50] = {METRIC_LATENCY_P50, TABLE_NUM, 3, 6, 8, 0, 0, TABLE_UNIT},
+    [CH_P95] = {METRIC_LATENCY_P95, TABLE_NUM, 3, 6, 8, 0, 0, TABLE_UNIT},
+    [CH_P99] = {METRIC_LATENCY_P99, TABLE_NUM, 3, 6, 8, 0, 0, TABLE_UNIT},
+    [CH_QUEUE] = {METRIC_MAX_QUEUE, TABLE_UINT, 0, 0, 7, 0, 0, 0},
+};
+
+/* chan_table - one row per channel */
+static void chan_table(struct table *t, const struct sim_result *r)
 {
-    if (v < 0)
-        snprintf(buf, 32, "-");
-    else
-        snprintf(buf, 32, "%.3f", v);
-    return buf;
+    table_init(t, chan_cols, CH_N);
+    for (int c = 0; c < r->nchan && table_row(t) == 0; c++) {
+        const struct sim_chan_result *ch = &r->chans[c];
+        table_str(t, CH_NAME, ch->name);
+        table_uint(t, CH_LIMIT, ch->concurrency);
+        table_uint(t, CH_MAX_LIMIT, ch->max_limit);
+        table_uint(t, CH_PEAK, ch->max_inflight);
+        table_uint(t, CH_ATTEMPTS, ch->attempts);
+        table_uint(t, CH_DELIVERED, ch->delivered);
+        table_uint(t, CH_DEFERRED, ch->deferred);
+        table_uint(t, CH_FAILED, ch->failed);
+        table_uint(t, CH_PENDING, ch->pending);
+        table_uint(t, CH_SPAWN_ERRORS, ch->spawn_errors);
+        table_opt(t, CH_P50, ch->p50);
+        table_opt(t, CH_P95, ch->p95);
+        table_opt(t, CH_P99, ch->p99);
+        table_uint(t, CH_QUEUE, ch->max_queue);
+    }
+}
+
+/* the process table: summary.json's "processes" and the printed table */
+enum { PR_NAME, PR_UNIT, PR_PEAK, PR_HIGHEST, PR_LIMIT, PR_EXHAUSTED,
+       PR_BY, PR_AT, PR_N };
+static const struct table_col proc_cols[PR_N] = {
+    [PR_NAME] = {"name", "process", "", TABLE_STR, 0, 0, 14, 0, 0, 0},
+    [PR_UNIT] = {"unit", NULL, "", TABLE_STR, 0, 0, 0, 0, 0, TABLE_NOTEXT},
+    [PR_PEAK] = {METRIC_FD_PEAK, TABLE_UINT, 0, 0, 9, 0, 0, 0},
+    [PR_HIGHEST] = {METRIC_FD_HIGHEST, TABLE_UINT, 0, 0, 9, 0, 0, 0},
+    [PR_LIMIT] = {METRIC_FD_LIMIT, TABLE_UINT, 0, 0, 9, 0, 0, 0},
+    [PR_EXHAUSTED] = {METRIC_EXHAUSTED, TABLE_BOOL, 0, 0, 0, 0, 2, 0},
+    [PR_BY] = {"exhausted_by", NULL, "", TABLE_STR, 0, 0, 0, 0, 0,
+               TABLE_NOTEXT},
+    [PR_AT] = {"exhausted_at", NULL, "s", TABLE_NUM, 3, 6, 0, 0, 0,
+               TABLE_NOTEXT},
+};
+
+/* proc_table - one row per process; qmailr counts processes against
+ * nproc, system the machine's descriptors against file-max: neither
+ * has a highest descriptor */
+static void proc_table(struct table *t, const struct sim_result *r)
+{
+    table_init(t, proc_cols, PR_N);
+    for (size_t i = 0; i < r->nprocs && table_row(t) == 0; i++) {
+        const struct sim_proc_result *p = &r->procs[i];
+        int procs = strcmp(p->name, "qmailr") == 0;
+        int sys = strcmp(p->name, "system") == 0;
+        table_str(t, PR_NAME, p->name);
+        table_str(t, PR_UNIT, procs ? "processes" : "descriptors");
+        table_uint(t, PR_PEAK, p->fd_peak);
+        table_uint(t, PR_HIGHEST, p->fd_highest);
+        if (procs || sys)
+            table_show(t, PR_HIGHEST, "-");
+        table_uint(t, PR_LIMIT, p->fd_limit);
+        table_bool(t, PR_EXHAUSTED, p->exhausted);
+        char reached[96] = "no";
+        if (p->exhausted) {
+            table_str(t, PR_BY, p->exhausted_by);
+            table_num(t, PR_AT, secs(p->exhausted_at));
+            snprintf(reached, sizeof reached, "%s at %.3f s", p->exhausted_by,
+                     secs(p->exhausted_at));
+        }
+        if (procs || sys)
+            strcat(reached, procs ? " (processes vs nproc)" : " (vs file-max)");
+        table_show(t, PR_EXHAUSTED, reached);
+    }
 }
 
 /* sim_report_text - the readable summary */
 void sim_report_text(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r)
 {
-    char a[32], b[32], c3[32];
     fprintf(out, "qchan run: scenario %s, seed %llu, profile %s\n", sc->name,
             (unsigned long long)sc->seed, sim_scn_profile_name(sc->profile));
     fprintf(out, "%llu messages, %llu recipients, %llu events; ",
@@ -47,38 +131,17 @@ void sim_report_text(FILE *out, const struct sim_scn *sc,
     if (r->todo_pending)
         fprintf(out, "%llu messages still waiting for qmail-todo\n",
                 r->todo_pending);
-    fprintf(out, "\n%-8s %8s %8s %9s %9s %8s %7s %7s %8s %8s %8s %7s\n",
-            "channel", "limit", "peak", "attempts", "delivered", "deferred",
-            "failed", "pending", "p50(s)", "p95(s)", "p99(s)", "queue");
-    for (int c = 0; c < r->nchan; c++) {
-        const struct sim_chan_result *ch = &r->chans[c];
-        fprintf(out, "%-8s %8u %8u %9llu %9llu %8llu %7llu %7llu %8s %8s "
-                "%8s %7llu\n", ch->name, ch->concurrency, ch->max_inflight,
-                ch->attempts, ch->delivered, ch->deferred, ch->failed,
-                ch->pending, lat(ch->p50, a), lat(ch->p95, b),
-                lat(ch->p99, c3), ch->max_queue);
-    }
-    fprintf(out, "(limit: in force at the end; peak: most deliveries in "
-            "flight; latency: arrival to final outcome; queue: most messages "
-            "waiting)\n");
-    fprintf(out, "\n%-14s %9s %9s %9s  %s\n", "process", "fds-peak",
-            "highest", "limit", "limit reached");
-    for (size_t i = 0; i < r->nprocs; i++) {
-        const struct sim_proc_result *p = &r->procs[i];
-        char hi[32];
-        if (strcmp(p->name, "qmailr") == 0 || strcmp(p->name, "system") == 0)
-            snprintf(hi, sizeof hi, "-");
-        else
-            snprintf(hi, sizeof hi, "%llu", p->fd_highest);
-        char reached[64] = "no";
-        if (p->exhausted)
-            snprintf(reached, sizeof reached, "%s at %.3f s", p->exhausted_by,
-                     secs(p->exhausted_at));
-        fprintf(out, "%-14s %9llu %9s %9llu  %s%s\n", p->name, p->fd_peak, hi,
-                p->fd_limit, reached,
-                strcmp(p->name, "qmailr") == 0 ? " (processes vs nproc)"
-                : strcmp(p->name, "system") == 0 ? " (vs file-max)" : "");
-    }
+    struct table t;
+    fputc('\n', out);
+    chan_table(&t, r);
+    table_write_text(&t, out, 0);
+    table_free(&t);
+    fprintf(out, "(limit: in force at the end; peak in flight: most "
+            "deliveries at once; latency: arrival to final outcome; peak "
+            "queue: most messages waiting)\n\n");
+    proc_table(&t, r);
+    table_write_text(&t, out, 0);
+    table_free(&t);
     if (r->nfindings) {
         fprintf(out, "\nfindings:\n");
         for (size_t i = 0; i < r->nfindings; i++) {
@@ -167,47 +230,18 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
     json_write_opt(out, r->drained ? secs(r->drain_time) : -1, 6);
     fprintf(out, ",\n  \"end_time\": %.6f,\n  \"messages\": %llu,\n"
             "  \"recipients\": %llu,\n  \"events\": %llu,\n"
-            "  \"todo_pending\": %llu,\n  \"channels\": [",
+            "  \"todo_pending\": %llu,\n  \"channels\": ",
             secs(r->end_time), r->messages, r->recipients, r->events,
             r->todo_pending);
-    for (int c = 0; c < r->nchan; c++) {
-        const struct sim_chan_result *ch = &r->chans[c];
-        fputs(c ? ",\n    {" : "\n    {", out);
-        fputs("\"name\": ", out);
-        json_write_str(out, ch->name);
-        fprintf(out, ", \"concurrency\": %u, \"max_concurrency\": %u, "
-                "\"max_inflight\": %u, \"attempts\": %llu, \"delivered\": "
-                "%llu, \"deferred\": %llu, \"failed\": %llu, \"pending\": "
-                "%llu, \"spawn_errors\": %llu, \"latency_p50\": ",
-                ch->concurrency, ch->max_limit, ch->max_inflight,
-                ch->attempts, ch->delivered, ch->deferred, ch->failed,
-                ch->pending, ch->spawn_errors);
-        json_write_opt(out, ch->p50, 6);
-        fputs(", \"latency_p95\": ", out);
-        json_write_opt(out, ch->p95, 6);
-        fputs(", \"latency_p99\": ", out);
-        json_write_opt(out, ch->p99, 6);
-        fprintf(out, ", \"max_queue\": %llu}", ch->max_queue);
-    }
-    fputs("\n  ],\n  \"processes\": [", out);
-    for (size_t i = 0; i < r->nprocs; i++) {
-        const struct sim_proc_result *p = &r->procs[i];
-        int procs = strcmp(p->name, "qmailr") == 0;
-        fputs(i ? ",\n    {" : "\n    {", out);
-        fputs("\"name\": ", out);
-        json_write_str(out, p->name);
-        fprintf(out, ", \"unit\": \"%s\", \"fd_peak\": %llu, "
-                "\"fd_highest\": %llu, \"fd_limit\": %llu, \"exhausted\": %s",
-                procs ? "processes" : "descriptors", p->fd_peak,
-                p->fd_highest, p->fd_limit, p->exhausted ? "true" : "false");
-        if (p->exhausted) {
-            fputs(", \"exhausted_by\": ", out);
-            json_write_str(out, p->exhausted_by);
-            fprintf(out, ", \"exhausted_at\": %.6f", secs(p->exhausted_at));
-        }
-        fputc('}', out);
-    }
-    fputs("\n  ],\n  \"expect\": [", out);
+    struct table t;
+    chan_table(&t, r);
+    table_write_json(&t, out, 2);
+    table_free(&t);
+    fputs(",\n  \"processes\": ", out);
+    proc_table(&t, r);
+    table_write_json(&t, out, 2);
+    table_free(&t);
+    fputs(",\n  \"expect\": [", out);
     for (size_t i = 0; i < r->nexpects; i++) {
         const struct sim_expect_result *x = &r->expects[i];
         fprintf(out, "%s{\"line\": %u, \"text\": ", i ? ",\n    " : "\n    ",
