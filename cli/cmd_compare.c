@@ -130,6 +130,7 @@ static int run_compare(const char *scn, struct variant *vs, size_t nvar,
     struct sim_sweep_res *res = calloc(nvar, sizeof *res);
     struct sim_cmp_variant *vars = calloc(nvar, sizeof *vars);
     char (*dirs)[4200] = calloc(nvar, sizeof *dirs);
+    char clock[SIM_PLOT_CLOCK_CAP] = "";
     int rc = 2;
     if (!job || !res || !vars || !dirs) {
         fprintf(stderr, "qchan compare: out of memory\n");
@@ -151,6 +152,8 @@ static int run_compare(const char *scn, struct variant *vs, size_t nvar,
         struct sim_scn sc;
         struct sim_err err;
         int bad = sim_sweep_load(&sc, &job[i], &err) < 0;
+        if (!bad && i == 0)          /* a replay's clock, for the pictures */
+            sim_plot_clock(&sc, clock, sizeof clock);
         if (sc.path)
             sim_scn_free(&sc);
         if (bad) {
@@ -187,7 +190,8 @@ static int run_compare(const char *scn, struct variant *vs, size_t nvar,
     if (plots) {
         char note[4400];
         fflush(stdout);
-        sim_compare_plot(out, name, vars, res, nvar, note, sizeof note);
+        sim_compare_plot(out, name, clock, vars, res, nvar, note,
+                         sizeof note);
         printf("\n%s\n", note);
     }
     printf("outputs: %s/compare.json, compare.txt; each variant's "

@@ -6,6 +6,8 @@
 #   dir1, dir2 ...  each variant's subdirectory of datadir (series.csv)
 #   label1 ...      "A: concurrencyremote=20"
 #   used            channel numbers (1-based) that carried mail: "2 3"
+# and for a replay its clock (origin, window_from, window_to), which
+# common.gp draws the time axis with as it does for qchan run.
 # The channel gives the colour (common.gp's palette, the same in every
 # picture); the variant gives the dash pattern: A solid, B dashed, ...
 load plotdir . "/common.gp"

@@ -6,7 +6,7 @@ set ylabel "messages queued"
 set terminal @png_terminal
 set output datadir . "/compare_queue.png"
 plot for [v=1:nvar] for [k=1:nused] vfile(v) skip 1 every nchan::(ch(k)-1) \
-       using 1:8 with steps lw 2 dt v \
+       using (logtime($1)):8 with steps lw 2 dt v \
        lc rgb chancolour(ch(k)) title word(channels, ch(k)) . ", " . vlabel(v)
 set terminal @svg_terminal
 set output datadir . "/compare_queue.svg"

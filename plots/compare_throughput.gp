@@ -6,7 +6,7 @@ set ylabel "deliveries completed per second"
 set terminal @png_terminal
 set output datadir . "/compare_throughput.png"
 plot for [v=1:nvar] for [k=1:nused] vfile(v) skip 1 every nchan::(ch(k)-1) \
-       using 1:($11 > 0 ? $3 / $11 : NaN) with lines lw 2 dt v \
+       using (logtime($1)):($11 > 0 ? $3 / $11 : NaN) with lines lw 2 dt v \
        lc rgb chancolour(ch(k)) title word(channels, ch(k)) . ", " . vlabel(v)
 set terminal @svg_terminal
 set output datadir . "/compare_throughput.svg"

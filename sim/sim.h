@@ -13,6 +13,7 @@
  *					dir by the gnuplot scripts in plots/;
  *					0 drawn, 1 no gnuplot (note says how
  *					to install it), -1 gnuplot failed
+ *	sim_plot_clock(sc, buf, cap)	a replay's clock for its pictures
  *
  * The run is a pure function of the scenario (with its seed): no clock,
  * no addresses, no environment reach the results, so equal inputs give
@@ -187,6 +188,10 @@ void sim_plot_start(struct sim_plotter *p, const char *dir);
 int sim_plot(const char *dir, const struct sim_scn *sc,
              const struct sim_result *r, struct sim_plotter *p,
              char *note, size_t notecap);
+/* sim_plot_clock - "origin=...; window_from=...; window_to=..." from
+ * the scenario's clock line, "" without one */
+#define SIM_PLOT_CLOCK_CAP 128
+void sim_plot_clock(const struct sim_scn *sc, char *buf, size_t cap);
 int sim_plot_scripts(const char *const *names, size_t n, const char *vars,
                      const char *dir, char *note, size_t notecap);
 

@@ -10,11 +10,12 @@
  *					the table for people
  *	sim_compare_json(out, scn, vars, res, nvar, rows, n)
  *					the same content as compare.json
- *	sim_compare_plot(dir, scn, vars, res, nvar, note, cap)
+ *	sim_compare_plot(dir, scn, clock, vars, res, nvar, note, cap)
  *					overlay pictures (throughput, queue,
  *					in flight) from each variant's
- *					series.csv in dir/<label>/; sim_plot's
- *					answers
+ *					series.csv in dir/<label>/, on the
+ *					clock sim_plot_clock gave (a
+ *					replay's); sim_plot's answers
  *
  * Variants are labelled A, B, C ...; differences are against A, the
  * baseline.  "Better" is lower for times, deferrals, failures, queues and
@@ -63,7 +64,7 @@ void sim_compare_json(FILE *out, const char *scenario,
                       const struct sim_sweep_res *res, size_t nvar,
                       const struct sim_cmp_row *rows, size_t n);
 int sim_compare_plot(const char *dir, const char *scenario,
-                     const struct sim_cmp_variant *vars,
+                     const char *clock, const struct sim_cmp_variant *vars,
                      const struct sim_sweep_res *res, size_t nvar,
                      char *note, size_t cap);
 

@@ -1,12 +1,14 @@
 /*
  * sim_compare_plot.c - overlay pictures of a comparison.
  *
- *	sim_compare_plot(dir, scn, vars, res, nvar, note, cap)
+ *	sim_compare_plot(dir, scn, clock, vars, res, nvar, note, cap)
  *
  * plots/compare_{throughput,queue,inflight}.gp draw one line per channel
  * and variant from dir/<label>/series.csv: the channel gives the colour
  * (the palette of every other picture), the variant the dash pattern.
- * Only channels that carried mail in some variant are drawn.
+ * Only channels that carried mail in some variant are drawn.  A replay's
+ * pictures show its log's clock and window, as qchan run's do (clock:
+ * sim_plot_clock's assignments).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,7 @@ static void tame(char *s)
 
 /* sim_compare_plot - the overlay pictures */
 int sim_compare_plot(const char *dir, const char *scenario,
-                     const struct sim_cmp_variant *vars,
+                     const char *clock, const struct sim_cmp_variant *vars,
                      const struct sim_sweep_res *res, size_t nvar,
                      char *note, size_t cap)
 {
@@ -59,7 +61,8 @@ int sim_compare_plot(const char *dir, const char *scenario,
             first = 0;
         }
     }
-    len += (size_t)snprintf(v + len, vcap - len, "\"");
+    len += (size_t)snprintf(v + len, vcap - len, "\"%s%s", *clock ? "; " : "",
+                            clock);
     for (size_t i = 0; i < nvar; i++) {
         char desc[1024];
         sim_compare_desc(&vars[i], desc, sizeof desc);

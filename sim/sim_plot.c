@@ -9,6 +9,10 @@
  *					ones when p is NULL or empty); 0
  *					drawn, 1 gnuplot missing, -1 failed
  *					(note says why)
+ *	sim_plot_clock(sc, buf, cap)	the gnuplot assignments (origin,
+ *					window_from, window_to) that put a
+ *					replay's pictures on its log's clock;
+ *					"" for a scenario without one
  *	sim_plot_scripts(names, n, vars, dir, note, cap)
  *					plots/NAME.gp for each of n names
  *					with the gnuplot assignments vars
@@ -358,6 +362,20 @@ static int script_dir(char *plots, size_t pcap, char *note, size_t cap)
     return 0;
 }
 
+/* sim_plot_clock - the gnuplot assignments of sc's clock line */
+void sim_plot_clock(const struct sim_scn *sc, char *buf, size_t cap)
+{
+    int n = 0;
+    buf[0] = '\0';
+    if (sc->clock_origin)
+        n = snprintf(buf, cap, "origin=%lld", sc->clock_origin);
+    if (sc->has_window && n >= 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n,
+                 "; window_from=%.6f; window_to=%.6f",
+                 (double)sc->window_from / QC_SEC,
+                 (double)sc->window_to / QC_SEC);
+}
+
 /* sim_plot - every picture of a run */
 int sim_plot(const char *dir, const struct sim_scn *sc,
              const struct sim_result *r, struct sim_plotter *p, char *note,
@@ -386,12 +404,9 @@ int sim_plot(const char *dir, const struct sim_scn *sc,
         fprintf(h, "%s%s", c ? " " : "", r->chans[c].name);
     fprintf(h, "\"; nproc=%d; fdsetsize=%llu; nofile=%llu\n", r->nchan + 4,
             sc->lim.fd_setsize, sc->lim.nofile);
-    if (sc->clock_origin)
-        fprintf(h, "origin=%lld\n", sc->clock_origin);
-    if (sc->has_window)
-        fprintf(h, "window_from=%.6f; window_to=%.6f\n",
-                (double)sc->window_from / QC_SEC,
-                (double)sc->window_to / QC_SEC);
+    char clock[SIM_PLOT_CLOCK_CAP];
+    sim_plot_clock(sc, clock, sizeof clock);
+    fprintf(h, "%s\n", clock);
     char path[4200], series[4200], fds[4200];
     snprintf(path, sizeof path, "%.4000s/series.csv", dir);
     snprintf(series, sizeof series, "%.4000s/.series-plot.csv", dir);

@@ -156,6 +156,30 @@ def test_replay_pictures_show_the_log_clock_and_window(bindir, tmp_path):
         assert "rgb(238, 238, 238)" in svg.read_text()     # the window
 
 
+def test_compare_of_a_replay_shows_the_log_clock_and_window(bindir,
+                                                          tmp_path):
+    """qchan compare of a replay draws its variants on the log's clock
+    with the observed window shaded, as qchan run does"""
+    fit = tmp_path / "fit"
+    qchan(bindir, "fit", ROOT / "tests" / "data" / "fit" / "multilog",
+          "--out", fit, "--no-plots")
+    out = tmp_path / "cmp"
+    qchan(bindir, "compare", fit / "replay.scn", "--set",
+          "concurrencyremote=2", "--vs", "--set", "concurrencyremote=40",
+          "--out", out)
+    for name in ("throughput", "queue", "inflight"):
+        svg = out / f"compare_{name}.svg"
+        w = words(svg)
+        assert ("log time (UTC) from 2026-01-01 00:00:00; shaded: the "
+                "observed window") in w, sorted(w)
+        assert "simulated time (s)" not in w
+        ticks = [x for x in w if len(x) == 8 and x[2] == x[5] == ":"]
+        assert "00:00:00" in ticks and len(ticks) >= 3, sorted(w)
+        assert "rgb(238, 238, 238)" in svg.read_text()     # the window
+        assert any(x.startswith("remote, B: concurrencyremote=40")
+                   for x in w), sorted(w)
+
+
 @pytest.mark.parametrize("line", ["clock", "clock soon", "clock 0",
                                   "clock 1767225600 window 10",
                                   "clock 1767225600 window 20 10",
