@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "json.h"
+#include "metric.h"
 #include "path.h"
+#include "table.h"
 #include "sweep_int.h"
 
 /* with_ci - "12.345 ± 0.678", "12.345" (one replication), or a word */
@@ -58,19 +60,23 @@ static const char *hits_text(const struct sweep_point *pt, char *buf,
     return buf;
 }
 
-/* header - the first line; names gets the settings' names */
-static void header(FILE *out, const struct sweep *sw, char *names,
-                   size_t cap)
+/* header_names - the settings' names, joined by "," */
+static void header_names(const struct sweep *sw, char *names, size_t cap)
 {
     size_t len = 0;
     names[0] = '\0';
+    for (size_t k = 0; k < sw->naxes; k++)
+        len += (size_t)snprintf(names + len, cap - len, "%s%s",
+                                k ? "," : "", sw->ax[k].name);
+}
+
+/* header - the first line */
+static void header(FILE *out, const struct sweep *sw)
+{
     fprintf(out, "qchan sweep: scenario %s, ", sw->scenario);
-    for (size_t k = 0; k < sw->naxes; k++) {
+    for (size_t k = 0; k < sw->naxes; k++)
         fprintf(out, "%s%s=%s", k ? ", " : "", sw->ax[k].name,
                 sw->ax[k].spec);
-        len += (size_t)snprintf(names + len, cap - len, "%s%s", k ? "," : "",
-                                sw->ax[k].name);
-    }
     fprintf(out, "%s %u replication%s each (seeds %llu..%llu)\n",
             sw->naxes > 1 ? ";" : ",", sw->reps, sw->reps == 1 ? "" : "s",
             (unsigned long long)sw->seed0,
@@ -153,10 +159,7 @@ static void decision_text(FILE *out, const struct sweep *sw)
             "whole 95%% interval over its replications does)\n\n",
             sw->ngoals ? "" : "none", sw->minimize.text);
     char names[300];
-    size_t len = 0;
-    for (size_t k = 0; k < sw->naxes; k++)
-        len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
-                                k ? "," : "", sw->ax[k].name);
+    header_names(sw, names, sizeof names);
     decision_table(out, sw, names);
     fputc('\n', out);
     if (ch->chosen < 0) {
@@ -222,20 +225,72 @@ rule:
                 sw->violations);
 }
 
-/* sweep_text - the table and the verdict */
-void sweep_text(FILE *out, const struct sweep *sw)
+/* the points' table: the printed table and sweep.csv; one column
+ * per setting (named "value" when there is one, as before grids) */
+enum { PT_SET, PT_DRAIN, PT_DRAIN_HALF, PT_P95, PT_P95_HALF, PT_BUSIEST,
+       PT_LIMIT, PT_CHOSEN, PT_N };
+#define PT_COLS (SWEEP_MAX_AXES + PT_N)
+static const struct table_col point_cols[PT_N] = {
+    [PT_SET] = {"settings", NULL, "", TABLE_STR, 0, 0, 18, TABLE_RIGHT, 0,
+                TABLE_TEXTONLY},
+    [PT_DRAIN] = {METRIC_MEAN(METRIC_DRAIN_TIME), TABLE_NUM, 3, 6, 24,
+                  TABLE_LEFT, 2, TABLE_UNIT},
+    [PT_DRAIN_HALF] = {METRIC_HALF(METRIC_DRAIN_TIME), TABLE_NUM, 3, 6, 0,
+                       0, 0, TABLE_NOTEXT},
+    [PT_P95] = {METRIC_MEAN(METRIC_LATENCY_P95), TABLE_NUM, 3, 6, 22,
+                TABLE_LEFT, 0, TABLE_UNIT},
+    [PT_P95_HALF] = {METRIC_HALF(METRIC_LATENCY_P95), TABLE_NUM, 3, 6, 0, 0,
+                     0, TABLE_NOTEXT},
+    [PT_BUSIEST] = {"busiest", "busiest process fd peak/limit", "", TABLE_STR,
+                    0, 0, 26, 0, 0, TABLE_TEXTONLY},
+    [PT_LIMIT] = {METRIC_LIMIT_RUNS, TABLE_UINT, 0, 0, 0, TABLE_LEFT, 0, 0},
+    [PT_CHOSEN] = {"chosen", NULL, "", TABLE_BOOL, 0, 0, 0, 0, 0,
+                   TABLE_NOTEXT},
+};
+
+/* axis_cols - cols[0..naxes): each setting's value, data only */
+static void axis_cols(struct table_col *cols, const struct sweep *sw)
 {
-    char a[64], b[64], c[96], d[600], e[520];
-    char names[300];
-    header(out, sw, names, sizeof names);
-    fprintf(out, "drain time and p95 latency of channel %s: mean ± half "
-            "width of the 95%% confidence interval (Student t)\n\n",
-            sw->chan);
-    snprintf(b, sizeof b, "p95 %s (s)", sw->chan);
-    fprintf(out, "%18s  %-24s %-22s %-26s %s\n", names, "drain time (s)",
-            b, "busiest process peak/limit", "limit hit");
-    for (size_t v = 0; v < sw->n; v++) {
+    for (size_t k = 0; k < sw->naxes; k++)
+        cols[k] = (struct table_col){
+            sw->naxes == 1 ? "value" : sw->ax[k].name, NULL, "", TABLE_STR,
+            0, 0, 0, 0, 0, TABLE_NOTEXT};
+}
+
+/* axis_cells - point v's value of each setting */
+static void axis_cells(struct table *t, const struct sweep *sw, size_t v)
+{
+    for (size_t k = 0; k < sw->naxes; k++)
+        table_str(t, k, sw->ax[k].text[sw->pts[v].idx[k]]);
+}
+
+/* ci_cells - a mean and the half width of its interval (0 with one
+ * replication); the text shows "mean ± half", or `none` */
+static void ci_cells(struct table *t, size_t c, double mean, double half,
+                     const char *none)
+{
+    char buf[64];
+    table_opt(t, c, mean);
+    table_opt(t, c + 1, mean < 0 ? -1 : half < 0 ? 0 : half);
+    table_show(t, c, with_ci(mean, half, none, buf, sizeof buf));
+}
+
+/* point_table - one row per point */
+static void point_table(struct table *t, struct table_col *cols,
+                        const struct sweep *sw)
+{
+    size_t n = sw->naxes;
+    char names[300], c[96], d[600], e[520];
+    header_names(sw, names, sizeof names);
+    axis_cols(cols, sw);
+    memcpy(cols + n, point_cols, sizeof point_cols);
+    cols[n + PT_SET].head = names;
+    table_init(t, cols, n + PT_N);
+    long chosen = sw->decide ? sw->choice.chosen : sw->knee;
+    for (size_t v = 0; v < sw->n && table_row(t) == 0; v++) {
         const struct sweep_point *pt = &sw->pts[v];
+        axis_cells(t, sw, v);
+        table_str(t, n + PT_SET, pt->text);
         char nd[48];
         if (pt->missing)
             snprintf(nd, sizeof nd, "missing (%u/%u)", pt->missing,
@@ -243,20 +298,37 @@ void sweep_text(FILE *out, const struct sweep *sw)
         else
             snprintf(nd, sizeof nd, "not drained (%u/%u)",
                      sw->reps - pt->drained, sw->reps);
+        ci_cells(t, n + PT_DRAIN, pt->drain_mean, pt->drain_half, nd);
+        ci_cells(t, n + PT_P95, pt->p95_mean, pt->p95_half, "-");
         const struct sweep_proc *p = busiest(sw, v);
         if (p)
             snprintf(c, sizeof c, "%s %llu/%llu", p->name, p->peak, p->limit);
         else
             snprintf(c, sizeof c, "-");
+        table_str(t, n + PT_BUSIEST, c);
         if (pt->limit_runs)
             snprintf(d, sizeof d, "yes (%u/%u): %.500s", pt->limit_runs,
                      sw->reps, hits_text(pt, e, sizeof e));
         else
             snprintf(d, sizeof d, "no");
-        fprintf(out, "%18s  %-24s %-22s %-26s %s\n", pt->text,
-                with_ci(pt->drain_mean, pt->drain_half, nd, a, sizeof a),
-                with_ci(pt->p95_mean, pt->p95_half, "-", b, sizeof b), c, d);
+        table_uint(t, n + PT_LIMIT, pt->limit_runs);
+        table_show(t, n + PT_LIMIT, d);
+        table_bool(t, n + PT_CHOSEN, (long)v == chosen);
     }
+}
+
+/* sweep_text - the table and the verdict */
+void sweep_text(FILE *out, const struct sweep *sw)
+{
+    header(out, sw);
+    fprintf(out, "drain time and p95 latency of channel %s: mean ± half "
+            "width of the 95%% confidence interval (Student t)\n\n",
+            sw->chan);
+    struct table_col cols[PT_COLS];
+    struct table t;
+    point_table(&t, cols, sw);
+    table_write_text(&t, out, 0);
+    table_free(&t);
     fputc('\n', out);
     if (sw->decide) {
         decision_text(out, sw);
@@ -477,7 +549,8 @@ void sweep_json(FILE *out, const struct sweep *sw)
             const struct sweep_proc *p = &sw->procs[v * sw->nprocs + j];
             fputs(j ? ", {\"name\": " : "{\"name\": ", out);
             json_write_str(out, p->name);
-            fprintf(out, ", \"peak\": %llu, \"limit\": %llu}", p->peak,
+            fprintf(out, ", \"" METRIC_KEY(METRIC_FD_PEAK) "\": %llu, \""
+                    METRIC_KEY(METRIC_FD_LIMIT) "\": %llu}", p->peak,
                     p->limit);
         }
         fputs(v + 1 < sw->n ? "]},\n" : "]}\n", out);
@@ -516,31 +589,18 @@ static int close_w(FILE *f, const char *dir, const char *name)
     return 0;
 }
 
-/* num - a CSV number, NaN for none (gnuplot skips it) */
-static void num(FILE *f, double v)
+/* write_csv - table t as dir/name, then freed; 0 or -1 (said) */
+static int write_csv(const char *dir, const char *name, struct table *t)
 {
-    if (v < 0)
-        fputs(",NaN", f);
-    else
-        fprintf(f, ",%.6f", v);
-}
-
-/* csv_settings - point v's values, one column per setting */
-static void csv_settings(FILE *f, const struct sweep *sw, size_t v)
-{
-    for (size_t k = 0; k < sw->naxes; k++)
-        fprintf(f, "%s%s", k ? "," : "", sw->ax[k].text[sw->pts[v].idx[k]]);
-}
-
-/* csv_header - "value" for one setting (as before grids), else names */
-static void csv_header(FILE *f, const struct sweep *sw)
-{
-    if (sw->naxes == 1) {
-        fputs("value", f);
-        return;
-    }
-    for (size_t k = 0; k < sw->naxes; k++)
-        fprintf(f, "%s%s", k ? "," : "", sw->ax[k].name);
+    FILE *f = open_w(dir, name);
+    int rc = f ? table_write_csv(t, f) : -1;
+    table_free(t);
+    if (!f)
+        return -1;
+    if (rc < 0)
+        fprintf(stderr, "qchan sweep: cannot write %s/%s: out of memory or "
+                "a write error\n", dir, name);
+    return close_w(f, dir, name) < 0 || rc < 0 ? -1 : 0;
 }
 
 /* feasible_at - the point at axis indices (i, j) of a two-setting grid
@@ -558,31 +618,44 @@ static int feasible_at(const struct sweep *sw, long i, long j)
  * (the edges of the feasible region, in index coordinates) */
 static int goal_csv(const char *dir, const struct sweep *sw)
 {
-    FILE *f = open_w(dir, "sweep_goal.csv");
-    if (!f)
-        return -1;
-    for (size_t k = 0; k < sw->naxes; k++)
-        fprintf(f, "i%zu,", k);
-    csv_header(f, sw);
-    fputs(",figure_mean,figure_low,figure_high,feasible,chosen\n", f);
-    for (size_t v = 0; v < sw->n; v++) {
+    static const struct table_col goal_cols[] = {
+        {"figure_mean", NULL, "", TABLE_NUM, 3, 6, 0, 0, 0, 0},
+        {"figure_low", NULL, "", TABLE_NUM, 3, 6, 0, 0, 0, 0},
+        {"figure_high", NULL, "", TABLE_NUM, 3, 6, 0, 0, 0, 0},
+        {"feasible", NULL, "", TABLE_BOOL, 0, 0, 0, 0, 0, 0},
+        {"chosen", NULL, "", TABLE_BOOL, 0, 0, 0, 0, 0, 0},
+    };
+    static const char *const index_keys[SWEEP_MAX_AXES] = {"i0", "i1", "i2",
+                                                            "i3"};
+    size_t n = sw->naxes;
+    struct table_col cols[2 * SWEEP_MAX_AXES + 5];
+    for (size_t k = 0; k < n; k++)
+        cols[k] = (struct table_col){index_keys[k], NULL, "", TABLE_UINT, 0,
+                                     0, 0, 0, 0, 0};
+    axis_cols(cols + n, sw);
+    memcpy(cols + 2 * n, goal_cols, sizeof goal_cols);
+    struct table t;
+    table_init(&t, cols, 2 * n + 5);
+    long chosen = sw->decide ? sw->choice.chosen : sw->knee;
+    for (size_t v = 0; v < sw->n && table_row(&t) == 0; v++) {
         const struct sweep_point *pt = &sw->pts[v];
-        for (size_t k = 0; k < sw->naxes; k++)
-            fprintf(f, "%zu,", pt->idx[k]);
-        csv_settings(f, sw, v);
-        if (pt->fig.have)
-            fprintf(f, ",%.6f,%.6f,%.6f", pt->fig.mean, pt->fig.low,
-                    pt->fig.high);
-        else
-            fputs(",NaN,NaN,NaN", f);
-        fprintf(f, ",%d,%d\n", pt->feasible,
-                (long)v == (sw->decide ? sw->choice.chosen : sw->knee));
+        for (size_t k = 0; k < n; k++)
+            table_uint(&t, k, pt->idx[k]);
+        for (size_t k = 0; k < n; k++)
+            table_str(&t, n + k, sw->ax[k].text[pt->idx[k]]);
+        if (pt->fig.have) {
+            table_num(&t, 2 * n, pt->fig.mean);
+            table_num(&t, 2 * n + 1, pt->fig.low);
+            table_num(&t, 2 * n + 2, pt->fig.high);
+        }
+        table_bool(&t, 2 * n + 3, pt->feasible);
+        table_bool(&t, 2 * n + 4, (long)v == chosen);
     }
-    if (close_w(f, dir, "sweep_goal.csv") < 0)
+    if (write_csv(dir, "sweep_goal.csv", &t) < 0)
         return -1;
     if (sw->naxes != 2)
         return 0;
-    f = open_w(dir, "sweep_feasible.csv");
+    FILE *f = open_w(dir, "sweep_feasible.csv");
     if (!f)
         return -1;
     fputs("x,y,dx,dy\n", f);
@@ -606,36 +679,29 @@ static int goal_csv(const char *dir, const struct sweep *sw)
 /* sweep_csv - the pictures' data */
 int sweep_csv(const char *dir, const struct sweep *sw)
 {
-    FILE *f = open_w(dir, "sweep.csv");
-    if (!f)
+    struct table_col cols[PT_COLS];
+    struct table t;
+    point_table(&t, cols, sw);
+    if (write_csv(dir, "sweep.csv", &t) < 0)
         return -1;
-    csv_header(f, sw);
-    fputs(",drain_mean,drain_half,p95_mean,p95_half,limit_hit,chosen\n", f);
-    long chosen = sw->decide ? sw->choice.chosen : sw->knee;
-    for (size_t v = 0; v < sw->n; v++) {
-        const struct sweep_point *pt = &sw->pts[v];
-        csv_settings(f, sw, v);
-        num(f, pt->drain_mean);
-        num(f, pt->drain_mean < 0 ? -1 : pt->drain_half < 0 ? 0
-                                                            : pt->drain_half);
-        num(f, pt->p95_mean);
-        num(f, pt->p95_mean < 0 ? -1 : pt->p95_half < 0 ? 0 : pt->p95_half);
-        fprintf(f, ",%d,%d\n", pt->limit_runs > 0, (long)v == chosen);
-    }
-    if (close_w(f, dir, "sweep.csv") < 0)
-        return -1;
-    f = open_w(dir, "sweep_fds.csv");
-    if (!f)
-        return -1;
-    csv_header(f, sw);
-    fputs(",process,peak,limit\n", f);
+    static const struct table_col fd_cols[] = {
+        {METRIC_PROCESS, TABLE_STR, 0, 0, 0, 0, 0, 0},
+        {METRIC_FD_PEAK, TABLE_UINT, 0, 0, 0, 0, 0, 0},
+        {METRIC_FD_LIMIT, TABLE_UINT, 0, 0, 0, 0, 0, 0},
+    };
+    size_t n = sw->naxes;
+    axis_cols(cols, sw);
+    memcpy(cols + n, fd_cols, sizeof fd_cols);
+    table_init(&t, cols, n + 3);
     for (size_t v = 0; v < sw->n; v++)
-        for (size_t j = 0; j < sw->nprocs; j++) {
+        for (size_t j = 0; j < sw->nprocs && table_row(&t) == 0; j++) {
             const struct sweep_proc *p = &sw->procs[v * sw->nprocs + j];
-            csv_settings(f, sw, v);
-            fprintf(f, ",%s,%llu,%llu\n", p->name, p->peak, p->limit);
+            axis_cells(&t, sw, v);
+            table_str(&t, n, p->name);
+            table_uint(&t, n + 1, p->peak);
+            table_uint(&t, n + 2, p->limit);
         }
-    if (close_w(f, dir, "sweep_fds.csv") < 0)
+    if (write_csv(dir, "sweep_fds.csv", &t) < 0)
         return -1;
     return sw->decide || sw->naxes == 2 ? goal_csv(dir, sw) : 0;
 }

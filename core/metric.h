@@ -14,13 +14,28 @@
  *	{METRIC_LATENCY_P95, TABLE_NUM, 3, 6, ...}
  *
  * A sweep's per-point interval of a measure is KEY_mean and KEY_half in
- * sweep.csv (the mean and the half width of the 95% interval).  Here
+ * sweep.csv (the mean and the half width of the 95% interval):
+ * METRIC_MEAN(METRIC_DRAIN_TIME) is drain_time_mean with drain time's
+ * header and unit.  METRIC_KEY, METRIC_HEAD and METRIC_UNIT take one
+ * member out.  Here
  * and not in lib/ because the words are qmail's (deliveries, channels,
  * spawners); here and not in a host because run and fit, peers, print
  * the same measures.  docs/scenarios.md lists them for readers.
  */
 #ifndef METRIC_H
 #define METRIC_H
+
+/* variadic: an entry is three arguments once expanded */
+#define METRIC_KEY(...) METRIC_KEY_(__VA_ARGS__)
+#define METRIC_KEY_(k, h, u) k
+#define METRIC_HEAD(...) METRIC_HEAD_(__VA_ARGS__)
+#define METRIC_HEAD_(k, h, u) h
+#define METRIC_UNIT(...) METRIC_UNIT_(__VA_ARGS__)
+#define METRIC_UNIT_(k, h, u) u
+#define METRIC_MEAN(...) METRIC_KEY(__VA_ARGS__) "_mean", \
+        METRIC_HEAD(__VA_ARGS__), METRIC_UNIT(__VA_ARGS__)
+#define METRIC_HALF(...) METRIC_KEY(__VA_ARGS__) "_half", \
+        METRIC_HEAD(__VA_ARGS__), METRIC_UNIT(__VA_ARGS__)
 
 /* the whole run */
 #define METRIC_DRAIN_TIME "drain_time", "drain time", "s"

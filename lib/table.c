@@ -219,6 +219,8 @@ static void text_line(const struct table *t, FILE *f, const char **cells,
         if (!in_text(col))
             continue;
         size_t n = chars(cells[c]), w = width[c];
+        if (c == last && left(col) && n == 0)
+            break;   /* no trailing blanks */
         if (c != first)
             pad(f, col->gap > 0 ? (size_t)col->gap : 1);
         if (left(col)) {
@@ -324,20 +326,32 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* in_data - the column is in the CSV and the JSON */
+static int in_data(const struct table_col *col)
+{
+    return !(col->flags & TABLE_TEXTONLY);
+}
+
 /* table_write_csv - the table as CSV */
 int table_write_csv(const struct table *t, FILE *f)
 {
+    int sep = 0;
     for (size_t c = 0; c < t->ncols; c++) {
-        if (c)
+        if (!in_data(&t->cols[c]))
+            continue;
+        if (sep++)
             fputc(',', f);
         csv_field(f, t->cols[c].key);
     }
     fputc('\n', f);
     for (size_t r = 0; r < t->nrows; r++) {
+        sep = 0;
         for (size_t c = 0; c < t->ncols; c++) {
             const struct table_col *col = &t->cols[c];
             const struct table_cell *x = &t->cells[r * t->ncols + c];
-            if (c)
+            if (!in_data(col))
+                continue;
+            if (sep++)
                 fputc(',', f);
             if (!x->has)
                 continue;
@@ -361,10 +375,13 @@ int table_write_csv(const struct table *t, FILE *f)
 /* table_write_json_fields - one row's pairs */
 void table_write_json_fields(const struct table *t, FILE *f, size_t r)
 {
+    int sep = 0;
     for (size_t c = 0; c < t->ncols; c++) {
         const struct table_col *col = &t->cols[c];
         const struct table_cell *x = &t->cells[r * t->ncols + c];
-        if (c)
+        if (!in_data(col))
+            continue;
+        if (sep++)
             fputs(", ", f);
         json_write_str(f, col->key);
         fputs(": ", f);

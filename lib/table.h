@@ -60,6 +60,7 @@ enum table_align { TABLE_AUTO, TABLE_LEFT, TABLE_RIGHT };
 #define TABLE_GROUP 1     /* flags: see above */
 #define TABLE_UNIT 2      /* text header "head (unit)" */
 #define TABLE_NOTEXT 4    /* data only: not in the text */
+#define TABLE_TEXTONLY 8  /* for people only: not in CSV or JSON */
 
 struct table_col {
     const char *key;      /* JSON key and CSV header */

@@ -8,6 +8,7 @@ below it; the confidence interval is Student's t over the replications
 (checked against separate `qchan run --seed` runs); the answer does not
 depend on how many workers ran it; bad ranges exit 2.
 """
+import csv
 import json
 import math
 import statistics
@@ -75,6 +76,41 @@ def test_finds_the_known_knee(bindir, tmp_path):
     assert all(pt["limit_runs"] == 0 for pt in s["points"])
 
 
+def test_csv_has_the_json_values_under_the_same_names(bindir, tmp_path):
+    """sweep.csv's columns are sweep.json's measures, named alike
+    (KEY_mean, KEY_half), the limit count and the choice; a value the
+    sweep has not (not drained) is an empty field."""
+    scn = knee_scenario(tmp_path, local=60, remote=600)
+    sweep(bindir, scn, "concurrencyremote=2:6:2", "--replications", "2",
+          "--no-plots", out=tmp_path / "o")
+    s = json.loads((tmp_path / "o" / "sweep.json").read_text())
+    with open(tmp_path / "o" / "sweep.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["value", "drain_time_mean", "drain_time_half",
+                             "latency_p95_mean", "latency_p95_half",
+                             "limit_runs", "chosen"]
+    for pt, row in zip(s["points"], rows, strict=True):
+        assert row["value"] == pt["value"]
+        for key in ("drain_time", "latency_p95"):
+            assert float(row[key + "_mean"]) == \
+                pytest.approx(pt[key]["mean"], abs=1e-6)
+        assert int(row["limit_runs"]) == pt["limit_runs"]
+        assert row["chosen"] == ("1" if pt["value"] == s["chosen"] else "0")
+    with open(tmp_path / "o" / "sweep_fds.csv") as f:
+        fds = list(csv.DictReader(f))
+    first = {p["name"]: p for p in s["points"][0]["processes"]}
+    for row in fds[:len(first)]:
+        assert int(row["fd_peak"]) == first[row["process"]]["fd_peak"]
+        assert int(row["fd_limit"]) == first[row["process"]]["fd_limit"]
+    short = tmp_path / "short.scn"
+    short.write_text(scn.read_text() + "run for 5\n")
+    sweep(bindir, short, "concurrencyremote=2:4:2", "--replications", "1",
+          "--no-plots", out=tmp_path / "nd", check=None)
+    with open(tmp_path / "nd" / "sweep.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["drain_time_mean"] == "" == rows[0]["drain_time_half"]
+
+
 def test_a_limit_moves_the_choice_below_it(bindir, tmp_path):
     """nofile 30: the remote spawner needs 2c + 3 descriptors, so from
     c = 14 on it cannot open them ("unable to create pipe")."""
@@ -88,8 +124,8 @@ def test_a_limit_moves_the_choice_below_it(bindir, tmp_path):
     for pt, c in zip(s["points"], values):
         spawner = next(x for x in pt["processes"]
                        if x["name"] == "spawn-remote")
-        assert spawner["limit"] == 30
-        assert spawner["peak"] == min(2 * c + 3, 30)
+        assert spawner["fd_limit"] == 30
+        assert spawner["fd_peak"] == min(2 * c + 3, 30)
         if not 2 * c + 3 <= 30:
             assert "spawn-remote: nofile" in pt["limits_hit"]
     drain = [pt["drain_time"]["mean"] if pt["drain_time"] else None

@@ -203,4 +203,4 @@ def test_two_settings_without_goals_draw_the_heat_map(bindir, tmp_path):
     assert len(s["points"]) == 4 and s["chosen"] is not None
     assert (out / "sweep_heat.png").stat().st_size > 0
     head = (out / "sweep.csv").read_text().splitlines()[0]
-    assert head.startswith("concurrencylocal,concurrencyremote,drain_mean")
+    assert head.startswith("concurrencylocal,concurrencyremote,drain_time_mean")

@@ -147,7 +147,8 @@ static void test_utf8_width(void)
     table_free(&t);
 }
 
-/* shown text replaces the text cell only; groups head their rows */
+/* shown text replaces the text cell only; groups head their rows;
+ * NOTEXT columns are data only, TEXTONLY ones for people only */
 static void test_show_and_groups(void)
 {
     static const struct table_col g[] = {
@@ -156,9 +157,11 @@ static void test_show_and_groups(void)
         {"metric", "", NULL, TABLE_STR, 0, 0, 8, TABLE_AUTO, 0, 0},
         {"value", "A", NULL, TABLE_NUM, 0, 0, 0, TABLE_AUTO, 0, 0},
         {"limit", NULL, NULL, TABLE_NUM, 0, 0, 0, TABLE_AUTO, 0,
-         TABLE_NOTEXT}};
+         TABLE_NOTEXT},
+        {"note", "", NULL, TABLE_STR, 0, 0, 0, TABLE_AUTO, 0,
+         TABLE_TEXTONLY}};
     struct table t;
-    table_init(&t, g, 4);
+    table_init(&t, g, 5);
     const char *sec[] = {"remote", "remote", "local"};
     for (int i = 0; i < 3; i++) {
         table_row(&t);
@@ -169,15 +172,16 @@ static void test_show_and_groups(void)
         if (i == 1) {
             table_num(&t, 3, 20);
             table_show(&t, 2, "11/20");
+            table_str(&t, 4, "at the limit");
         }
     }
     CU_ASSERT_STRING_EQUAL(render(&t, 0),
                            "               A\n"
                            "channel remote\n"
-                           "  queue       10\n"
-                           "  peak     11/20\n"
+                           "  queue       10 -\n"
+                           "  peak     11/20 at the limit\n"
                            "channel local\n"
-                           "  queue       12\n");
+                           "  queue       12 -\n");
     CU_ASSERT_STRING_EQUAL(render(&t, 1),
                            "section,metric,value,limit\n"
                            "remote,queue,10,\nremote,peak,11,20\n"
