@@ -20,26 +20,44 @@
 /* a deferral run is an outage when chance() gives fewer than this */
 #define OUTAGE_CHANCE 0.01
 
+/* latency_buf - room for up to max durations, *n set to 0 */
+static double *latency_buf(size_t max, size_t *n)
+{
+    *n = 0;
+    return malloc((max + 1) * sizeof(double));
+}
+
+/* attempt_secs - how long attempt a took, in seconds */
+static double attempt_secs(const struct fit_attempt *a)
+{
+    return (double)(a->end - a->start) / (double)QC_SEC;
+}
+
+/* sorted_or_null - v[0..n) sorted, or NULL (v freed) when n is 0 */
+static double *sorted_or_null(double *v, size_t n)
+{
+    if (n == 0) {
+        free(v);
+        return NULL;
+    }
+    quantile_sort(v, n);
+    return v;
+}
+
 /* fit_dom_latencies - sorted durations of domain d's answered attempts */
 double *fit_dom_latencies(const struct fit_sum *s, const struct fit_log *lg,
                           uint32_t d, size_t *n)
 {
     size_t lo = s->dom_off[d], hi = s->dom_off[d + 1];
-    double *v = malloc((hi - lo + 1) * sizeof *v);
-    *n = 0;
+    double *v = latency_buf(hi - lo, n);
     if (!v)
         return NULL;
     for (size_t i = lo; i < hi; i++) {
         const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
         if (fit_answered(a))
-            v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
+            v[(*n)++] = attempt_secs(a);
     }
-    if (*n == 0) {
-        free(v);
-        return NULL;
-    }
-    quantile_sort(v, *n);
-    return v;
+    return sorted_or_null(v, *n);
 }
 
 /* fit_outcome_latencies - sorted durations of the answered attempts
@@ -52,8 +70,7 @@ double *fit_outcome_latencies(const struct fit_sum *s,
 {
     size_t lo = d == UINT32_MAX ? 0 : s->dom_off[d];
     size_t hi = d == UINT32_MAX ? lg->natts : s->dom_off[d + 1];
-    double *v = malloc((hi - lo + 1) * sizeof *v);
-    *n = 0;
+    double *v = latency_buf(hi - lo, n);
     if (!v)
         return NULL;
     for (size_t i = lo; i < hi; i++) {
@@ -66,14 +83,9 @@ double *fit_outcome_latencies(const struct fit_sum *s,
             if (ds->chan != chan || (own >= 0 && ds->own_latency != own))
                 continue;
         }
-        v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
+        v[(*n)++] = attempt_secs(a);
     }
-    if (*n == 0) {
-        free(v);
-        return NULL;
-    }
-    quantile_sort(v, *n);
-    return v;
+    return sorted_or_null(v, *n);
 }
 
 /* fit_outage_latencies - sorted durations of outage k's deferrals */
@@ -82,21 +94,15 @@ double *fit_outage_latencies(const struct fit_sum *s,
 {
     uint32_t d = s->outs[k].dom;
     size_t lo = s->dom_off[d], hi = s->dom_off[d + 1];
-    double *v = malloc((hi - lo + 1) * sizeof *v);
-    *n = 0;
+    double *v = latency_buf(hi - lo, n);
     if (!v)
         return NULL;
     for (size_t i = lo; i < hi; i++) {
         const struct fit_attempt *a = &lg->atts[s->dom_atts[i]];
         if (s->att_out[s->dom_atts[i]] == k + 1 && fit_answer(a) == 'Z')
-            v[(*n)++] = (double)(a->end - a->start) / (double)QC_SEC;
+            v[(*n)++] = attempt_secs(a);
     }
-    if (*n == 0) {
-        free(v);
-        return NULL;
-    }
-    quantile_sort(v, *n);
-    return v;
+    return sorted_or_null(v, *n);
 }
 
 /* group - attempt indexes by domain, each group in log order */
