@@ -8,6 +8,9 @@ SHELL := /bin/bash
 CC := gcc
 BUILD ?= build
 PYTHON := /usr/bin/python3
+# make install: the programs go into $(QMAIL_HOME)/bin (daemons/install.mk),
+# the manual pages and the pictures' gnuplot scripts under $(PREFIX)/share
+PREFIX ?= /usr/local
 SANFLAGS ?=
 OPT ?= -O2
 # Link-time optimisation in the default build: the core's small functions

@@ -6,7 +6,6 @@
 # programs' --help (tools/man_check.py).  make install puts the pages
 # under $(DESTDIR)$(MANDIR)/manN.
 MAN_PAGES := $(wildcard man/*.[1-8])
-PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
 
 .PHONY: man-check install-man

@@ -7,3 +7,33 @@ HOST_LIBS := $(SIM_LIB) $(HOST_LIBS)
 $(SIM_LIB): $(call obj,$(SIM_SRC))
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
+
+# The pictures' gnuplot scripts: make install copies plots/*.gp into
+# PLOTSDIR, and that path is compiled into sim_plot.c as where an
+# installed qchan finds them (QCHAN_PLOTS overrides it; a qchan in its
+# build tree uses the tree's plots/).  sim_conf.h is rewritten only when
+# the value changes.
+PLOTSDIR ?= $(PREFIX)/share/qchan/plots
+SIM_CONF_H := $(BUILD)/conf/sim_conf.h
+
+##- sim-conf-always (regenerates the simulator's settings header when they change)
+.PHONY: sim-conf-always install-plots
+$(SIM_CONF_H): sim-conf-always
+	@mkdir -p $(dir $@)
+	@case '$(PLOTSDIR)' in /*) ;; *) echo "PLOTSDIR=$(PLOTSDIR):" \
+	  "expected an absolute path" >&2; exit 1;; esac; \
+	case '$(PLOTSDIR)' in *[\"\\]*) echo "PLOTSDIR=$(PLOTSDIR):" \
+	  "a quote or backslash in the path" >&2; exit 1;; esac; \
+	printf '%s\n' '/* sim_conf.h - written by sim/module.mk */' \
+	  '#define SIM_CONF_PLOTS "$(PLOTSDIR)"' >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(BUILD)/obj/sim/sim_plot.o: $(SIM_CONF_H)
+$(BUILD)/obj/sim/sim_plot.o: CFLAGS += -I$(BUILD)/conf
+
+install: install-plots
+## install-plots: the gnuplot scripts of the pictures under $(DESTDIR)$(PLOTSDIR)
+install-plots:
+	@set -e; d='$(DESTDIR)$(PLOTSDIR)'; mkdir -p "$$d"; \
+	  for p in plots/*.gp; do cp "$$p" "$$d/"; chmod 0644 "$$d/$${p##*/}"; done; \
+	  echo "install: $$d/*.gp"

@@ -62,7 +62,8 @@ class ConfBuild:
     install QMAIL_HOME=... builds them: the home and split are compiled
     in, and a set-id qchan-queue knows no other queue.  The build lives
     in <build>/conf-test (the first make compiles the tree there once),
-    the home in <build>/conf-test/qmail."""
+    the home in <build>/conf-test/qmail, PREFIX (the manual pages and the
+    pictures' scripts) <build>/conf-test/prefix."""
 
     split = 7
 
@@ -70,12 +71,14 @@ class ConfBuild:
         self.build = build_dir() / "conf-test"
         self.bin = self.build / "bin"
         self.home = self.build / "qmail"
+        self.prefix = self.build / "prefix"
 
     def make(self, *args):
         """make with this build's settings; the CompletedProcess"""
         return subprocess.run(
             ["make", "-s", "-C", str(ROOT), "BUILD=%s" % self.build,
-             "QMAIL_HOME=%s" % self.home, "CONF_SPLIT=%d" % self.split]
+             "QMAIL_HOME=%s" % self.home, "CONF_SPLIT=%d" % self.split,
+             "PREFIX=%s" % self.prefix]
             + list(args), capture_output=True, text=True, timeout=900)
 
 

@@ -6,7 +6,9 @@ home/bin with qmail's modes; the installation is then run from there
 (qchan-start, qmail-send, qmail-todo, qchan-clean, qchan-queue for
 injection and bounces, fakespawn as every spawner, qchan qread), and a
 qmail original is refused, then kept as NAME.qmail-orig with FORCE=1, so
-switching back is a rename.
+switching back is a rename.  The pictures' gnuplot scripts go under
+PREFIX/share/qchan/plots, where an installed qchan finds them without
+QCHAN_PLOTS.
 
 make runs with the conf_build fixture's settings (conftest.py): a build
 of its own in <build>/conf-test for the home <build>/conf-test/qmail.
@@ -18,6 +20,9 @@ import stat
 import subprocess
 import time
 
+import pytest
+
+from conftest import ROOT
 from trust_helpers import fast_dir  # noqa: F401
 
 MODES = {"qmail-send": 0o711, "qmail-todo": 0o711, "qchan-start": 0o700,
@@ -124,3 +129,40 @@ def test_install_keeps_qmail_originals(fast_dir, conf_build):
     for name in ("qmail-send", "qmail-todo"):
         os.rename(bindir + "/%s.qmail-orig" % name, bindir + "/" + name)
     assert "qmail's own" in open(bindir + "/qmail-todo").read()
+
+
+@pytest.mark.skipif(not shutil.which("gnuplot"),
+                    reason="gnuplot is not installed")
+def test_installed_qchan_draws_with_the_installed_scripts(fast_dir,
+                                                          conf_build):
+    """a copy of the installed qchan away from the source tree (so that
+    it cannot find the tree's plots/), without QCHAN_PLOTS, draws a run's
+    pictures with the scripts make install put under PREFIX; without
+    them it draws none and says why"""
+    r = conf_build.make("install")
+    assert r.returncode == 0, r.stderr
+    plots = conf_build.prefix / "share" / "qchan" / "plots"
+    assert sorted(p.name for p in plots.iterdir()) == sorted(
+        p.name for p in (ROOT / "plots").glob("*.gp"))
+    qchan = fast_dir / "qchan"
+    shutil.copy2(conf_build.home / "bin" / "qchan", qchan)
+    env = dict(os.environ)
+    env.pop("QCHAN_PLOTS", None)
+
+    def run(out):
+        p = subprocess.run([str(qchan), "run",
+                            str(ROOT / "scenarios" / "burst.scn"),
+                            "--out", str(out)], cwd=str(fast_dir), env=env,
+                           capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stdout + p.stderr
+        return p.stdout
+
+    out = fast_dir / "run"
+    assert "pictures: " + str(out) in run(out)
+    for name in ("throughput", "inflight", "queue", "fds"):
+        assert (out / (name + ".png")).stat().st_size > 0
+        assert "burst: " in (out / (name + ".svg")).read_text()
+    shutil.rmtree(plots)
+    out = fast_dir / "bare"
+    assert "the gnuplot scripts (plots/) were not found" in run(out)
+    assert not list(out.glob("*.svg"))
