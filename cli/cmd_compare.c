@@ -10,7 +10,7 @@
  * first --vs belong to A.  Every variant runs the same scenario with the
  * same seed, so its traffic and destination behaviour are the same draw
  * for draw (common random numbers) and only the configuration differs.
- * Prints the table and writes compare.json, compare.txt, each variant's
+ * Prints the table and writes compare.json, compare.csv, compare.txt, each variant's
  * series.csv, fds.csv and summary.json (DIR/A, DIR/B ...) and the
  * overlay pictures into DIR (default build/compare/SCENARIO).  Exit 0,
  * 2 bad input, 3 an invariant broke in some variant (a bug in qchan).
@@ -72,11 +72,14 @@ static int cpus(void)
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_CSV };
+
 /* write_file - a report into DIR/name */
 static int write_file(const char *dir, const char *name, const char *scn,
                       const struct sim_cmp_variant *vars,
                       const struct sim_sweep_res *res, size_t nvar,
-                      const struct sim_cmp_row *rows, size_t nrows, int json)
+                      const struct sim_cmp_row *rows, size_t nrows,
+                      enum report_format how)
 {
     char path[4200];
     snprintf(path, sizeof path, "%.4000s/%s", dir, name);
@@ -86,8 +89,10 @@ static int write_file(const char *dir, const char *name, const char *scn,
                 strerror(errno));
         return -1;
     }
-    if (json)
+    if (how == REPORT_JSON)
         sim_compare_json(f, scn, vars, res, nvar, rows, nrows);
+    else if (how == REPORT_CSV)
+        sim_compare_csv(f, vars, nvar, rows, nrows);
     else
         sim_compare_text(f, scn, vars, res, nvar, rows, nrows);
     if (path_fclose(f) < 0) {
@@ -183,9 +188,11 @@ static int run_compare(const char *scn, struct variant *vs, size_t nvar,
     }
     sim_compare_text(stdout, name, vars, res, nvar, rows, nrows);
     int werr = write_file(out, "compare.json", name, vars, res, nvar, rows,
-                          nrows, 1) |
+                          nrows, REPORT_JSON) |
+               write_file(out, "compare.csv", name, vars, res, nvar, rows,
+                          nrows, REPORT_CSV) |
                write_file(out, "compare.txt", name, vars, res, nvar, rows,
-                          nrows, 0);
+                          nrows, REPORT_TEXT);
     free(rows);
     if (plots) {
         char note[4400];
@@ -194,7 +201,8 @@ static int run_compare(const char *scn, struct variant *vs, size_t nvar,
                          sizeof note);
         printf("\n%s\n", note);
     }
-    printf("outputs: %s/compare.json, compare.txt; each variant's "
+    printf("outputs: %s/compare.json, compare.csv, compare.txt; each "
+           "variant's "
            "summary.json, series.csv, fds.csv in %s/A ...\n", out, out);
     rc = werr ? 2 : 0;
     for (size_t i = 0; i < nvar; i++)

@@ -44,6 +44,8 @@
 #define METRIC_RECIPIENTS "recipients", "recipients", "recipients"
 #define METRIC_EVENTS "events", "events", "events"
 #define METRIC_TODO_PENDING "todo_pending", "waiting for todo", "messages"
+#define METRIC_EXPECTS_FAILED "expects_failed", "expect lines failed", \
+        "lines"
 
 /* per channel */
 #define METRIC_CHANNEL "channel", "channel", ""

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric.h"
 #include "sim_compare.h"
 
 struct table {
@@ -103,17 +104,16 @@ static void channel_rows(struct table *t, const struct sim_sweep_res *res,
         enum sim_cmp_dir dir;
         int decimals;
     } m[] = {
-        {"drain_time", "drain time", "s", SIM_CMP_LOWER, 3},
-        {"delivered", "delivered", "recipients", SIM_CMP_HIGHER, 0},
-        {"deferred", "deferred", "attempts", SIM_CMP_LOWER, 0},
-        {"failed", "failed", "recipients", SIM_CMP_LOWER, 0},
-        {"pending", "left at window end", "recipients", SIM_CMP_LOWER, 0},
-        {"latency_p50", "latency p50", "s", SIM_CMP_LOWER, 3},
-        {"latency_p95", "latency p95", "s", SIM_CMP_LOWER, 3},
-        {"latency_p99", "latency p99", "s", SIM_CMP_LOWER, 3},
-        {"max_queue", "peak queue", "messages", SIM_CMP_LOWER, 0},
-        {"max_inflight", "peak in flight / limit", "deliveries",
-         SIM_CMP_NONE, 0},
+        {METRIC_DRAIN_TIME, SIM_CMP_LOWER, 3},
+        {METRIC_DELIVERED, SIM_CMP_HIGHER, 0},
+        {METRIC_DEFERRED, SIM_CMP_LOWER, 0},
+        {METRIC_FAILED, SIM_CMP_LOWER, 0},
+        {METRIC_PENDING, SIM_CMP_LOWER, 0},
+        {METRIC_LATENCY_P50, SIM_CMP_LOWER, 3},
+        {METRIC_LATENCY_P95, SIM_CMP_LOWER, 3},
+        {METRIC_LATENCY_P99, SIM_CMP_LOWER, 3},
+        {METRIC_MAX_QUEUE, SIM_CMP_LOWER, 0},
+        {METRIC_MAX_INFLIGHT, SIM_CMP_NONE, 0},
     };
     for (size_t k = 0; k < sizeof m / sizeof m[0]; k++) {
         struct sim_cmp_row *r = add(t, name, m[k].metric, m[k].what,
@@ -150,13 +150,13 @@ static void proc_rows(struct table *t, const struct sim_sweep_res *res,
 {
     const char *name = res[0].procs[p].name;
     int procs = strcmp(name, "qmailr") == 0;
-    struct sim_cmp_row *r = add(t, name, "fd_peak",
-                                procs ? "processes peak / nproc"
-                                      : "descriptors peak / limit",
-                                procs ? "processes" : "descriptors",
-                                SIM_CMP_LOWER, 0);
+    struct sim_cmp_row *r = add(t, name, METRIC_FD_PEAK, SIM_CMP_LOWER, 0);
     if (!r)
         return;
+    if (procs) {   /* qmailr's processes against nproc */
+        r->what = "processes peak / nproc";
+        r->unit = "processes";
+    }
     int exhausted = 0;
     for (size_t i = 0; i < t->nvar; i++) {
         r->v[i] = (double)res[i].procs[p].fd_peak;
@@ -167,10 +167,10 @@ static void proc_rows(struct table *t, const struct sim_sweep_res *res,
     judge(r, t->nvar);
     if (!exhausted)
         return;
-    r = add(t, name, "exhausted", "limit reached (1 yes)", "", SIM_CMP_LOWER,
-            0);
+    r = add(t, name, METRIC_EXHAUSTED, SIM_CMP_LOWER, 0);
     if (!r)
         return;
+    r->what = "limit reached (1 yes)";
     for (size_t i = 0; i < t->nvar; i++)
         r->v[i] = res[i].procs[p].exhausted;
     judge(r, t->nvar);
@@ -180,26 +180,22 @@ static void proc_rows(struct table *t, const struct sim_sweep_res *res,
 static void run_rows(struct table *t, const struct sim_sweep_res *res)
 {
     struct sim_cmp_row *r;
-    if ((r = add(t, "run", "drain_time", "drain time", "s", SIM_CMP_LOWER,
-                 3))) {
+    if ((r = add(t, "run", METRIC_DRAIN_TIME, SIM_CMP_LOWER, 3))) {
         for (size_t i = 0; i < t->nvar; i++)
             r->v[i] = res[i].drained ? res[i].drain_time : NAN;
         judge(r, t->nvar);
     }
-    if ((r = add(t, "run", "messages", "messages", "messages", SIM_CMP_NONE,
-                 0))) {
+    if ((r = add(t, "run", METRIC_MESSAGES, SIM_CMP_NONE, 0))) {
         for (size_t i = 0; i < t->nvar; i++)
             r->v[i] = (double)res[i].messages;
         judge(r, t->nvar);
     }
-    if ((r = add(t, "run", "recipients", "recipients", "recipients",
-                 SIM_CMP_NONE, 0))) {
+    if ((r = add(t, "run", METRIC_RECIPIENTS, SIM_CMP_NONE, 0))) {
         for (size_t i = 0; i < t->nvar; i++)
             r->v[i] = (double)res[i].recipients;
         judge(r, t->nvar);
     }
-    if ((r = add(t, "run", "expects_failed", "expect lines failed", "lines",
-                 SIM_CMP_LOWER, 0))) {
+    if ((r = add(t, "run", METRIC_EXPECTS_FAILED, SIM_CMP_LOWER, 0))) {
         for (size_t i = 0; i < t->nvar; i++)
             r->v[i] = res[i].expects_failed;
         judge(r, t->nvar);

@@ -10,6 +10,10 @@
  *					the table for people
  *	sim_compare_json(out, scn, vars, res, nvar, rows, n)
  *					the same content as compare.json
+ *	sim_compare_csv(out, vars, nvar, rows, n)
+ *					compare.csv: a line per row (section,
+ *					metric, unit, each variant's value and
+ *					limit, differs, better); 0 or -1
  *	sim_compare_plot(dir, scn, clock, vars, res, nvar, note, cap)
  *					overlay pictures (throughput, queue,
  *					in flight) from each variant's
@@ -63,6 +67,8 @@ void sim_compare_json(FILE *out, const char *scenario,
                       const struct sim_cmp_variant *vars,
                       const struct sim_sweep_res *res, size_t nvar,
                       const struct sim_cmp_row *rows, size_t n);
+int sim_compare_csv(FILE *out, const struct sim_cmp_variant *vars,
+                    size_t nvar, const struct sim_cmp_row *rows, size_t n);
 int sim_compare_plot(const char *dir, const char *scenario,
                      const char *clock, const struct sim_cmp_variant *vars,
                      const struct sim_sweep_res *res, size_t nvar,

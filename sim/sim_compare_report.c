@@ -3,9 +3,11 @@
  *
  *	sim_compare_text(out, scn, vars, res, nvar, rows, n)
  *	sim_compare_json(out, scn, vars, res, nvar, rows, n)
+ *	sim_compare_csv(out, vars, nvar, rows, n)
  *
- * Both print the same rows in the same order; the JSON adds nothing the
- * text lacks but the raw numbers.  No wall-clock figure appears, so the
+ * All three give the same rows in the same order (the text and the CSV
+ * from one lib/table); the JSON and the CSV add nothing the text lacks
+ * but the raw numbers.  No wall-clock figure appears, so the
  * same comparison gives the same bytes.
  */
 #include <math.h>
@@ -14,6 +16,7 @@
 
 #include "json.h"
 #include "sim_compare.h"
+#include "table.h"
 
 /* cell - a value (with its limit), "-" for none */
 static const char *cell(const struct sim_cmp_row *r, size_t i, char *buf,
@@ -63,6 +66,104 @@ static const char *better(const struct sim_cmp_row *r,
     return buf;
 }
 
+/* the rows as one table: the printed one (a heading per section,
+ * values with their limits, differences against A, the better side)
+ * and compare.csv (section, metric, unit, the values, the limits,
+ * differs, better) */
+struct cmp_table {
+    struct table t;
+    struct table_col cols[5 + 3 * SIM_CMP_MAX];
+    char keys[2 * SIM_CMP_MAX][16];
+    char heads[SIM_CMP_MAX][32];
+};
+
+enum { CT_SECTION, CT_LABEL, CT_METRIC, CT_UNIT, CT_VALUES };
+
+/* col - a column */
+static struct table_col col(const char *key, const char *head,
+                            enum table_type type, int width, int flags)
+{
+    return (struct table_col){key, head, "", type, 0, TABLE_SIG(12), width,
+                              TABLE_AUTO, 0, flags};
+}
+
+/* section_head - "channel remote", "process qmail-send", "the whole run" */
+static const char *section_head(const char *section, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s %s",
+             strcmp(section, "run") == 0 ? "the whole"
+             : strchr(section, '-') || strcmp(section, "qmailr") == 0 ||
+                     strcmp(section, "system") == 0
+                 ? "process"
+                 : "channel",
+             section);
+    return buf;
+}
+
+/* cmp_table - the table of the rows */
+static void cmp_table(struct cmp_table *ct, const struct sim_cmp_variant *vars,
+                      size_t nvar, const struct sim_cmp_row *rows, size_t n)
+{
+    struct table_col *c = ct->cols;
+    size_t diffs = CT_VALUES + nvar, limits = diffs + nvar - 1;
+    size_t differs = limits + nvar, best = differs + 1;
+    c[CT_SECTION] = col("section", NULL, TABLE_STR, 0, TABLE_GROUP);
+    c[CT_LABEL] = col("what", "", TABLE_STR, 28, TABLE_TEXTONLY);
+    c[CT_METRIC] = col("metric", NULL, TABLE_STR, 0, TABLE_NOTEXT);
+    c[CT_UNIT] = col("unit", NULL, TABLE_STR, 0, TABLE_NOTEXT);
+    for (size_t i = 0; i < nvar; i++) {
+        c[CT_VALUES + i] = col(vars[i].label, NULL, TABLE_NUM, 14, 0);
+        c[CT_VALUES + i].align = TABLE_RIGHT;
+        snprintf(ct->keys[i], sizeof ct->keys[i], "%s_limit", vars[i].label);
+        c[limits + i] = col(ct->keys[i], NULL, TABLE_NUM, 0, TABLE_NOTEXT);
+    }
+    for (size_t i = 1; i < nvar; i++) {
+        snprintf(ct->heads[i], sizeof ct->heads[i], "%s-%s", vars[i].label,
+                 vars[0].label);
+        c[diffs + i - 1] = col(ct->heads[i], NULL, TABLE_STR, 22,
+                               TABLE_TEXTONLY);
+        c[diffs + i - 1].align = TABLE_RIGHT;
+    }
+    c[differs] = col("differs", NULL, TABLE_BOOL, 0, TABLE_NOTEXT);
+    c[best] = col("better", "better", TABLE_STR, 0, 0);
+    c[best].gap = 2;
+    table_init(&ct->t, c, best + 1);
+    struct table *t = &ct->t;
+    char buf[1024];
+    for (size_t k = 0; k < n && table_row(t) == 0; k++) {
+        const struct sim_cmp_row *r = &rows[k];
+        table_str(t, CT_SECTION, r->section);
+        table_show(t, CT_SECTION, section_head(r->section, buf, sizeof buf));
+        snprintf(buf, sizeof buf, "%s%s%s", r->what,
+                 r->has_limit && !strchr(r->what, '/') ? " / limit" : "",
+                 strcmp(r->unit, "s") == 0 ? " (s)" : "");
+        table_str(t, CT_LABEL, buf);
+        table_str(t, CT_METRIC, r->metric);
+        table_str(t, CT_UNIT, r->unit);
+        for (size_t i = 0; i < nvar; i++) {
+            table_num(t, CT_VALUES + i, r->v[i]);
+            table_show(t, CT_VALUES + i, cell(r, i, buf, sizeof buf));
+            if (r->has_limit)
+                table_num(t, limits + i, r->limit[i]);
+        }
+        for (size_t i = 1; i < nvar; i++)
+            table_str(t, diffs + i - 1, diff(r, i, buf, sizeof buf));
+        table_bool(t, differs, r->differs);
+        table_str(t, best, better(r, vars, nvar, buf, sizeof buf));
+    }
+}
+
+/* sim_compare_csv - compare.csv: a line per row */
+int sim_compare_csv(FILE *out, const struct sim_cmp_variant *vars,
+                    size_t nvar, const struct sim_cmp_row *rows, size_t n)
+{
+    struct cmp_table ct;
+    cmp_table(&ct, vars, nvar, rows, n);
+    int rc = table_write_csv(&ct.t, out);
+    table_free(&ct.t);
+    return rc;
+}
+
 /* sim_compare_text - the side-by-side table */
 void sim_compare_text(FILE *out, const char *scenario,
                       const struct sim_cmp_variant *vars,
@@ -77,39 +178,14 @@ void sim_compare_text(FILE *out, const char *scenario,
         sim_compare_desc(&vars[i], buf, sizeof buf);
         fprintf(out, "  %-2s %s\n", vars[i].label, buf);
     }
-    fprintf(out, "\n%-30s", "");
-    for (size_t i = 0; i < nvar; i++)
-        fprintf(out, " %14s", vars[i].label);
-    for (size_t i = 1; i < nvar; i++) {
-        snprintf(buf, sizeof buf, "%s-%s", vars[i].label, vars[0].label);
-        fprintf(out, " %22s", buf);
-    }
-    fprintf(out, "  better\n");
+    fputc('\n', out);
+    struct cmp_table ct;
+    cmp_table(&ct, vars, nvar, rows, n);
+    table_write_text(&ct.t, out, 0);
+    table_free(&ct.t);
     size_t ndiff = 0;
-    for (size_t k = 0; k < n; k++) {
-        const struct sim_cmp_row *r = &rows[k];
-        if (k == 0 || strcmp(r->section, rows[k - 1].section) != 0)
-            fprintf(out, "%s %s\n",
-                    strcmp(r->section, "run") == 0 ? "the whole"
-                    : strchr(r->section, '-') ||
-                            strcmp(r->section, "qmailr") == 0 ||
-                            strcmp(r->section, "system") == 0
-                        ? "process"
-                        : "channel",
-                    r->section);
-        char label[64];
-        if (r->unit[0] && strcmp(r->unit, "s") == 0)
-            snprintf(label, sizeof label, "%s (s)", r->what);
-        else
-            snprintf(label, sizeof label, "%s", r->what);
-        fprintf(out, "  %-28s", label);
-        for (size_t i = 0; i < nvar; i++)
-            fprintf(out, " %14s", cell(r, i, buf, sizeof buf));
-        for (size_t i = 1; i < nvar; i++)
-            fprintf(out, " %22s", diff(r, i, buf, sizeof buf));
-        fprintf(out, "  %s\n", better(r, vars, nvar, buf, sizeof buf));
-        ndiff += r->differs;
-    }
+    for (size_t k = 0; k < n; k++)
+        ndiff += rows[k].differs;
     fprintf(out, "(-: no value: not drained, or no final outcome; a channel's "
             "drain time is its last final outcome)\n\n");
     for (size_t i = 0; i < nvar; i++) {

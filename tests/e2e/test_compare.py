@@ -6,6 +6,7 @@ exactly as they were; a higher remote limit on a remote-bound burst
 drains sooner, by the amount arithmetic predicts; control directories,
 more than two variants, pictures, bad input.
 """
+import csv
 import json
 import math
 import subprocess
@@ -76,6 +77,39 @@ def test_common_random_numbers_keep_other_channels_identical(bindir,
     assert by[("local", "max_inflight")]["limits"] == [10, 2]
     assert by[("run", "messages")]["values"][0] == 10000
     assert not by[("run", "messages")]["differs"]
+
+
+def test_csv_rows_are_the_json_rows(bindir, tmp_path):
+    """compare.csv has compare.json's rows under the same names: section,
+    metric, unit, a value and a limit per variant (empty where none),
+    differs, better."""
+    scn = remote_burst(tmp_path, 200, 2)
+    compare(bindir, scn, "--set", "concurrencyremote=10", "--vs", "--set",
+            "concurrencyremote=40", "--no-plots", out=tmp_path / "o")
+    data, by = rows(tmp_path / "o")
+    with open(tmp_path / "o" / "compare.csv") as f:
+        lines = list(csv.DictReader(f))
+    assert list(lines[0]) == ["section", "metric", "unit", "A", "B",
+                              "A_limit", "B_limit", "differs", "better"]
+    assert len(lines) == len(data["rows"])
+    for line, r in zip(lines, data["rows"]):
+        assert (line["section"], line["metric"], line["unit"]) == \
+            (r["section"], r["metric"], r["unit"])
+        for i, v in enumerate("AB"):
+            want = r["values"][i]
+            if want is None:
+                assert line[v] == ""
+            else:
+                assert float(line[v]) == pytest.approx(want, abs=1e-6)
+            limits = r.get("limits")
+            assert line[v + "_limit"] == \
+                ("" if limits is None else str(int(limits[i])))
+        assert line["differs"] == ("1" if r["differs"] else "0")
+        assert line["better"] == ("=" if not r["differs"]
+                                  else "=".join(r["better"]))
+    inflight = next(l for l in lines if l["section"] == "remote" and
+                    l["metric"] == "max_inflight")
+    assert (inflight["A"], inflight["B_limit"]) == ("10", "40")
 
 
 @pytest.mark.parametrize("a,b", [(10, 50), (7, 20)])
