@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 
 #include "fit_out.h"
+#include "path.h"
 
 #define TABLE_MAX 10000
 
@@ -75,18 +76,37 @@ static void file_name(const char *dom, size_t d, char *buf, size_t cap)
         snprintf(buf, cap, "latency/domain-%zu.txt", d);
 }
 
+/* create_in - dir/name opened for writing, its path in path[0..pcap);
+ * NULL with the reason in err */
+static FILE *create_in(const char *dir, const char *name, char *path,
+                       size_t pcap, char *err, size_t cap)
+{
+    snprintf(path, pcap, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+    return f;
+}
+
+/* close_out - close f, written to path; -1 with the reason (a full disk
+ * shows here) in err */
+static int close_out(FILE *f, const char *path, char *err, size_t cap)
+{
+    if (path_fclose(f) == 0)
+        return 0;
+    snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
+    return -1;
+}
+
 /* write_table - sorted values v (at most TABLE_MAX of them, evenly
  * spaced ranks beyond) into dir/name */
 static int write_table(const char *dir, const char *name, const double *v,
                        size_t n, char *err, size_t cap)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+    FILE *f = create_in(dir, name, path, sizeof path, err, cap);
+    if (!f)
         return -1;
-    }
     size_t m = n > TABLE_MAX ? TABLE_MAX : n;
     for (size_t i = 0; i < m; i++) {
         size_t k = n > TABLE_MAX ? (size_t)(((double)i + 0.5) * (double)n /
@@ -94,10 +114,8 @@ static int write_table(const char *dir, const char *name, const double *v,
                                  : i;
         fprintf(f, "%.6f\n", v[k < n ? k : n - 1]);
     }
-    if (fclose(f) != 0) {
-        snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
+    if (close_out(f, path, err, cap) < 0)
         return -1;
-    }
     return 0;
 }
 
@@ -107,12 +125,9 @@ static int write_traffic(const char *dir, const struct fit_log *lg,
                          size_t cap, unsigned long long *rows)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/traffic.csv", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+    FILE *f = create_in(dir, "traffic.csv", path, sizeof path, err, cap);
+    if (!f)
         return -1;
-    }
     fputs("# time,sender,recipient[;recipient...]: the arrivals of "
           "qmail-send's log\n", f);
     char buf[1024];
@@ -130,10 +145,8 @@ static int write_traffic(const char *dir, const struct fit_log *lg,
         fputc('\n', f);
         (*rows)++;
     }
-    if (fclose(f) != 0) {
-        snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
+    if (close_out(f, path, err, cap) < 0)
         return -1;
-    }
     return 0;
 }
 
@@ -143,12 +156,9 @@ static int write_carried(const char *dir, const struct fit_log *lg,
                          size_t cap)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/carried.csv", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+    FILE *f = create_in(dir, "carried.csv", path, sizeof path, err, cap);
+    if (!f)
         return -1;
-    }
     fputs("# due,birth,sender,recipient[;recipient...]: messages queued "
           "before the log began.\n# due: the window's start for those "
           "waiting for a free slot, else their first\n# attempt in the log; "
@@ -166,10 +176,8 @@ static int write_carried(const char *dir, const struct fit_log *lg,
                              sizeof buf));
         fputc('\n', f);
     }
-    if (fclose(f) != 0) {
-        snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
+    if (close_out(f, path, err, cap) < 0)
         return -1;
-    }
     return 0;
 }
 
@@ -393,12 +401,9 @@ int fit_write_scenario(const char *dir, const struct fit_log *lg,
     if (write_traffic(dir, lg, s, o->anonymize, err, cap, &rows) < 0 ||
         write_carried(dir, lg, s, o->anonymize, err, cap) < 0)
         return -1;
-    snprintf(path, sizeof path, "%s/replay.scn", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, cap, "cannot create %s: %s", path, strerror(errno));
+    FILE *f = create_in(dir, "replay.scn", path, sizeof path, err, cap);
+    if (!f)
         return -1;
-    }
     header(f, lg, s, rows);
     /* qmail-todo writes "new msg" as it takes a message up and hands it
      * to qmail-send when done: the median wait from that line to the
@@ -433,9 +438,7 @@ int fit_write_scenario(const char *dir, const struct fit_log *lg,
     fprintf(f, "\n# The observed window ends with the log: what is left then "
                "is left at window end\nrun for %.6f\nsample %.6g\n",
             s->end > 0 ? s->end : 0, s->sample);
-    if (fclose(f) != 0) {
-        snprintf(err, cap, "cannot write %s: %s", path, strerror(errno));
+    if (close_out(f, path, err, cap) < 0)
         return -1;
-    }
     return 0;
 }
