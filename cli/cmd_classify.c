@@ -220,7 +220,7 @@ int cmd_classify(int argc, char **argv)
     if ((rc = parse_args(argc, argv, &o)) != 0)
         goto out;
     memset(&err, 0, sizeof err);
-    if (control_load(&c, o.dir, o.nchan, &err) < 0) {
+    if (control_load(&c, o.dir, o.nchan, NULL, &err) < 0) {
         report(&err);
         rc = 2;
         goto out;
@@ -228,7 +228,7 @@ int cmd_classify(int argc, char **argv)
     struct classify *cl = NULL;
     if (apply_sets(&c, &o) < 0) {
         rc = 2;
-    } else if (!(cl = classify_new(&c))) {
+    } else if (!(cl = classify_new(&c, NULL))) {
         fprintf(stderr, "qchan classify: out of memory\n");
         rc = 2;
     } else {

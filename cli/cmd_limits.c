@@ -313,7 +313,7 @@ int cmd_limits(int argc, char **argv)
     limits_env_default(&o.env);
     if (parse_args(argc, argv, &o) != 0)
         return 2;
-    if (control_load(&c, o.dir, o.nchan, &err) < 0) {
+    if (control_load(&c, o.dir, o.nchan, NULL, &err) < 0) {
         if (err.line)
             fprintf(stderr, "qchan limits: %s:%u: %s\n", err.file, err.line,
                     err.msg);

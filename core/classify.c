@@ -1,7 +1,7 @@
 /*
  * classify.c - qmail-todo's rewrite(): the channel of one recipient.
  *
- *	classify_new(c)		hash tables from a control set
+ *	classify_new(c, alloc)	hash tables from a control set
  *	classify_rcpt(cl, addr, len, out, outcap, &chan)
  *	classify_domain(cl, dom, len)
  *	classify_nchan(cl)
@@ -28,13 +28,13 @@
  * address (strmap's hash folds from the end), so the cost is linear in
  * the address and independent of the size of the lists.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
 #include "strmap.h"
 
 struct classify {
+    const struct qc_alloc *alloc;   /* the tables, the strings, this */
     int nchan;
     char *envnoathost;
     struct strmap *locals;
@@ -49,18 +49,19 @@ void classify_free(struct classify *cl)
 {
     if (!cl)
         return;
-    free(cl->envnoathost);
+    qc_strfree(cl->alloc, cl->envnoathost);
     strmap_free(cl->locals);
     strmap_free(cl->percenthack);
     strmap_free(cl->vdoms);
     strmap_free(cl->suppls);
-    free(cl);
+    qc_release(cl->alloc, cl, sizeof *cl);
 }
 
 /* set_of - a set of the entries of l */
-static struct strmap *set_of(const struct control_list *l)
+static struct strmap *set_of(const struct control_list *l,
+                             const struct qc_alloc *a)
 {
-    struct strmap *m = strmap_new(l->n);
+    struct strmap *m = strmap_new(l->n, a);
     for (size_t i = 0; m && i < l->n; i++)
         if (strmap_put(m, l->items[i], strlen(l->items[i]), NULL, 0) < 0) {
             strmap_free(m);
@@ -71,9 +72,10 @@ static struct strmap *set_of(const struct control_list *l)
 
 /* vdom_map - key -> prepend; lines without ':' never reach here but are
  * skipped all the same */
-static struct strmap *vdom_map(const struct control_list *l)
+static struct strmap *vdom_map(const struct control_list *l,
+                               const struct qc_alloc *a)
 {
-    struct strmap *m = strmap_new(l->n);
+    struct strmap *m = strmap_new(l->n, a);
     for (size_t i = 0; m && i < l->n; i++) {
         const char *colon = strchr(l->items[i], ':');
         if (colon && strmap_put(m, l->items[i], (size_t)(colon -
@@ -87,12 +89,13 @@ static struct strmap *vdom_map(const struct control_list *l)
 
 /* suppl_map - domain -> K; filled from the last K down so that the
  * replacing put leaves the first K that lists a domain */
-static struct strmap *suppl_map(const struct control *c)
+static struct strmap *suppl_map(const struct control *c,
+                                const struct qc_alloc *a)
 {
     size_t n = 0;
     for (int k = 0; k < c->nchan - 2; k++)
         n += c->suppls[k].n;
-    struct strmap *m = strmap_new(n);
+    struct strmap *m = strmap_new(n, a);
     for (int k = c->nchan - 3; m && k >= 0; k--)
         for (size_t i = 0; i < c->suppls[k].n; i++) {
             const char *d = c->suppls[k].items[i];
@@ -105,17 +108,21 @@ static struct strmap *suppl_map(const struct control *c)
 }
 
 /* classify_new - build the tables from c; c is not referred to later */
-struct classify *classify_new(const struct control *c)
+struct classify *classify_new(const struct control *c,
+                              const struct qc_alloc *alloc)
 {
-    struct classify *cl = calloc(1, sizeof *cl);
+    struct classify *cl = qc_resize(alloc, NULL, 0, sizeof *cl);
     if (!cl)
         return NULL;
+    memset(cl, 0, sizeof *cl);
+    cl->alloc = alloc;
     cl->nchan = c->nchan;
-    cl->envnoathost = strdup(c->envnoathost ? c->envnoathost : "envnoathost");
-    cl->locals = set_of(&c->locals);
-    cl->percenthack = set_of(&c->percenthack);
-    cl->vdoms = vdom_map(&c->virtualdomains);
-    cl->suppls = suppl_map(c);
+    const char *eh = c->envnoathost ? c->envnoathost : "envnoathost";
+    cl->envnoathost = qc_strndup(alloc, eh, strlen(eh));
+    cl->locals = set_of(&c->locals, alloc);
+    cl->percenthack = set_of(&c->percenthack, alloc);
+    cl->vdoms = vdom_map(&c->virtualdomains, alloc);
+    cl->suppls = suppl_map(c, alloc);
     for (size_t i = 0; i < c->virtualdomains.n; i++) {
         const char *item = c->virtualdomains.items[i];
         const char *colon = strchr(item, ':');

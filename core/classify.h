@@ -23,8 +23,11 @@
 
 struct classify;
 
-/* classify_new - tables from c (copied); NULL if out of memory */
-struct classify *classify_new(const struct control *c);
+/* classify_new - tables from c (copied), every block of them from alloc
+ * (NULL: malloc), which must outlive them; NULL if out of memory (then
+ * nothing is kept) */
+struct classify *classify_new(const struct control *c,
+                              const struct qc_alloc *alloc);
 void classify_free(struct classify *cl);
 
 /* classify_rcpt - channel of addr (len bytes, need not be NUL-terminated;

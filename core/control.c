@@ -1,8 +1,8 @@
 /*
  * control.c - qmail control values: defaults, loading a directory, changes.
  *
- *	control_init(c, nchan)		qmail's defaults, no files
- *	control_load(c, dir, nchan, err)	read a control directory
+ *	control_init(c, nchan, alloc)	qmail's defaults, no files
+ *	control_load(c, dir, nchan, alloc, err)	read a control directory
  *	control_set(c, name, value, err)	one scenario or --set change
  *	control_copy(dst, src)		deep copy
  *	control_free(c)
@@ -16,13 +16,17 @@
  *
  * Diagnostics: every failure fills struct control_error with the file (or
  * "--set") and a message; nothing is printed here.
+ *
+ * Memory comes from c->alloc.  A change is made whole or not at all:
+ * what a change needs is allocated first and put in place only when all
+ * of it was granted (apply_me, set_list), so a refusal leaves the set
+ * as it was.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "control.h"
@@ -63,23 +67,27 @@ static char **str_field(struct control *c, size_t i)
 }
 
 /* replace - *field = copy of value; -1 out of memory (field unchanged) */
-static int replace(char **field, const char *value)
+static int replace(const struct qc_alloc *a, char **field, const char *value)
 {
-    char *s = strdup(value);
+    char *s = qc_strndup(a, value, strlen(value));
     if (!s)
         return -1;
-    free(*field);
+    qc_strfree(a, *field);
     *field = s;
     return 0;
 }
 
-/* list_append - one more entry at the end */
-static int list_append(struct control_list *l, const char *s)
+/* list_append - one more entry at the end; -1 (list unchanged) if out of
+ * memory */
+static int list_append(const struct qc_alloc *a, struct control_list *l,
+                       const char *s)
 {
-    char *d = strdup(s);
-    char **ni = d ? realloc(l->items, (l->n + 1) * sizeof *ni) : NULL;
+    char *d = qc_strndup(a, s, strlen(s));
+    char **ni = d ? qc_resize(a, l->items, l->n * sizeof *ni,
+                              (l->n + 1) * sizeof *ni)
+                  : NULL;
     if (!ni) {
-        free(d);
+        qc_strfree(a, d);
         return -1;
     }
     ni[l->n++] = d;
@@ -88,20 +96,21 @@ static int list_append(struct control_list *l, const char *s)
 }
 
 /* list_clear - no entries */
-static void list_clear(struct control_list *l)
+static void list_clear(const struct qc_alloc *a, struct control_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free(l->items[i]);
-    free(l->items);
+        qc_strfree(a, l->items[i]);
+    qc_release(a, l->items, l->n * sizeof *l->items);
     l->items = NULL;
     l->n = 0;
 }
 
 /* list_copy - deep copy of src into the empty dst */
-static int list_copy(struct control_list *dst, const struct control_list *src)
+static int list_copy(const struct qc_alloc *a, struct control_list *dst,
+                     const struct control_list *src)
 {
     for (size_t i = 0; i < src->n; i++)
-        if (list_append(dst, src->items[i]) < 0)
+        if (list_append(a, dst, src->items[i]) < 0)
             return -1;
     return 0;
 }
@@ -138,29 +147,31 @@ void control_free(struct control *c)
 {
     if (!c)
         return;
+    const struct qc_alloc *a = c->alloc;
     for (size_t i = 0; i < NSTR; i++)
-        free(*str_field(c, i));
-    list_clear(&c->locals);
-    list_clear(&c->percenthack);
-    list_clear(&c->virtualdomains);
+        qc_strfree(a, *str_field(c, i));
+    list_clear(a, &c->locals);
+    list_clear(a, &c->percenthack);
+    list_clear(a, &c->virtualdomains);
     for (int k = 0; k < QC_MAX_CHANNELS; k++)
-        list_clear(&c->suppls[k]);
+        list_clear(a, &c->suppls[k]);
     memset(c, 0, sizeof *c);
 }
 
 /* control_init - qmail's defaults for a directory without files */
-int control_init(struct control *c, int nchan)
+int control_init(struct control *c, int nchan, const struct qc_alloc *alloc)
 {
     memset(c, 0, sizeof *c);
     if (nchan < QC_MIN_CHANNELS || nchan > QC_MAX_CHANNELS)
         return -1;
+    c->alloc = alloc;
     c->nchan = nchan;
     c->queuelifetime = 604800;
     c->concurrency[QC_CHAN_LOCAL] = 10;
     for (int i = QC_CHAN_REMOTE; i < QC_MAX_CHANNELS; i++)
         c->concurrency[i] = 20;
     for (size_t i = 0; i < NSTR; i++)
-        if (str_controls[i].def && replace(str_field(c, i),
+        if (str_controls[i].def && replace(alloc, str_field(c, i),
                                            str_controls[i].def) < 0) {
             control_free(c);
             return -1;
@@ -171,19 +182,34 @@ int control_init(struct control *c, int nchan)
     return 0;
 }
 
-/* apply_me - give the values still taken from me the value of me */
+/* apply_me - give the values still taken from me the value of me: all
+ * of them, or (out of memory) none */
 static int apply_me(struct control *c)
 {
+    const struct qc_alloc *a = c->alloc;
+    char *copy[NSTR] = {NULL};
+    struct control_list locals = {NULL, 0};
     for (size_t i = 0; i < NSTR; i++)
         if ((c->from_me & str_controls[i].from_me) &&
-            replace(str_field(c, i), c->me) < 0)
-            return -1;
+            !(copy[i] = qc_strndup(a, c->me, strlen(c->me))))
+            goto undo;
+    if ((c->from_me & FROM_ME_LOCALS) && list_append(a, &locals, c->me) < 0)
+        goto undo;
+    for (size_t i = 0; i < NSTR; i++)
+        if (copy[i]) {
+            qc_strfree(a, *str_field(c, i));
+            *str_field(c, i) = copy[i];
+        }
     if (c->from_me & FROM_ME_LOCALS) {
-        list_clear(&c->locals);
-        if (list_append(&c->locals, c->me) < 0)
-            return -1;
+        list_clear(a, &c->locals);
+        c->locals = locals;
     }
     return 0;
+undo:
+    for (size_t i = 0; i < NSTR; i++)
+        qc_strfree(a, copy[i]);
+    list_clear(a, &locals);
+    return -1;
 }
 
 /* ---------------------------------------------------------------- loading */
@@ -233,6 +259,7 @@ static int scan_dir(const char *dir, int nchan, struct control_error *err)
 }
 
 struct list_ctx {
+    const struct qc_alloc *alloc;
     struct control_list *l;
     int need_colon;      /* virtualdomains: a line without ':' is skipped */
 };
@@ -245,14 +272,7 @@ static int add_entry(const char *entry, unsigned lineno, void *ctx)
     (void)lineno;
     if (lc->need_colon && !strchr(entry, ':'))
         return 0;
-    return list_append(lc->l, entry) < 0 ? -1 : 0;
-}
-
-/* load_file - read one file; 1 present, 0 absent, -1 error */
-static int load_file(const char *dir, const char *name, char **buf,
-                     size_t *len, struct control_error *err)
-{
-    return control_file_read(dir, name, buf, len, err);
+    return list_append(lc->alloc, lc->l, entry) < 0 ? -1 : 0;
 }
 
 /* nomem - the out-of-memory error */
@@ -261,6 +281,8 @@ static int nomem(struct control_error *err, const char *dir, const char *name)
     char path[sizeof err->file];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     control_error_set(err, path, 0, "out of memory");
+    if (err)
+        err->nomem = 1;
     return -1;
 }
 
@@ -268,52 +290,50 @@ static int nomem(struct control_error *err, const char *dir, const char *name)
 static int load_string(struct control *c, const char *dir, size_t i,
                        struct control_error *err)
 {
-    char *buf;
-    size_t len;
-    int r = load_file(dir, str_controls[i].name, &buf, &len, err);
+    struct control_text t;
+    int r = control_file_read(dir, str_controls[i].name, c->alloc, &t, err);
 
     if (r <= 0)
         return r;
-    char *line = control_file_line(buf, len);
-    free(buf);
+    char *line = control_file_line(c->alloc, t.buf, t.len);
+    control_file_drop(c->alloc, &t);
     if (!line)
         return nomem(err, dir, str_controls[i].name);
-    free(*str_field(c, i));
+    qc_strfree(c->alloc, *str_field(c, i));
     *str_field(c, i) = line;
     c->from_me &= ~str_controls[i].from_me;
     return 1;
 }
 
 /* load_number - a number control; absent or not a number keeps *v */
-static int load_number(const char *dir, const char *name, unsigned long max,
-                       unsigned long *v, struct control_error *err)
+static int load_number(const struct control *c, const char *dir,
+                       const char *name, unsigned long max, unsigned long *v,
+                       struct control_error *err)
 {
-    char *buf;
-    size_t len;
-    int r = load_file(dir, name, &buf, &len, err);
+    struct control_text t;
+    int r = control_file_read(dir, name, c->alloc, &t, err);
 
     if (r <= 0)
         return r;
-    r = control_file_number(buf, len, max, v);
-    free(buf);
+    r = control_file_number(t.buf, t.len, max, v);
+    control_file_drop(c->alloc, &t);
     return r;
 }
 
 /* load_list - a list control; 1 present, 0 absent (list untouched) */
-static int load_list(struct control_list *l, const char *dir,
-                     const char *name, int need_colon,
+static int load_list(const struct control *c, struct control_list *l,
+                     const char *dir, const char *name, int need_colon,
                      struct control_error *err)
 {
-    char *buf;
-    size_t len;
-    int r = load_file(dir, name, &buf, &len, err);
+    struct control_text t;
+    int r = control_file_read(dir, name, c->alloc, &t, err);
 
     if (r <= 0)
         return r;
-    struct list_ctx lc = {l, need_colon};
-    list_clear(l);
-    r = control_file_list(buf, len, add_entry, &lc);
-    free(buf);
+    struct list_ctx lc = {c->alloc, l, need_colon};
+    list_clear(c->alloc, l);
+    r = control_file_list(t.buf, t.len, add_entry, &lc);
+    control_file_drop(c->alloc, &t);
     return r ? nomem(err, dir, name) : 1;
 }
 
@@ -325,7 +345,7 @@ static int load_numbers(struct control *c, const char *dir,
     char name[32];
 
     v = (unsigned long)c->queuelifetime;
-    if (load_number(dir, "queuelifetime", LONG_MAX, &v, err) < 0)
+    if (load_number(c, dir, "queuelifetime", LONG_MAX, &v, err) < 0)
         return -1;
     c->queuelifetime = (long)v;
     for (int ch = 0; ch < c->nchan; ch++) {
@@ -336,7 +356,7 @@ static int load_numbers(struct control *c, const char *dir,
         else
             snprintf(name, sizeof name, "concurrencysuppl%d", ch - 2);
         v = c->concurrency[ch];
-        if (load_number(dir, name, UINT_MAX, &v, err) < 0)
+        if (load_number(c, dir, name, UINT_MAX, &v, err) < 0)
             return -1;
         c->concurrency[ch] = (unsigned)v;
     }
@@ -348,18 +368,18 @@ static int load_lists(struct control *c, const char *dir,
                       struct control_error *err)
 {
     char name[32];
-    int r = load_list(&c->locals, dir, "locals", 0, err);
+    int r = load_list(c, &c->locals, dir, "locals", 0, err);
 
     if (r < 0)
         return -1;
     if (r > 0)
         c->from_me &= ~FROM_ME_LOCALS;
-    if (load_list(&c->percenthack, dir, "percenthack", 0, err) < 0 ||
-        load_list(&c->virtualdomains, dir, "virtualdomains", 1, err) < 0)
+    if (load_list(c, &c->percenthack, dir, "percenthack", 0, err) < 0 ||
+        load_list(c, &c->virtualdomains, dir, "virtualdomains", 1, err) < 0)
         return -1;
     for (int k = 0; k < c->nchan - 2; k++) {
         snprintf(name, sizeof name, "suppls%d", k);
-        if (load_list(&c->suppls[k], dir, name, 0, err) < 0)
+        if (load_list(c, &c->suppls[k], dir, name, 0, err) < 0)
             return -1;
     }
     return 0;
@@ -367,7 +387,7 @@ static int load_lists(struct control *c, const char *dir,
 
 /* control_load - read the control directory dir */
 int control_load(struct control *c, const char *dir, int nchan,
-                 struct control_error *err)
+                 const struct qc_alloc *alloc, struct control_error *err)
 {
     memset(c, 0, sizeof *c);
     if (nchan != 0 && (nchan < QC_MIN_CHANNELS || nchan > QC_MAX_CHANNELS)) {
@@ -378,7 +398,7 @@ int control_load(struct control *c, const char *dir, int nchan,
     int maxk = scan_dir(dir, nchan, err);
     if (maxk < -1)
         return -1;
-    if (control_init(c, nchan ? nchan : maxk + 3) < 0)
+    if (control_init(c, nchan ? nchan : maxk + 3, alloc) < 0)
         return nomem(err, dir, ".");
     /* me first: the files that are absent fall back to it */
     size_t i_me = 0;
@@ -438,6 +458,15 @@ static int set_number(struct control *c, const char *name, const char *value,
     return 0;
 }
 
+/* set_nomem - a change refused for memory */
+static int set_nomem(struct control_error *err, const char *name)
+{
+    control_error_set(err, "--set", 0, "%s: out of memory", name);
+    if (err)
+        err->nomem = 1;
+    return -1;
+}
+
 /* set_list - append one entry to a list control */
 static int set_list(struct control *c, struct control_list *l,
                     const char *name, const char *value,
@@ -453,13 +482,14 @@ static int set_list(struct control *c, struct control_list *l,
         return -1;
     }
     /* locals taken from me was no file; the first entry set is the file */
-    if (l == &c->locals && (c->from_me & FROM_ME_LOCALS)) {
-        list_clear(l);
+    int fresh = l == &c->locals && (c->from_me & FROM_ME_LOCALS);
+    struct control_list one = {NULL, 0};
+    if (list_append(c->alloc, fresh ? &one : l, value) < 0)
+        return set_nomem(err, name);
+    if (fresh) {
+        list_clear(c->alloc, l);
+        *l = one;
         c->from_me &= ~FROM_ME_LOCALS;
-    }
-    if (list_append(l, value) < 0) {
-        control_error_set(err, "--set", 0, "%s: out of memory", name);
-        return -1;
     }
     return 0;
 }
@@ -468,12 +498,17 @@ static int set_list(struct control *c, struct control_list *l,
 static int set_string(struct control *c, size_t i, const char *value,
                       struct control_error *err)
 {
-    if (replace(str_field(c, i), value) < 0 ||
-        (i == 0 && apply_me(c) < 0)) {
-        control_error_set(err, "--set", 0, "%s: out of memory",
-                          str_controls[i].name);
-        return -1;
+    char *old = *str_field(c, i);
+    char *copy = qc_strndup(c->alloc, value, strlen(value));
+    if (!copy)
+        return set_nomem(err, str_controls[i].name);
+    *str_field(c, i) = copy;
+    if (i == 0 && apply_me(c) < 0) {
+        *str_field(c, i) = old;
+        qc_strfree(c->alloc, copy);
+        return set_nomem(err, str_controls[i].name);
     }
+    qc_strfree(c->alloc, old);
     c->from_me &= ~str_controls[i].from_me;
     return 0;
 }
@@ -502,9 +537,15 @@ int control_set(struct control *c, const char *name, const char *value,
     if (strcmp(name, "virtualdomains") == 0)
         return set_list(c, &c->virtualdomains, name, value, err);
     if ((k = suppl_index(name, "suppls")) >= 0) {
+        /* the channel is added only with its entry */
+        int nchan = c->nchan;
         if (grow_to(c, k + 2, name, err) < 0)
             return -1;
-        return set_list(c, &c->suppls[k], name, value, err);
+        if (set_list(c, &c->suppls[k], name, value, err) < 0) {
+            c->nchan = nchan;
+            return -1;
+        }
+        return 0;
     }
     control_error_set(err, "--set", 0, "unknown control '%s'", name);
     return -1;
@@ -513,6 +554,7 @@ int control_set(struct control *c, const char *name, const char *value,
 /* control_copy - deep copy of src into dst */
 int control_copy(struct control *dst, const struct control *src)
 {
+    const struct qc_alloc *a = src->alloc;
     *dst = *src;
     for (size_t i = 0; i < NSTR; i++)
         *str_field(dst, i) = NULL;
@@ -522,15 +564,15 @@ int control_copy(struct control *dst, const struct control *src)
     memset(dst->suppls, 0, sizeof dst->suppls);
     for (size_t i = 0; i < NSTR; i++) {
         const char *s = *str_field((struct control *)src, i);
-        if (s && replace(str_field(dst, i), s) < 0)
+        if (s && replace(a, str_field(dst, i), s) < 0)
             goto fail;
     }
-    if (list_copy(&dst->locals, &src->locals) < 0 ||
-        list_copy(&dst->percenthack, &src->percenthack) < 0 ||
-        list_copy(&dst->virtualdomains, &src->virtualdomains) < 0)
+    if (list_copy(a, &dst->locals, &src->locals) < 0 ||
+        list_copy(a, &dst->percenthack, &src->percenthack) < 0 ||
+        list_copy(a, &dst->virtualdomains, &src->virtualdomains) < 0)
         goto fail;
     for (int k = 0; k < MAX_SUPPL; k++)
-        if (list_copy(&dst->suppls[k], &src->suppls[k]) < 0)
+        if (list_copy(a, &dst->suppls[k], &src->suppls[k]) < 0)
             goto fail;
     return 0;
 fail:

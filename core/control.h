@@ -36,6 +36,7 @@ struct control_list {
 };
 
 struct control {
+    const struct qc_alloc *alloc;   /* every string and list (NULL: malloc) */
     int nchan;
     char *me;
     char *envnoathost;
@@ -56,18 +57,31 @@ struct control_error {
     char file[512];   /* the file (or "--set") the problem is in */
     unsigned line;    /* 0 when no line applies */
     char msg[256];
+    int nomem;        /* the failure was memory running out: nothing is
+                         wrong with the files, a later try may work */
 };
 
+/*
+ * Memory: every string and list of a control set comes from the alloc
+ * given to control_init or control_load (NULL: malloc), which must
+ * outlive it; a copy takes its source's.  When memory runs out, each
+ * call fails cleanly: control_init, control_load and control_copy leave
+ * nothing behind (err->nomem says why), control_set leaves the set as
+ * it was.
+ */
+
 /* control_init - defaults only, nchan channels (2..QC_MAX_CHANNELS) */
-int control_init(struct control *c, int nchan);
+int control_init(struct control *c, int nchan, const struct qc_alloc *alloc);
 /* control_load - read dir; nchan 0 = from the files; 0 ok, -1 error
  * (then c holds nothing and control_free(c) is harmless) */
 int control_load(struct control *c, const char *dir, int nchan,
-                 struct control_error *err);
-/* control_set - one change: "concurrencyremote" "60", "suppls0" "x.org" */
+                 const struct qc_alloc *alloc, struct control_error *err);
+/* control_set - one change: "concurrencyremote" "60", "suppls0" "x.org";
+ * on any error c is unchanged */
 int control_set(struct control *c, const char *name, const char *value,
                 struct control_error *err);
-/* control_copy - deep copy; 0 ok, -1 out of memory */
+/* control_copy - deep copy, from src's allocator; 0 ok, -1 out of memory
+ * (dst then holds nothing) */
 int control_copy(struct control *dst, const struct control *src);
 void control_free(struct control *c);
 

@@ -1,12 +1,12 @@
 /*
  * control_file.c - read one control file the way qmail's control.c does.
  *
- *	control_file_read(dir, name, &buf, &len, err)
+ *	control_file_read(dir, name, alloc, &text, err)
  *		the whole of dir/name.  A file that does not exist is absent
  *		(0), which is not an error: qmail then uses a default.  Any
  *		other failure (permission, a directory in the file's place,
  *		a read error) is an error naming the file.
- *	control_file_line(buf, len)
+ *	control_file_line(alloc, buf, len)
  *		the first line with trailing spaces, tabs and newlines
  *		stripped (qmail's control_readline).  An empty file gives "".
  *	control_file_list(buf, len, fn, ctx)
@@ -26,7 +26,6 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,24 +42,29 @@ void control_error_set(struct control_error *err, const char *file,
         return;
     snprintf(err->file, sizeof err->file, "%s", file);
     err->line = line;
+    err->nomem = 0;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
 }
 
-/* read_all - the bytes of an open descriptor into a malloc'd buffer */
-static int read_all(int fd, char **buf, size_t *len)
+/* read_all - the bytes of an open descriptor into a block from a; -1
+ * with errno (ENOMEM: refused) */
+static int read_all(int fd, const struct qc_alloc *a,
+                    struct control_text *t)
 {
     size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
+    char *b = qc_resize(a, NULL, 0, cap);
 
-    if (!b)
+    if (!b) {
+        errno = ENOMEM;
         return -1;
+    }
     for (;;) {
         if (n + 1 >= cap) {
-            char *nb = realloc(b, cap * 2);
+            char *nb = qc_resize(a, b, cap, cap * 2);
             if (!nb) {
-                free(b);
+                qc_release(a, b, cap);
                 errno = ENOMEM;
                 return -1;
             }
@@ -72,7 +76,7 @@ static int read_all(int fd, char **buf, size_t *len)
             if (errno == EINTR)
                 continue;
             int e = errno;
-            free(b);
+            qc_release(a, b, cap);
             errno = e;
             return -1;
         }
@@ -81,18 +85,22 @@ static int read_all(int fd, char **buf, size_t *len)
         n += (size_t)r;
     }
     b[n] = '\0';
-    *buf = b;
-    *len = n;
+    t->buf = b;
+    t->len = n;
+    t->size = cap;
     return 0;
 }
 
 /* control_file_read - whole of dir/name; 1 read, 0 absent, -1 error */
-int control_file_read(const char *dir, const char *name, char **buf,
-                      size_t *len, struct control_error *err)
+int control_file_read(const char *dir, const char *name,
+                      const struct qc_alloc *alloc, struct control_text *text,
+                      struct control_error *err)
 {
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/%s", dir, name);
 
+    text->buf = NULL;
+    text->len = text->size = 0;
     if (n < 0 || (size_t)n >= sizeof path) {
         control_error_set(err, dir, 0, "control directory name too long");
         return -1;
@@ -104,13 +112,28 @@ int control_file_read(const char *dir, const char *name, char **buf,
         control_error_set(err, path, 0, "cannot open: %s", strerror(errno));
         return -1;
     }
-    if (read_all(fd, buf, len) < 0) {
-        control_error_set(err, path, 0, "cannot read: %s", strerror(errno));
+    if (read_all(fd, alloc, text) < 0) {
+        if (errno == ENOMEM) {
+            control_error_set(err, path, 0, "out of memory");
+            if (err)
+                err->nomem = 1;
+        } else {
+            control_error_set(err, path, 0, "cannot read: %s",
+                              strerror(errno));
+        }
         close(fd);
         return -1;
     }
     close(fd);
     return 1;
+}
+
+/* control_file_drop - give text's block back */
+void control_file_drop(const struct qc_alloc *alloc, struct control_text *text)
+{
+    qc_release(alloc, text->buf, text->size);
+    text->buf = NULL;
+    text->len = text->size = 0;
 }
 
 /* stripped_len - length of line[0..n) without trailing blanks/newlines */
@@ -122,13 +145,14 @@ static size_t stripped_len(const char *line, size_t n)
     return n;
 }
 
-/* control_file_line - first line, stripped, malloc'd */
-char *control_file_line(const char *buf, size_t len)
+/* control_file_line - first line, stripped, a copy from alloc */
+char *control_file_line(const struct qc_alloc *alloc, const char *buf,
+                        size_t len)
 {
     const char *nl = memchr(buf, '\n', len);
     size_t n = stripped_len(buf, nl ? (size_t)(nl - buf) : len);
 
-    return strndup(buf, n);
+    return qc_strndup(alloc, buf, n);
 }
 
 /* control_file_list - each kept line of buf, in order */

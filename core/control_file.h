@@ -1,8 +1,9 @@
 /*
  * control_file.h - reading one qmail control file (internal to control.c).
  *
- *	control_file_read(dir, name, &buf, &len, err)	whole file
- *	control_file_line(buf, len)	qmail's control_readline: first line
+ *	control_file_read(dir, name, alloc, &text, err)	whole file
+ *	control_file_drop(alloc, &text)	give its memory back
+ *	control_file_line(alloc, buf, len)	qmail's control_readline: first line
  *	control_file_list(buf, len, fn, ctx)	qmail's control_readfile lines
  *	control_file_number(buf, len, max, &n)	qmail's control_readint
  */
@@ -13,13 +14,26 @@
 
 #include "control.h"
 
-/* control_file_read - 1 read (buf malloc'd, NUL added), 0 absent, -1 err */
-int control_file_read(const char *dir, const char *name, char **buf,
-                      size_t *len, struct control_error *err);
+/* the bytes of one file, with a NUL after them */
+struct control_text {
+    char *buf;
+    size_t len;     /* bytes read */
+    size_t size;    /* bytes of the block (for qc_release) */
+};
+
+/* control_file_read - 1 read (text->buf from alloc, NUL added), 0
+ * absent, -1 error (err->nomem set when memory ran out) */
+int control_file_read(const char *dir, const char *name,
+                      const struct qc_alloc *alloc, struct control_text *text,
+                      struct control_error *err);
+/* control_file_drop - release text's block (text is left empty) */
+void control_file_drop(const struct qc_alloc *alloc,
+                       struct control_text *text);
 
 /* control_file_line - first line, trailing space/tab/newline stripped,
- * malloc'd; NULL if out of memory */
-char *control_file_line(const char *buf, size_t len);
+ * from alloc (qc_strfree gives it back); NULL if out of memory */
+char *control_file_line(const struct qc_alloc *alloc, const char *buf,
+                        size_t len);
 
 /* control_file_list - fn(entry, lineno, ctx) for each line that is not
  * blank and does not start with '#' once stripped (buf is cut into

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qc_alloc.h"
+
 typedef int64_t qc_time;
 
 #define QC_SEC ((qc_time)1000000)
@@ -27,25 +29,6 @@ typedef int64_t qc_time;
 
 /* Room for "suppl" and any channel number, with the NUL. */
 #define QC_CHAN_NAME_MAX 16
-
-/*
- * Where the core keeps its big tables (the message table, the queues).
- * NULL means malloc.  The core makes no system calls, so a host that
- * holds millions of messages (the simulator) passes blocks of its own,
- * on huge pages, through this.
- */
-struct qc_alloc {
-    void *ctx;
-    /* resize - a block of new bytes holding the first min(old, new) of p
-     * (p NULL when old is 0); NULL on failure, p then untouched */
-    void *(*resize)(void *ctx, void *p, size_t old, size_t new);
-    /* release - p, of size bytes (p may be NULL) */
-    void (*release)(void *ctx, void *p, size_t size);
-};
-
-/* qc_resize, qc_release - through a, or malloc's when a is NULL */
-void *qc_resize(const struct qc_alloc *a, void *p, size_t old, size_t new);
-void qc_release(const struct qc_alloc *a, void *p, size_t size);
 
 /* qc_fmt_u64 - v's decimal digits at out (no NUL, at most 20); their
  * count */

@@ -252,7 +252,7 @@ static int channel_count(struct start *st)
     snprintf(dir, sizeof dir, "%s/control", st->env.home);
     struct control c;
     struct control_error err;
-    if (control_load(&c, dir, 0, &err) < 0) {
+    if (control_load(&c, dir, 0, NULL, &err) < 0) {
         char msg[1200];
         if (err.line)
             snprintf(msg, sizeof msg, "%s line %u: %s", err.file, err.line,

@@ -63,7 +63,7 @@ static int read_controls(struct send *sv, struct control *c, int nchan,
                          char *why, size_t cap)
 {
     struct control_error err;
-    if (control_load(c, "control", nchan, &err) < 0) {
+    if (control_load(c, "control", nchan, NULL, &err) < 0) {
         if (err.line)
             snprintf(why, cap, "%s line %u: %s", err.file, err.line, err.msg);
         else

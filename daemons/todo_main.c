@@ -136,7 +136,7 @@ static int load_controls(struct todo *t, struct control *c, char *why,
                          size_t cap)
 {
     struct control_error err;
-    if (control_load(c, "control", t->env.nchan, &err) < 0) {
+    if (control_load(c, "control", t->env.nchan, NULL, &err) < 0) {
         if (err.line)
             snprintf(why, cap, "%s line %u: %s", err.file, err.line, err.msg);
         else
@@ -164,7 +164,7 @@ static void reread(struct todo *t)
         todo_logf(t, "alert: qmail-todo: unable to reread controls: they "
                   "define %d channels, not %d; restart to change that\n",
                   c.nchan, t->nchan);
-    else if (!(cl = classify_new(&c)))
+    else if (!(cl = classify_new(&c, NULL)))
         todo_log(t, "alert: out of memory, sleeping...\n");
     if (cl) {
         control_free(&t->ctl);
@@ -325,7 +325,7 @@ static void setup(struct todo *t)
         start_alert(t, line);
     }
     t->nchan = t->ctl.nchan;
-    t->cl = classify_new(&t->ctl);
+    t->cl = classify_new(&t->ctl, NULL);
     if (!t->cl)
         start_alert(t, "alert: qmail-todo: cannot start: out of memory\n");
     if (chdir("queue") < 0)

@@ -150,7 +150,7 @@ static struct fs_domain *dom_get(struct fs_model *m, const char *name)
     struct fs_domain *d = dom_find(m, name);
     if (d)
         return d;
-    if (!m->domidx && !(m->domidx = strmap_new(16)))
+    if (!m->domidx && !(m->domidx = strmap_new(16, NULL)))
         return NULL;
     if (m->ndom == m->domcap) {
         size_t cap = m->domcap ? 2 * m->domcap : 16;

@@ -1,7 +1,7 @@
 /*
  * strmap.c - case-insensitive string map, open addressing.
  *
- *	strmap_new(hint), strmap_free(m)
+ *	strmap_new(hint, alloc), strmap_free(m)
  *	strmap_put(m, key, klen, val, num)
  *	strmap_find(m, key, klen, &val, &num)
  *	strmap_findv(m, h, pieces, n, &val, &num)
@@ -12,10 +12,10 @@
  * Each slot keeps the key's full 64-bit hash: a probe compares bytes only
  * when the hashes agree.  Keys may hold any byte, NUL included.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
+#include "qc_alloc.h"
 #include "strmap.h"
 
 struct strmap_slot {
@@ -30,6 +30,7 @@ struct strmap {
     struct strmap_slot *slot;
     size_t cap;     /* a power of two */
     size_t count;
+    const struct qc_alloc *alloc;   /* every block of the map */
 };
 
 /* lower - ASCII lower case, as qmail's case_diffb: locale plays no part */
@@ -54,18 +55,29 @@ uint64_t strmap_hash_prepend(uint64_t h, const char *s, size_t len)
     return h;
 }
 
-/* strmap_new - empty map with room for hint entries before growing */
-struct strmap *strmap_new(size_t hint)
+/* slots - a table of n empty slots, NULL if refused */
+static struct strmap_slot *slots(const struct qc_alloc *a, size_t n)
 {
-    struct strmap *m = calloc(1, sizeof *m);
+    struct strmap_slot *sl = qc_resize(a, NULL, 0, n * sizeof *sl);
+    if (sl)
+        memset(sl, 0, n * sizeof *sl);
+    return sl;
+}
+
+/* strmap_new - empty map with room for hint entries before growing */
+struct strmap *strmap_new(size_t hint, const struct qc_alloc *alloc)
+{
+    struct strmap *m = qc_resize(alloc, NULL, 0, sizeof *m);
     if (!m)
         return NULL;
+    memset(m, 0, sizeof *m);
+    m->alloc = alloc;
     m->cap = 16;
     while (m->cap / 2 <= hint && m->cap < ((size_t)1 << (sizeof(size_t) * 8 - 2)))
         m->cap *= 2;
-    m->slot = calloc(m->cap, sizeof *m->slot);
+    m->slot = slots(alloc, m->cap);
     if (!m->slot) {
-        free(m);
+        qc_release(alloc, m, sizeof *m);
         return NULL;
     }
     return m;
@@ -77,11 +89,12 @@ void strmap_free(struct strmap *m)
     if (!m)
         return;
     for (size_t i = 0; i < m->cap; i++) {
-        free(m->slot[i].key);
-        free(m->slot[i].val);
+        if (m->slot[i].key)
+            qc_release(m->alloc, m->slot[i].key, m->slot[i].klen + 1);
+        qc_strfree(m->alloc, m->slot[i].val);
     }
-    free(m->slot);
-    free(m);
+    qc_release(m->alloc, m->slot, m->cap * sizeof *m->slot);
+    qc_release(m->alloc, m, sizeof *m);
 }
 
 /* piece_equal - pieces spell key, ignoring ASCII case */
@@ -117,7 +130,7 @@ static struct strmap_slot *probe(const struct strmap *m, uint64_t h,
 static int grow(struct strmap *m)
 {
     size_t ncap = m->cap * 2;
-    struct strmap_slot *ns = calloc(ncap, sizeof *ns);
+    struct strmap_slot *ns = slots(m->alloc, ncap);
     if (!ns)
         return -1;
     for (size_t i = 0; i < m->cap; i++) {
@@ -128,7 +141,7 @@ static int grow(struct strmap *m)
             j = (j + 1) & (ncap - 1);
         ns[j] = m->slot[i];
     }
-    free(m->slot);
+    qc_release(m->alloc, m->slot, m->cap * sizeof *m->slot);
     m->slot = ns;
     m->cap = ncap;
     return 0;
@@ -144,18 +157,18 @@ int strmap_put(struct strmap *m, const char *key, size_t klen,
     uint64_t h = strmap_hash_prepend(strmap_hash_init(), key, klen);
     struct strmap_slot *sl = probe(m, h, &pc, 1);
     char *nval = NULL;
-    if (val && !(nval = strdup(val)))
+    if (val && !(nval = qc_strndup(m->alloc, val, strlen(val))))
         return -1;
     if (sl->key) {
-        free(sl->val);
+        qc_strfree(m->alloc, sl->val);
         sl->val = nval;
         sl->num = num;
         return 0;
     }
     /* +1 so that an empty key still gets a distinct, non-NULL pointer */
-    char *nkey = malloc(klen + 1);
+    char *nkey = qc_resize(m->alloc, NULL, 0, klen + 1);
     if (!nkey) {
-        free(nval);
+        qc_strfree(m->alloc, nval);
         return -1;
     }
     memcpy(nkey, key, klen);

@@ -16,7 +16,8 @@
  * be given in pieces (struct strmap_piece) so that a caller can look up
  * "local@domain" without building it.
  *
- *	strmap_new(hint)	an empty map sized for about hint entries
+ *	strmap_new(hint, alloc)	an empty map sized for about hint entries,
+ *				all its memory from alloc (NULL: malloc)
  *	strmap_free(m)
  *	strmap_put(m, key, klen, val, num)	add or replace; val may be NULL
  *	strmap_find(m, key, klen, &val, &num)	1 found, 0 not
@@ -30,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qc_alloc.h"
+
 struct strmap;
 
 struct strmap_piece {
@@ -37,7 +40,7 @@ struct strmap_piece {
     size_t len;
 };
 
-struct strmap *strmap_new(size_t hint);
+struct strmap *strmap_new(size_t hint, const struct qc_alloc *alloc);
 void strmap_free(struct strmap *m);
 
 /* strmap_put - key -> (val copied or NULL, num); 0 ok, -1 out of memory */

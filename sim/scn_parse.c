@@ -537,7 +537,7 @@ static int load_control_dir(struct sim_scn *sc, const char *cdir,
     else
         snprintf(path, sizeof path, "%s/%s", sc->dir, cdir);
     struct control_error ce;
-    if (control_load(&sc->control, path, nchan, &ce) < 0) {
+    if (control_load(&sc->control, path, nchan, NULL, &ce) < 0) {
         if (ce.line)
             return scn_fail(err, sc, line, "control-dir: %s:%u: %s",
                             ce.file, ce.line, ce.msg);
@@ -589,7 +589,7 @@ int scn_parse_first(struct sim_scn *sc, const struct scn_lines *ls,
     if (cdir) {
         if (load_control_dir(sc, cdir, cdir_line, nchan, err) < 0)
             return -1;
-    } else if (control_init(&sc->control, nchan ? nchan : 4) < 0) {
+    } else if (control_init(&sc->control, nchan ? nchan : 4, NULL) < 0) {
         return scn_fail(err, sc, 0, "out of memory");
     }
     sc->control_loaded = 1;

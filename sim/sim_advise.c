@@ -56,7 +56,7 @@ static int remote_domains(struct sim_advise *adv, const char *scn,
         snprintf(err, cap, "%s", e.msg);
         return -1;
     }
-    struct classify *cl = classify_new(&adv->current);
+    struct classify *cl = classify_new(&adv->current, NULL);
     if (!cl) {
         snprintf(err, cap, "out of memory");
         return -1;

@@ -446,7 +446,7 @@ static int do_action(struct sim *s, const struct sim_action *a)
         }
     }
     /* qmail-todo rereads locals, virtualdomains and the suppls lists */
-    struct classify *cl = classify_new(&s->control);
+    struct classify *cl = classify_new(&s->control, NULL);
     if (!cl)
         return -1;
     classify_free(s->cl);
@@ -623,7 +623,7 @@ static int setup(struct sim *s)
     s->wake_at = QC_TIME_NEVER;
     if (control_copy(&s->control, &sc->control) < 0)
         return -1;
-    if (!(s->cl = classify_new(&s->control)))
+    if (!(s->cl = classify_new(&s->control, NULL)))
         return -1;
     todo_step_init(&s->todo, s->nchan, NULL);
     if (sim_fds_init(&s->fds, s->nchan, &sc->lim) < 0)

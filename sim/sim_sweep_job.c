@@ -25,7 +25,7 @@ static int use_control_dir(struct sim_scn *sc, const char *dir,
 {
     struct control c;
     struct control_error ce;
-    if (control_load(&c, dir, sc->nchan, &ce) < 0) {
+    if (control_load(&c, dir, sc->nchan, NULL, &ce) < 0) {
         if (ce.line)
             snprintf(err->msg, sizeof err->msg, "control directory %s: "
                      "%s:%u: %s", dir, ce.file, ce.line, ce.msg);

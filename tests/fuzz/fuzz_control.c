@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct control c, copy;
     struct control_error err;
     memset(&err, 0, sizeof err);
-    if (control_load(&c, dir, nchan, &err) < 0) {
+    if (control_load(&c, dir, nchan, NULL, &err) < 0) {
         CHECK(err.file[0] != '\0' && err.msg[0] != '\0');
         control_free(&c);
         remove_files();
@@ -150,9 +150,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     CHECK(control_copy(&copy, &c) == 0);
-    struct classify *a = classify_new(&c);
+    struct classify *a = classify_new(&c, NULL);
     control_free(&c);
-    struct classify *b = classify_new(&copy);
+    struct classify *b = classify_new(&copy, NULL);
     control_free(&copy);
     CHECK(a && b);
 

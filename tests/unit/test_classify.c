@@ -157,10 +157,10 @@ static const struct ccase cases1[] = {
 static void test_rules(void)
 {
     struct control c;
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     sets(&c, fixture1);
     CU_ASSERT_EQUAL(c.nchan, 5);
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
     CU_ASSERT_EQUAL(classify_nchan(cl), 5);
     run_cases(cl, cases1, sizeof cases1 / sizeof cases1[0]);
@@ -188,9 +188,9 @@ static void test_empty_key(void)
         {"@", L, "catch-@"},
     };
     struct control c;
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     sets(&c, nv);
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     run_cases(cl, cs, sizeof cs / sizeof cs[0]);
     classify_free(cl);
     control_free(&c);
@@ -206,9 +206,9 @@ static void test_empty_key_empty_prepend(void)
         {"x@s.example", S0, "x@s.example"},
     };
     struct control c;
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     sets(&c, nv);
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     run_cases(cl, cs, sizeof cs / sizeof cs[0]);
     classify_free(cl);
     control_free(&c);
@@ -227,9 +227,9 @@ static void test_envnoathost_percenthack(void)
         {"a%b%dest.example", L, "a%b@dest.example"},
     };
     struct control c;
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     sets(&c, nv);
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     run_cases(cl, cs, sizeof cs / sizeof cs[0]);
     classify_free(cl);
     control_free(&c);
@@ -244,9 +244,9 @@ static void test_me_defaults(void)
         {"x@example", R, "x@example"},
     };
     struct control c;
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     set(&c, "me", "mail.example");
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     run_cases(cl, cs, sizeof cs / sizeof cs[0]);
     classify_free(cl);
     control_free(&c);
@@ -255,9 +255,9 @@ static void test_me_defaults(void)
 static void test_out_buffer(void)
 {
     struct control c;
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     sets(&c, fixture1);
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     char out[32];
     int chan = -1;
 
@@ -297,9 +297,9 @@ static void test_out_buffer(void)
 static void test_nul_ends_address(void)
 {
     struct control c;
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     sets(&c, fixture1);
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
     char out[64];
     int chan = -1;
@@ -324,9 +324,9 @@ static void test_nul_ends_address(void)
     classify_free(cl);
     control_free(&c);
     /* the domain form cuts the same way */
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     set(&c, "locals", "loc.example");
-    cl = classify_new(&c);
+    cl = classify_new(&c, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
     static const char d[] = "loc.example\0.evil";
     CU_ASSERT_EQUAL(classify_domain(cl, d, sizeof d - 1), L);
@@ -340,11 +340,11 @@ static void test_tables_are_copies(void)
     struct control c;
     char out[64];
     int chan;
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     set(&c, "locals", "a.example");
     set(&c, "suppls0", "b.example");
     set(&c, "envnoathost", "a.example");
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     control_free(&c);   /* the classifier must not need it any more */
     classify_rcpt(cl, "x@A.example", 11, out, sizeof out, &chan);
     CU_ASSERT_EQUAL(chan, L);
@@ -362,13 +362,13 @@ static void test_big_lists(void)
     struct control c;
     char d[64], out[128];
     int chan, ok = 1;
-    control_init(&c, 4);
+    control_init(&c, 4, NULL);
     for (int i = 0; i < 30000; i++) {
         snprintf(d, sizeof d, "host%d.example", i);
         set(&c, i % 3 == 0 ? "locals" : i % 3 == 1 ? "suppls1" : "suppls0",
             d);
     }
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     for (int i = 0; i < 30000; i++) {
         int n = snprintf(d, sizeof d, "u@HOST%d.example", i);
         classify_rcpt(cl, d, (size_t)n, out, sizeof out, &chan);
@@ -401,7 +401,7 @@ static void test_from_directory(void)
     }
     struct control c;
     struct control_error err;
-    CU_ASSERT_EQUAL_FATAL(control_load(&c, dir, 0, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(control_load(&c, dir, 0, NULL, &err), 0);
     static const struct ccase cs[] = {
         {"x@v.example", L, "second-x@v.example"},
         {"x@s.example", S0, "x@s.example"},
@@ -409,7 +409,7 @@ static void test_from_directory(void)
         {"postmaster", L, "postmaster@me.example"},
         {"x@nocolon", R, "x@nocolon"},
     };
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     CU_ASSERT_EQUAL(classify_nchan(cl), 4);
     run_cases(cl, cs, sizeof cs / sizeof cs[0]);
     classify_free(cl);
@@ -554,7 +554,7 @@ static void test_differential(void)
     rng_state = 0x9e3779b97f4a7c15ULL;
     for (int round = 0; round < 1000; round++) {
         struct control c;
-        control_init(&c, 5);
+        control_init(&c, 5, NULL);
         for (unsigned e = rnd(12); e > 0; e--) {
             rnd_str(s, rnd(4) ? "aB." : "aB.@", 4);
             if (*s)
@@ -571,7 +571,7 @@ static void test_differential(void)
         /* an '@' or '%' in envnoathost is absurd, but qmail copes */
         rnd_str(s, rnd(4) ? "ab." : "ab.@%", 3);
         set(&c, "envnoathost", s);
-        struct classify *cl = classify_new(&c);
+        struct classify *cl = classify_new(&c, NULL);
         for (int t = 0; t < 200; t++) {
             int gchan, wchan;
             rnd_str(s, "aAb.@%", 9);
@@ -598,13 +598,13 @@ static void test_differential(void)
 static void test_domain_cases(void)
 {
     struct control c;
-    control_init(&c, 4);
+    control_init(&c, 4, NULL);
     static const char *nv[] = {
         "locals", "Loc.Example", "virtualdomains", "virt.example:pre",
         "virtualdomains", "quiet.example:", "suppls0", "quiet.example",
         "suppls1", "s1.example", "percenthack", "s1.example", NULL};
     sets(&c, nv);
-    struct classify *cl = classify_new(&c);
+    struct classify *cl = classify_new(&c, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
     CU_ASSERT_EQUAL(classify_domain(cl, "loc.example", 11), QC_CHAN_LOCAL);
     CU_ASSERT_EQUAL(classify_domain(cl, "VIRT.example", 12), -1);
@@ -617,7 +617,7 @@ static void test_domain_cases(void)
     classify_free(cl);
     /* a key for one address: only locals can be answered by domain */
     set(&c, "virtualdomains", "bob@gmail.com:bobby");
-    cl = classify_new(&c);
+    cl = classify_new(&c, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
     CU_ASSERT_EQUAL(classify_domain(cl, "loc.example", 11), QC_CHAN_LOCAL);
     CU_ASSERT_EQUAL(classify_domain(cl, "gmail.com", 9), -1);
@@ -638,7 +638,7 @@ static void test_domain_differential(void)
     rng_state = 0x2545f4914f6cdd1dULL;
     for (int round = 0; round < 1000; round++) {
         struct control c;
-        control_init(&c, 5);
+        control_init(&c, 5, NULL);
         for (unsigned e = rnd(12); e > 0; e--) {
             rnd_str(s, "aB.", 3);
             if (*s)
@@ -652,7 +652,7 @@ static void test_domain_differential(void)
             strcpy(s + n + 1, v);
             set(&c, "virtualdomains", s);
         }
-        struct classify *cl = classify_new(&c);
+        struct classify *cl = classify_new(&c, NULL);
         for (int t = 0; t < 50; t++) {
             rnd_str(dom, rnd(8) ? "aAb." : "ab.@", 3);
             int chan = classify_domain(cl, dom, strlen(dom));

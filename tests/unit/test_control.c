@@ -14,54 +14,14 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "control_dir.h"
 #include "cunit_main.h"
-
-static char dir[64];
-
-/* mkdir_tmp - a fresh empty control directory in dir */
-static void mkdir_tmp(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/qc-test-control-XXXXXX");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-}
-
-/* put - write a control file */
-static void put(const char *name, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* rm_tmp - remove dir and what is in it (one level of subdirectories) */
-static void rm_tmp(void)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char path[512];
-
-    if (!d)
-        return;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        chmod(path, 0700);
-        if (unlink(path) < 0)
-            rmdir(path);
-    }
-    closedir(d);
-    CU_ASSERT_EQUAL(rmdir(dir), 0);
-}
 
 /* load - control_load of dir, asserting success */
 static void load(struct control *c, int nchan)
 {
     struct control_error err = {0};
-    int r = control_load(c, dir, nchan, &err);
+    int r = control_load(c, dir, nchan, NULL, &err);
     if (r != 0)
         fprintf(stderr, "\nunexpected: %s: %s\n", err.file, err.msg);
     CU_ASSERT_EQUAL_FATAL(r, 0);
@@ -97,16 +57,16 @@ static void check_defaults(const struct control *c)
 static void test_init_defaults(void)
 {
     struct control c;
-    CU_ASSERT_EQUAL_FATAL(control_init(&c, 4), 0);
+    CU_ASSERT_EQUAL_FATAL(control_init(&c, 4, NULL), 0);
     CU_ASSERT_EQUAL(c.nchan, 4);
     check_defaults(&c);
     CU_ASSERT_EQUAL(c.concurrency[2], 20);
     CU_ASSERT_EQUAL(c.concurrency[3], 20);
     CU_ASSERT_EQUAL(c.suppls[0].n, 0);
     control_free(&c);
-    CU_ASSERT_EQUAL(control_init(&c, 1), -1);
-    CU_ASSERT_EQUAL(control_init(&c, 65), -1);
-    CU_ASSERT_EQUAL(control_init(&c, 64), 0);
+    CU_ASSERT_EQUAL(control_init(&c, 1, NULL), -1);
+    CU_ASSERT_EQUAL(control_init(&c, 65, NULL), -1);
+    CU_ASSERT_EQUAL(control_init(&c, 64, NULL), 0);
     control_free(&c);
 }
 
@@ -283,16 +243,16 @@ static void test_nchan_given(void)
     control_free(&c);
 
     put("suppls2", "two.example\n");
-    CU_ASSERT_EQUAL(control_load(&c, dir, 4, &err), -1);
+    CU_ASSERT_EQUAL(control_load(&c, dir, 4, NULL, &err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.file, "/suppls2"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "supplemental channel 2"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "only 4 channels"));
     control_free(&c);   /* harmless after a failed load */
 
     memset(&err, 0, sizeof err);
-    CU_ASSERT_EQUAL(control_load(&c, dir, 1, &err), -1);
+    CU_ASSERT_EQUAL(control_load(&c, dir, 1, NULL, &err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "channels"));
-    CU_ASSERT_EQUAL(control_load(&c, dir, 65, &err), -1);
+    CU_ASSERT_EQUAL(control_load(&c, dir, 65, NULL, &err), -1);
     rm_tmp();
 }
 
@@ -307,7 +267,7 @@ static void test_too_many_suppls(void)
     CU_ASSERT_EQUAL(c.concurrency[63], 1);
     control_free(&c);
     put("suppls62", "x\n");
-    CU_ASSERT_EQUAL(control_load(&c, dir, 0, &err), -1);
+    CU_ASSERT_EQUAL(control_load(&c, dir, 0, NULL, &err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.file, "suppls62"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "at most 64"));
     rm_tmp();
@@ -319,7 +279,7 @@ static void test_unreadable(void)
     struct control_error err = {0};
     char path[128];
 
-    CU_ASSERT_EQUAL(control_load(&c, "/nonexistent/qchan/control", 0, &err),
+    CU_ASSERT_EQUAL(control_load(&c, "/nonexistent/qchan/control", 0, NULL, &err),
                     -1);
     CU_ASSERT_STRING_EQUAL(err.file, "/nonexistent/qchan/control");
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "No such file"));
@@ -329,7 +289,7 @@ static void test_unreadable(void)
     snprintf(path, sizeof path, "%s/locals", dir);
     CU_ASSERT_EQUAL_FATAL(mkdir(path, 0700), 0);
     memset(&err, 0, sizeof err);
-    CU_ASSERT_EQUAL(control_load(&c, dir, 0, &err), -1);
+    CU_ASSERT_EQUAL(control_load(&c, dir, 0, NULL, &err), -1);
     CU_ASSERT_STRING_EQUAL(err.file, path);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot read"));
     rmdir(path);
@@ -338,7 +298,7 @@ static void test_unreadable(void)
     put("me", "x\n");
     snprintf(path, sizeof path, "%s/me", dir);
     memset(&err, 0, sizeof err);
-    CU_ASSERT_EQUAL(control_load(&c, path, 0, &err), -1);
+    CU_ASSERT_EQUAL(control_load(&c, path, 0, NULL, &err), -1);
     CU_ASSERT_STRING_EQUAL(err.file, path);
 
     /* permissions only stop someone who is not root */
@@ -347,12 +307,12 @@ static void test_unreadable(void)
         put("virtualdomains", "a:b\n");
         chmod(path, 0);
         memset(&err, 0, sizeof err);
-        CU_ASSERT_EQUAL(control_load(&c, dir, 0, &err), -1);
+        CU_ASSERT_EQUAL(control_load(&c, dir, 0, NULL, &err), -1);
         CU_ASSERT_STRING_EQUAL(err.file, path);
         CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "Permission denied"));
         chmod(dir, 0);
         memset(&err, 0, sizeof err);
-        CU_ASSERT_EQUAL(control_load(&c, dir, 0, &err), -1);
+        CU_ASSERT_EQUAL(control_load(&c, dir, 0, NULL, &err), -1);
         CU_ASSERT_STRING_EQUAL(err.file, dir);
         chmod(dir, 0700);
     }
@@ -363,7 +323,7 @@ static void test_set_numbers(void)
 {
     struct control c;
     struct control_error err = {0};
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     CU_ASSERT_EQUAL(control_set(&c, "concurrencyremote", "60", &err), 0);
     CU_ASSERT_EQUAL(c.concurrency[1], 60);
     CU_ASSERT_EQUAL(control_set(&c, "concurrencylocal", "0", &err), 0);
@@ -391,7 +351,7 @@ static void test_set_lists(void)
     struct control_error err = {0};
     const char *loc[] = {"a.example", "b.example"};
     const char *vd[] = {"v.example:v", ":all"};
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     CU_ASSERT_EQUAL(control_set(&c, "locals", "a.example", &err), 0);
     CU_ASSERT_EQUAL(control_set(&c, "locals", "b.example", &err), 0);
     CU_ASSERT_TRUE(list_is(&c.locals, 2, loc));
@@ -413,7 +373,7 @@ static void test_set_me(void)
     struct control_error err = {0};
     const char *me2[] = {"two.example"};
     const char *own[] = {"own.example"};
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     CU_ASSERT_EQUAL(control_set(&c, "me", "one.example", &err), 0);
     CU_ASSERT_STRING_EQUAL(c.me, "one.example");
     CU_ASSERT_STRING_EQUAL(c.envnoathost, "one.example");
@@ -451,7 +411,7 @@ static void test_set_suppl_grows(void)
 {
     struct control c;
     struct control_error err = {0};
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     CU_ASSERT_EQUAL(control_set(&c, "suppls0", "x.org", &err), 0);
     CU_ASSERT_EQUAL(c.nchan, 3);
     CU_ASSERT_EQUAL(control_set(&c, "concurrencysuppl4", "7", &err), 0);
@@ -475,7 +435,7 @@ static void test_set_unknown(void)
     struct control_error err = {0};
     const char *bad[] = {"concurrency", "suppls01", "suppls", "Locals",
                          "concurrencysupplx", "rcpthosts"};
-    control_init(&c, 2);
+    control_init(&c, 2, NULL);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memset(&err, 0, sizeof err);
         CU_ASSERT_EQUAL(control_set(&c, bad[i], "1", &err), -1);

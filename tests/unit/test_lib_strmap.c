@@ -14,7 +14,7 @@ static int find_s(const struct strmap *m, const char *k, const char **v,
 
 static void test_put_find(void)
 {
-    struct strmap *m = strmap_new(0);
+    struct strmap *m = strmap_new(0, NULL);
     const char *v = NULL;
     long n = 0;
 
@@ -38,7 +38,7 @@ static void test_put_find(void)
 
 static void test_case_insensitive(void)
 {
-    struct strmap *m = strmap_new(4);
+    struct strmap *m = strmap_new(4, NULL);
     const char *v = NULL;
 
     CU_ASSERT_EQUAL(strmap_put(m, "Example.COM", 11, "x", 0), 0);
@@ -60,7 +60,7 @@ static void test_case_insensitive(void)
 
 static void test_replace_later_wins(void)
 {
-    struct strmap *m = strmap_new(0);
+    struct strmap *m = strmap_new(0, NULL);
     const char *v = NULL;
     long n;
 
@@ -76,7 +76,7 @@ static void test_replace_later_wins(void)
 
 static void test_empty_and_nul_keys(void)
 {
-    struct strmap *m = strmap_new(0);
+    struct strmap *m = strmap_new(0, NULL);
     const char *v = NULL;
 
     CU_ASSERT_EQUAL(strmap_put(m, "", 0, "empty", 0), 0);
@@ -92,7 +92,7 @@ static void test_empty_and_nul_keys(void)
 
 static void test_grow_many(void)
 {
-    struct strmap *m = strmap_new(0);
+    struct strmap *m = strmap_new(0, NULL);
     char k[32];
     long n;
     int ok = 1;
@@ -126,7 +126,7 @@ static void test_hash_pieces(void)
     CU_ASSERT_NOT_EQUAL(strmap_hash_prepend(h0, "ab", 2),
                         strmap_hash_prepend(h0, "ba", 2));
 
-    struct strmap *m = strmap_new(0);
+    struct strmap *m = strmap_new(0, NULL);
     const char *v = NULL;
     strmap_put(m, "user@dom.org", 12, "hit", 0);
     struct strmap_piece pc[3] = {{"User", 4}, {"@", 1}, {"DOM.org", 7}};

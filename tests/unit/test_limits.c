@@ -16,7 +16,7 @@
 /* with_channels - qmail's default controls for nchan channels */
 static void with_channels(struct control *c, int nchan)
 {
-    CU_ASSERT_FATAL(control_init(c, nchan) == 0);
+    CU_ASSERT_FATAL(control_init(c, nchan, NULL) == 0);
 }
 
 /* proc_named - the report's row for a process, or NULL */

@@ -22,7 +22,7 @@ static void set(struct control *c, const char *name, const char *value)
 static void test_config_from_controls(void)
 {
     struct control c;
-    CU_ASSERT_EQUAL_FATAL(control_init(&c, 3), 0);
+    CU_ASSERT_EQUAL_FATAL(control_init(&c, 3, NULL), 0);
     set(&c, "concurrencylocal", "7");
     set(&c, "concurrencyremote", "40");
     set(&c, "concurrencysuppl0", "3");
@@ -42,7 +42,7 @@ static void test_config_from_controls(void)
     control_free(&c);
 
     /* qmail's defaults when no file says otherwise */
-    CU_ASSERT_EQUAL_FATAL(control_init(&c, 2), 0);
+    CU_ASSERT_EQUAL_FATAL(control_init(&c, 2, NULL), 0);
     sched_control_config(&cfg, &c);
     CU_ASSERT_EQUAL(cfg.nchan, 2);
     CU_ASSERT_EQUAL(cfg.concurrency[0], 10);
@@ -55,7 +55,7 @@ static void test_reread_puts_values_in_force(void)
 {
     memset(&q, 0, sizeof q);
     struct control c;
-    CU_ASSERT_EQUAL_FATAL(control_init(&c, 2), 0);
+    CU_ASSERT_EQUAL_FATAL(control_init(&c, 2, NULL), 0);
     set(&c, "concurrencylocal", "2");
     set(&c, "concurrencyremote", "2");
     struct sched_config cfg;

@@ -15,13 +15,13 @@
 static struct classify *fixture(struct control *c)
 {
     struct control_error err;
-    CU_ASSERT_EQUAL_FATAL(control_init(c, 4), 0);
+    CU_ASSERT_EQUAL_FATAL(control_init(c, 4, NULL), 0);
     CU_ASSERT_EQUAL_FATAL(control_set(c, "locals", "example.com", &err), 0);
     CU_ASSERT_EQUAL_FATAL(
         control_set(c, "virtualdomains", "v.example:vuser", &err), 0);
     CU_ASSERT_EQUAL_FATAL(control_set(c, "suppls0", "s0.example", &err), 0);
     CU_ASSERT_EQUAL_FATAL(control_set(c, "suppls1", "s1.example", &err), 0);
-    struct classify *cl = classify_new(c);
+    struct classify *cl = classify_new(c, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
     return cl;
 }
