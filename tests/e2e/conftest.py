@@ -5,6 +5,8 @@ $QCHAN_BUILD (a directory relative to the repository or absolute), by
 default "build"; the programs are in its bin/.
 
     bindir                 fixture: Path of <build>/bin
+    sim                    fixture: bindir, skipping when qchan has no
+                           simulator ('run' subcommand)
     conf_build             fixture: a build for a home the tests own
                            (.make(*args), .bin, .home, .split)
     write_control(d, f)    write control directory d from dict f
@@ -31,6 +33,16 @@ def bindir():
     path = build_dir() / "bin"
     assert path.is_dir(), f"{path} missing: run make BUILD={build_dir()}"
     return path
+
+
+@pytest.fixture
+def sim(bindir):
+    """bindir of a qchan built with the simulator; skips otherwise."""
+    p = subprocess.run([str(bindir / "qchan"), "--help"],
+                       capture_output=True, text=True, timeout=60)
+    if not any(line.split()[:1] == ["run"] for line in p.stdout.splitlines()):
+        pytest.skip("this qchan has no 'run' subcommand (simulator not built)")
+    return bindir
 
 
 def write_control(directory, files):

@@ -74,8 +74,12 @@ class Qchan:
         with open(os.path.join(self.home, "control", name), "w") as f:
             f.write(value + "\n")
 
-    def start(self):
+    extra = ()       # more qchan-start arguments
+    preexec = None   # run in qchan-start's process before it starts
+
+    def start(self, wait=True):
         args = [prog("qchan-start"), "--home", self.home, "--same-user"]
+        args += list(self.extra)
         if self.width:
             args += ["--width", str(self.width)]
         for chan, cmd in self.spawn.items():
@@ -87,10 +91,11 @@ class Qchan:
         before = len(self.lines()) if os.path.exists(self.log) else 0
         self.proc = subprocess.Popen(
             args, stdout=open(self.log, "a"), stderr=open(self.err, "a"),
-            env=self.env, start_new_session=True)
+            env=self.env, start_new_session=True, preexec_fn=self.preexec)
         # the first status line: handlers installed, queue scanned
-        self.wait_log(lambda lines: any(l.startswith("status:")
-                                        for l in lines[before:]), 10)
+        if wait:
+            self.wait_log(lambda lines: any(l.startswith("status:")
+                                            for l in lines[before:]), 10)
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
         self.proc.send_signal(sig)

@@ -34,18 +34,6 @@ def fit(bindir, out, *logs, extra=(), check=0, plots=False):
     return p
 
 
-def has_run(bindir):
-    p = qchan(bindir, "--help")
-    return any(line.split()[:1] == ["run"] for line in p.stdout.splitlines())
-
-
-@pytest.fixture
-def sim(bindir):
-    if not has_run(bindir):
-        pytest.skip("this qchan has no 'run' subcommand (simulator not built)")
-    return bindir
-
-
 def observed(out):
     return json.loads((out / "observed.json").read_text())
 

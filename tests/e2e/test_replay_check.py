@@ -14,26 +14,12 @@ inside the replays' own spread).  The differences are printed (pytest
 import json
 import subprocess
 
-import pytest
-
 SEEDS = 3
 
 
 def qchan(bindir, *args, timeout=300):
     return subprocess.run([str(bindir / "qchan"), *map(str, args)],
                           capture_output=True, text=True, timeout=timeout)
-
-
-def has_run(bindir):
-    p = qchan(bindir, "--help")
-    return any(line.split()[:1] == ["run"] for line in p.stdout.splitlines())
-
-
-@pytest.fixture
-def sim(bindir):
-    if not has_run(bindir):
-        pytest.skip("this qchan has no 'run' subcommand (simulator not built)")
-    return bindir
 
 
 def round_trip(sim, tmp_path, text, cut=None):

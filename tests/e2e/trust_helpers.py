@@ -28,36 +28,16 @@ LIVE = []   # every Inst made: fast_dir's teardown kills what still runs
 
 
 class Inst(Qchan):
-    """A private installation; extra: more qchan-start arguments;
-    preexec: a function run in qchan-start's process before it starts
-    (a lowered resource limit, say)."""
-
-    extra = ()
-    preexec = None
+    """A private installation whose processes are listed by session and
+    killed at teardown (extra and preexec: see Qchan)."""
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
         LIVE.append(self)
 
     def start(self, wait=True):
-        args = [prog("qchan-start"), "--home", self.home, "--same-user"]
-        args += list(self.extra)
-        if self.width:
-            args += ["--width", str(self.width)]
-        for chan, cmd in self.spawn.items():
-            if cmd.startswith("raw:"):
-                args += ["--spawn", "%s=%s" % (chan, cmd[4:])]
-                continue
-            args += ["--spawn", "%s=%s --log %s %s" % (
-                chan, prog("fakespawn"), self.fslog, cmd)]
-        before = len(self.lines()) if os.path.exists(self.log) else 0
-        self.proc = subprocess.Popen(
-            args, stdout=open(self.log, "a"), stderr=open(self.err, "a"),
-            env=self.env, start_new_session=True, preexec_fn=self.preexec)
+        super().start(wait)
         self.sid = self.proc.pid
-        if wait:
-            self.wait_log(lambda lines: any(l.startswith("status:")
-                                            for l in lines[before:]), 10)
 
     def session(self):
         """{pid: program name} of the processes qchan-start started"""
