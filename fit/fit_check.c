@@ -15,30 +15,31 @@
 #include "fit_check.h"
 #include "fit_out.h"
 #include "json.h"
+#include "metric.h"
 #include "path.h"
+#include "table.h"
 
 #define HOUR 3600.0
 
 static const struct {
-    const char *key;      /* in check.json */
-    const char *label;    /* in the table */
+    const char *key;      /* in check.json (core/metric.h's names) */
+    const char *head;     /* in the table */
+    const char *unit;
     double tol;           /* relative */
 } figs[FIG_N] = {
-    [FIG_DELIVERED] = {"delivered", "attempts delivered", 0.02},
-    [FIG_DEFERRED] = {"deferred", "attempts deferred", 0.02},
-    [FIG_FAILED] = {"failed", "attempts failed", 0.02},
-    [FIG_LAT50] = {"latency_p50", "latency p50 (s)", 0.10},
-    [FIG_LAT95] = {"latency_p95", "latency p95 (s)", 0.10},
-    [FIG_LAT99] = {"latency_p99", "latency p99 (s)", 0.10},
-    [FIG_ATT50] = {"attempt_p50", "attempt p50 (s)", 0.10},
-    [FIG_ATT95] = {"attempt_p95", "attempt p95 (s)", 0.10},
-    [FIG_AT_LIMIT] = {"at_limit_fraction", "time at limit", 0.10},
-    [FIG_BURST] = {"burst_clear_time", "busiest burst clear (s)", 0.05},
-    [FIG_LEFT] = {"left_at_window_end", "left at window end", 0.02},
-    [FIG_INFLIGHT_ERR] = {"inflight_hourly_error", "in-flight hourly error",
-                          0.10},
-    [FIG_THROUGHPUT_ERR] = {"throughput_hourly_error",
-                            "throughput hourly error", 0.10},
+    [FIG_DELIVERED] = {METRIC_DELIVERED, 0.02},
+    [FIG_DEFERRED] = {METRIC_DEFERRED, 0.02},
+    [FIG_FAILED] = {METRIC_FAILED, 0.02},
+    [FIG_LAT50] = {METRIC_LATENCY_P50, 0.10},
+    [FIG_LAT95] = {METRIC_LATENCY_P95, 0.10},
+    [FIG_LAT99] = {METRIC_LATENCY_P99, 0.10},
+    [FIG_ATT50] = {METRIC_ATTEMPT_P50, 0.10},
+    [FIG_ATT95] = {METRIC_ATTEMPT_P95, 0.10},
+    [FIG_AT_LIMIT] = {METRIC_AT_LIMIT, 0.10},
+    [FIG_BURST] = {METRIC_BURST_CLEAR, 0.05},
+    [FIG_LEFT] = {METRIC_PENDING, 0.02},
+    [FIG_INFLIGHT_ERR] = {METRIC_INFLIGHT_ERROR, 0.10},
+    [FIG_THROUGHPUT_ERR] = {METRIC_THROUGHPUT_ERROR, 0.10},
 };
 
 /* figure - one scalar figure of channel c; negative: no value */
@@ -341,48 +342,29 @@ int fit_check_failed(const struct fit_check *ck)
 }
 
 
-/* fit_check_json - check.json */
-int fit_check_json(FILE *f, const struct fit_check *ck)
-{
-    char name[QC_CHAN_NAME_MAX];
-    fprintf(f, "{\n  \"seeds\": %d, \"origin\": %lld,\n  \"window\": "
-               "{\"start\": %.6f, \"end\": %.6f},\n  \"tolerances\": {",
-            ck->added, (long long)(ck->origin / QC_SEC), ck->start, ck->end);
-    for (int i = 0; i < FIG_N; i++)
-        fprintf(f, "%s\"%s\": %.6g", i ? ", " : "", figs[i].key,
-                figs[i].tol);
-    fprintf(f, "},\n  \"failed\": %d,\n  \"rows\": [", fit_check_failed(ck));
-    int first = 1;
-    for (int c = 0; c < ck->nchan; c++)
-        for (int i = 0; i < FIG_N && ck->active[c]; i++) {
-            const struct fit_check_row *r = &ck->rows[c * FIG_N + i];
-            fprintf(f, "%s\n    {\"channel\": \"%s\", \"figure\": \"%s\", "
-                       "\"log\": ", first ? "" : ",",
-                    qc_channel_name(c, name), figs[i].key);
-            first = 0;
-            json_write_opt(f, r->log, JSON_G);
-            fputs(", \"replay_mean\": ", f);
-            json_write_opt(f, r->mean, JSON_G);
-            fputs(", \"replay_lo\": ", f);
-            json_write_opt(f, r->lo, JSON_G);
-            fputs(", \"replay_hi\": ", f);
-            json_write_opt(f, r->hi, JSON_G);
-            fputs(", \"difference\": ", f);
-            if (isfinite(r->diff))
-                fprintf(f, "%.6g", r->diff);
-            else
-                fputs("null", f);
-            fprintf(f, ", \"tolerance\": %.6g, \"verdict\": \"%s\", "
-                       "\"replays\": [", figs[i].tol, r->verdict);
-            for (int k = 0; k < ck->added; k++) {
-                fputs(k ? ", " : "", f);
-                json_write_opt(f, r->vals[k], JSON_G);
-            }
-            fputs("]}", f);
-        }
-    fputs("\n  ]\n}\n", f);
-    return ferror(f) ? -1 : 0;
-}
+/* the rows as one table: check.json's "rows" (with each replay's
+ * value after them) and the printed table */
+enum { CK_CHAN, CK_FIG, CK_LOG, CK_MEAN, CK_LO, CK_HI, CK_INTERVAL, CK_DIFF,
+       CK_TOL, CK_VERDICT, CK_N };
+static const struct table_col check_cols[CK_N] = {
+    [CK_CHAN] = {METRIC_CHANNEL, TABLE_STR, 0, 0, 8, 0, 0, 0},
+    [CK_FIG] = {"figure", NULL, "", TABLE_STR, 0, 0, 24, 0, 0, 0},
+    [CK_LOG] = {"log", NULL, "", TABLE_NUM, TABLE_SIG(3), TABLE_SIG(6), 10,
+                0, 0, 0},
+    [CK_MEAN] = {"replay_mean", "replay", "", TABLE_NUM, TABLE_SIG(3),
+                 TABLE_SIG(6), 10, 0, 0, 0},
+    [CK_LO] = {"replay_lo", NULL, "", TABLE_NUM, 0, TABLE_SIG(6), 0, 0, 0,
+               TABLE_NOTEXT},
+    [CK_HI] = {"replay_hi", NULL, "", TABLE_NUM, 0, TABLE_SIG(6), 0, 0, 0,
+               TABLE_NOTEXT},
+    [CK_INTERVAL] = {"interval", "95% interval", "", TABLE_STR, 0, 0, 23,
+                     TABLE_RIGHT, 0, TABLE_TEXTONLY},
+    [CK_DIFF] = {"difference", "diff", "", TABLE_NUM, 0, TABLE_SIG(6), 8, 0,
+                 0, 0},
+    [CK_TOL] = {"tolerance", NULL, "", TABLE_NUM, 0, TABLE_SIG(6), 0, 0, 0,
+                TABLE_NOTEXT},
+    [CK_VERDICT] = {"verdict", "verdict", "", TABLE_STR, 0, 0, 0, 0, 2, 0},
+};
 
 /* cell - a figure for the table */
 static const char *cell(double v, int fraction, char *buf, size_t cap)
@@ -391,43 +373,89 @@ static const char *cell(double v, int fraction, char *buf, size_t cap)
         snprintf(buf, cap, "-");
     else if (fraction)
         snprintf(buf, cap, "%.1f%%", 100 * v);
-    else if (v >= 1000)
-        snprintf(buf, cap, "%.0f", v);
     else
-        snprintf(buf, cap, "%.3g", v);
+        table_fmt_num(buf, cap, v, TABLE_SIG(3));
     return buf;
+}
+
+/* check_table - a row per channel with traffic and figure */
+static void check_table(struct table *t, const struct fit_check *ck)
+{
+    char name[QC_CHAN_NAME_MAX], buf[64], lo[32], hi[32];
+    table_init(t, check_cols, CK_N);
+    for (int c = 0; c < ck->nchan; c++)
+        for (int i = 0; i < FIG_N && ck->active[c]; i++) {
+            const struct fit_check_row *r = &ck->rows[c * FIG_N + i];
+            int frac = i == FIG_AT_LIMIT || i == FIG_INFLIGHT_ERR ||
+                       i == FIG_THROUGHPUT_ERR;
+            int series = i == FIG_INFLIGHT_ERR || i == FIG_THROUGHPUT_ERR;
+            if (table_row(t) < 0)
+                return;
+            table_str(t, CK_CHAN, qc_channel_name(c, name));
+            table_str(t, CK_FIG, figs[i].key);
+            snprintf(buf, sizeof buf, "%s%s", figs[i].head,
+                     strcmp(figs[i].unit, "s") == 0 ? " (s)" : "");
+            table_show(t, CK_FIG, buf);
+            table_opt(t, CK_LOG, r->log);
+            table_show(t, CK_LOG, series ? "" : cell(r->log, frac, buf,
+                                                     sizeof buf));
+            table_opt(t, CK_MEAN, r->mean);
+            table_show(t, CK_MEAN, cell(r->mean, frac, buf, sizeof buf));
+            table_opt(t, CK_LO, r->lo);
+            table_opt(t, CK_HI, r->hi);
+            snprintf(buf, sizeof buf, "[%s, %s]",
+                     cell(r->lo < 0 ? 0 : r->lo, frac, lo, sizeof lo),
+                     cell(r->hi, frac, hi, sizeof hi));
+            table_str(t, CK_INTERVAL, r->n == 0 ? "-" : buf);
+            table_num(t, CK_DIFF, r->diff);
+            if (series || !isfinite(r->diff))
+                snprintf(buf, sizeof buf, "-");
+            else
+                snprintf(buf, sizeof buf, "%+.1f%%", 100 * r->diff);
+            table_show(t, CK_DIFF, buf);
+            table_num(t, CK_TOL, figs[i].tol);
+            table_str(t, CK_VERDICT, r->verdict);
+        }
+}
+
+/* fit_check_json - check.json */
+int fit_check_json(FILE *f, const struct fit_check *ck)
+{
+    fprintf(f, "{\n  \"seeds\": %d, \"origin\": %lld,\n  \"window\": "
+               "{\"start\": %.6f, \"end\": %.6f},\n  \"tolerances\": {",
+            ck->added, (long long)(ck->origin / QC_SEC), ck->start, ck->end);
+    for (int i = 0; i < FIG_N; i++)
+        fprintf(f, "%s\"%s\": %.6g", i ? ", " : "", figs[i].key,
+                figs[i].tol);
+    fprintf(f, "},\n  \"failed\": %d,\n  \"rows\": [", fit_check_failed(ck));
+    struct table t;
+    check_table(&t, ck);
+    size_t k = 0;
+    for (int c = 0; c < ck->nchan; c++)
+        for (int i = 0; i < FIG_N && ck->active[c] && k < t.nrows; i++) {
+            const struct fit_check_row *r = &ck->rows[c * FIG_N + i];
+            fputs(k ? ",\n    {" : "\n    {", f);
+            table_write_json_fields(&t, f, k++);
+            fputs(", \"replays\": [", f);
+            for (int j = 0; j < ck->added; j++) {
+                fputs(j ? ", " : "", f);
+                json_write_opt(f, r->vals[j], JSON_G);
+            }
+            fputs("]}", f);
+        }
+    fputs("\n  ]\n}\n", f);
+    int failed = t.failed;
+    table_free(&t);
+    return failed || ferror(f) ? -1 : 0;
 }
 
 /* fit_check_table - the printed table, from the same records */
 void fit_check_table(FILE *out, const struct fit_check *ck)
 {
-    char name[QC_CHAN_NAME_MAX], a[32], b[32], lo[32], hi[32], d[32];
-    fprintf(out, "%-8s %-24s %10s %10s %23s %8s  %s\n", "channel", "figure",
-            "log", "replay", "95% interval", "diff", "verdict");
-    for (int c = 0; c < ck->nchan; c++) {
-        if (!ck->active[c])
-            continue;
-        for (int i = 0; i < FIG_N; i++) {
-            const struct fit_check_row *r = &ck->rows[c * FIG_N + i];
-            int frac = i == FIG_AT_LIMIT || i == FIG_INFLIGHT_ERR ||
-                       i == FIG_THROUGHPUT_ERR;
-            int series = i == FIG_INFLIGHT_ERR || i == FIG_THROUGHPUT_ERR;
-            char iv[64];
-            snprintf(iv, sizeof iv, "[%s, %s]",
-                     cell(r->lo < 0 ? 0 : r->lo, frac, lo, sizeof lo),
-                     cell(r->hi, frac, hi, sizeof hi));
-            if (r->n == 0)
-                snprintf(iv, sizeof iv, "-");
-            if (series || !isfinite(r->diff))
-                snprintf(d, sizeof d, "-");
-            else
-                snprintf(d, sizeof d, "%+.1f%%", 100 * r->diff);
-            fprintf(out, "%-8s %-24s %10s %10s %23s %8s  %s\n",
-                    qc_channel_name(c, name), figs[i].label,
-                    series ? "" : cell(r->log, frac, a, sizeof a),
-                    cell(r->mean, frac, b, sizeof b), iv, d, r->verdict);
-        }
-    }
+    struct table t;
+    check_table(&t, ck);
+    table_write_text(&t, out, 0);
+    table_free(&t);
     fprintf(out, "(%d replays; window %.0f to %.0f s after the hour of the "
                  "log's first line; tolerances: counts 2%%, latency and "
                  "attempt quantiles 10%%, time at limit 10%% or 1 point, "

@@ -10,6 +10,7 @@
 
 #include "fit_out.h"
 #include "json.h"
+#include "metric.h"
 
 /* iso - the UTC time of a log time, "2024-01-02T03:04:05Z" */
 static void iso(int64_t t, char *buf, size_t cap)
@@ -21,45 +22,96 @@ static void iso(int64_t t, char *buf, size_t cap)
         snprintf(buf, cap, "?");
 }
 
-/* chan_json - one channel object */
-static void chan_json(FILE *f, const struct fit_sum *s, int c)
+/* the channel table: observed.json's "channels" (with the busiest
+ * burst and the outcome pool after each) and the report's table */
+enum { FC_NAME, FC_LIMIT, FC_MAX_LIMIT, FC_PEAK, FC_ATTEMPTS, FC_DELIVERED,
+       FC_DEFERRED, FC_FAILED, FC_LOST, FC_OPEN, FC_RCPTS, FC_RCPT_OK,
+       FC_RCPT_FAIL, FC_PENDING, FC_LAT50, FC_LAT95, FC_LAT99, FC_LAT_N,
+       FC_START50, FC_ATT50, FC_ATT90, FC_ATT95, FC_ATT99, FC_ATT_MAX,
+       FC_AT_LIMIT, FC_N };
+#define Q TABLE_SIG(3), TABLE_SIG(6)
+#define COUNT(m, w) {m, TABLE_UINT, 0, 0, w, 0, 0, 0}
+#define DATA(k, type) {k, NULL, "", type, 0, TABLE_SIG(6), 0, 0, 0, \
+                       TABLE_NOTEXT}
+static const struct table_col fit_cols[FC_N] = {
+    [FC_NAME] = {"name", "channel", "", TABLE_STR, 0, 0, 8, 0, 0, 0},
+    [FC_LIMIT] = DATA("limit", TABLE_UINT),
+    [FC_MAX_LIMIT] = COUNT(METRIC_MAX_CONCURRENCY, 6),
+    [FC_PEAK] = COUNT(METRIC_MAX_INFLIGHT, 8),
+    [FC_ATTEMPTS] = COUNT(METRIC_ATTEMPTS, 9),
+    [FC_DELIVERED] = COUNT(METRIC_DELIVERED, 9),
+    [FC_DEFERRED] = COUNT(METRIC_DEFERRED, 9),
+    [FC_FAILED] = COUNT(METRIC_FAILED, 9),
+    [FC_LOST] = DATA("lost", TABLE_UINT),
+    [FC_OPEN] = DATA("in_flight_at_end", TABLE_UINT),
+    [FC_RCPTS] = DATA("recipients", TABLE_UINT),
+    [FC_RCPT_OK] = DATA("recipients_delivered", TABLE_UINT),
+    [FC_RCPT_FAIL] = DATA("recipients_failed", TABLE_UINT),
+    [FC_PENDING] = COUNT(METRIC_PENDING, 6),
+    [FC_LAT50] = {METRIC_LATENCY_P50, TABLE_NUM, Q, 8, 0, 0, TABLE_UNIT},
+    [FC_LAT95] = {METRIC_LATENCY_P95, TABLE_NUM, Q, 8, 0, 0, TABLE_UNIT},
+    [FC_LAT99] = {METRIC_LATENCY_P99, TABLE_NUM, Q, 8, 0, 0, TABLE_UNIT},
+    [FC_LAT_N] = DATA("latency_recipients", TABLE_UINT),
+    [FC_START50] = DATA("start_delay_p50", TABLE_NUM),
+    [FC_ATT50] = {METRIC_ATTEMPT_P50, TABLE_NUM, Q, 7, 0, 0, TABLE_UNIT},
+    [FC_ATT90] = DATA("attempt_p90", TABLE_NUM),
+    [FC_ATT95] = {METRIC_ATTEMPT_P95, TABLE_NUM, Q, 7, 0, 0, TABLE_UNIT},
+    [FC_ATT99] = DATA("attempt_p99", TABLE_NUM),
+    [FC_ATT_MAX] = DATA("attempt_max", TABLE_NUM),
+    [FC_AT_LIMIT] = {METRIC_AT_LIMIT, TABLE_FRACTION, 1, TABLE_SIG(6), 8, 0,
+                     0, 0},
+};
+#undef Q
+#undef COUNT
+#undef DATA
+
+/* fit_chan_table - a row per channel */
+void fit_chan_table(struct table *t, const struct fit_sum *s)
+{
+    char name[QC_CHAN_NAME_MAX];
+    table_init(t, fit_cols, FC_N);
+    for (int c = 0; c < s->nchan && table_row(t) == 0; c++) {
+        const struct fit_chan_sum *cs = &s->chans[c];
+        table_str(t, FC_NAME, qc_channel_name(c, name));
+        table_uint(t, FC_LIMIT, cs->limit_first);
+        table_uint(t, FC_MAX_LIMIT, cs->limit_max);
+        if (!cs->limit_max)
+            table_show(t, FC_MAX_LIMIT, "-");   /* no status line */
+        table_uint(t, FC_PEAK, cs->max_inflight);
+        table_uint(t, FC_ATTEMPTS, cs->attempts);
+        table_uint(t, FC_DELIVERED, cs->delivered);
+        table_uint(t, FC_DEFERRED, cs->deferred);
+        table_uint(t, FC_FAILED, cs->failed);
+        table_uint(t, FC_LOST, cs->lost);
+        table_uint(t, FC_OPEN, cs->open);
+        table_uint(t, FC_RCPTS, cs->rcpts);
+        table_uint(t, FC_RCPT_OK, cs->rcpt_delivered);
+        table_uint(t, FC_RCPT_FAIL, cs->rcpt_failed);
+        table_uint(t, FC_PENDING, cs->rcpt_pending);
+        table_opt(t, FC_LAT50, cs->lat_p50);
+        table_opt(t, FC_LAT95, cs->lat_p95);
+        table_opt(t, FC_LAT99, cs->lat_p99);
+        table_uint(t, FC_LAT_N, cs->lat_n);
+        table_opt(t, FC_START50, cs->start_delay_p50);
+        table_opt(t, FC_ATT50, cs->p50);
+        table_opt(t, FC_ATT90, cs->p90);
+        table_opt(t, FC_ATT95, cs->p95);
+        table_opt(t, FC_ATT99, cs->p99);
+        table_opt(t, FC_ATT_MAX, cs->max);
+        table_opt(t, FC_AT_LIMIT, cs->at_limit);
+    }
+}
+
+/* chan_json - row c of the channel table, then the busiest burst and
+ * the outcome pool */
+static void chan_json(FILE *f, const struct table *t,
+                      const struct fit_sum *s, int c)
 {
     const struct fit_chan_sum *cs = &s->chans[c];
-    char name[QC_CHAN_NAME_MAX];
-    fprintf(f, "    {\"name\": ");
-    json_write_str(f, qc_channel_name(c, name));
-    fprintf(f, ", \"limit\": %u, \"limit_max\": %u, \"max_inflight\": %u,\n"
-               "     \"attempts\": %llu, \"delivered\": %llu, \"deferred\": "
-               "%llu, \"failed\": %llu, \"lost\": %llu, \"in_flight_at_end\": "
-               "%llu,\n     \"recipients\": %llu, \"recipients_delivered\": "
-               "%llu, \"recipients_failed\": %llu, \"recipients_pending\": "
-               "%llu, \"left_at_window_end\": %llu,\n     \"latency_p50\": ",
-            cs->limit_first, cs->limit_max, cs->max_inflight, cs->attempts,
-            cs->delivered, cs->deferred, cs->failed, cs->lost, cs->open,
-            cs->rcpts, cs->rcpt_delivered, cs->rcpt_failed, cs->rcpt_pending,
-            cs->rcpt_pending);
-    json_write_opt(f, cs->lat_p50, JSON_G);
-    fputs(", \"latency_p95\": ", f);
-    json_write_opt(f, cs->lat_p95, JSON_G);
-    fputs(", \"latency_p99\": ", f);
-    json_write_opt(f, cs->lat_p99, JSON_G);
-    fprintf(f, ", \"latency_recipients\": %llu, \"start_delay_p50\": ",
-            cs->lat_n);
-    json_write_opt(f, cs->start_delay_p50, JSON_G);
-    fputs(",\n     \"attempt_p50\": ", f);
-    json_write_opt(f, cs->p50, JSON_G);
-    fputs(", \"attempt_p90\": ", f);
-    json_write_opt(f, cs->p90, JSON_G);
-    fputs(", \"attempt_p95\": ", f);
-    json_write_opt(f, cs->p95, JSON_G);
-    fputs(", \"attempt_p99\": ", f);
-    json_write_opt(f, cs->p99, JSON_G);
-    fputs(", \"attempt_max\": ", f);
-    json_write_opt(f, cs->max, JSON_G);
-    fputs(",\n     \"at_limit_fraction\": ", f);
-    json_write_opt(f, cs->at_limit, JSON_G);
-    fprintf(f, ", \"busiest_burst\": {\"start\": %.6g, \"recipients\": %llu, "
-               "\"clear_time\": ",
+    fputs("    {", f);
+    table_write_json_fields(t, f, (size_t)c);
+    fprintf(f, ",\n     \"busiest_burst\": {\"start\": %.6g, "
+               "\"recipients\": %llu, \"clear_time\": ",
             cs->burst_start, cs->burst_rcpts);
     json_write_opt(f, cs->burst_rcpts ? cs->burst_clear : -1, JSON_G);
     double sum = cs->pool_ok + cs->pool_defer + cs->pool_fail;
@@ -179,10 +231,14 @@ int fit_write_json(FILE *f, const struct fit_log *lg, const struct fit_sum *s)
         fprintf(f, "{\"start\": %.0f, \"arrivals\": %llu}", s->busiest_hour,
                 s->busiest_arrivals);
     fprintf(f, ",\n  \"sample\": %.6g,\n  \"channels\": [\n", s->sample);
-    for (int c = 0; c < s->nchan; c++) {
-        chan_json(f, s, c);
-        fputs(c + 1 < s->nchan ? ",\n" : "\n", f);
+    struct table t;
+    fit_chan_table(&t, s);
+    for (size_t c = 0; c < t.nrows; c++) {
+        chan_json(f, &t, s, (int)c);
+        fputs(c + 1 < t.nrows ? ",\n" : "\n", f);
     }
+    int failed = t.failed;
+    table_free(&t);
     fputs("  ],\n  \"limit_changes\": [", f);
     for (size_t i = 0; i < s->nhups; i++) {
         char name[QC_CHAN_NAME_MAX];
@@ -196,23 +252,39 @@ int fit_write_json(FILE *f, const struct fit_log *lg, const struct fit_sum *s)
         fputs(d + 1 < lg->ndoms ? ",\n" : "\n", f);
     }
     fputs("  ]\n}\n", f);
-    return ferror(f) ? -1 : 0;
+    return failed || ferror(f) ? -1 : 0;
 }
 
-/* fit_write_csv - observed.csv */
+/* fit_write_csv - observed.csv: series.csv's names */
 int fit_write_csv(FILE *f, const struct fit_sum *s)
 {
-    fputs("time,channel,delivered,deferred,failed,inflight,limit,started\n",
-          f);
+    static const struct table_col cols[] = {
+        {"time", NULL, "s", TABLE_NUM, 0, TABLE_SIG(6), 0, 0, 0, 0},
+        {"channel", NULL, "", TABLE_STR, 0, 0, 0, 0, 0, 0},
+        {"delivered", NULL, "", TABLE_UINT, 0, 0, 0, 0, 0, 0},
+        {"deferred", NULL, "", TABLE_UINT, 0, 0, 0, 0, 0, 0},
+        {"failed", NULL, "", TABLE_UINT, 0, 0, 0, 0, 0, 0},
+        {"inflight", NULL, "", TABLE_UINT, 0, 0, 0, 0, 0, 0},
+        {"limit", NULL, "", TABLE_UINT, 0, 0, 0, 0, 0, 0},
+        {"started", NULL, "", TABLE_UINT, 0, 0, 0, 0, 0, 0},
+    };
+    struct table t;
+    table_init(&t, cols, sizeof cols / sizeof cols[0]);
     for (size_t k = 0; k < s->nrows; k++)
-        for (int c = 0; c < s->nchan; c++) {
+        for (int c = 0; c < s->nchan && table_row(&t) == 0; c++) {
             const struct fit_row *r = &s->rows[k * (size_t)s->nchan +
                                                (size_t)c];
             char name[QC_CHAN_NAME_MAX];
-            fprintf(f, "%.6g,%s,%llu,%llu,%llu,%u,%u,%llu\n",
-                    (double)(k + 1) * s->sample, qc_channel_name(c, name),
-                    r->ok, r->defer, r->fail, r->inflight, r->limit,
-                    r->started);
+            table_num(&t, 0, (double)(k + 1) * s->sample);
+            table_str(&t, 1, qc_channel_name(c, name));
+            table_uint(&t, 2, r->ok);
+            table_uint(&t, 3, r->defer);
+            table_uint(&t, 4, r->fail);
+            table_uint(&t, 5, r->inflight);
+            table_uint(&t, 6, r->limit);
+            table_uint(&t, 7, r->started);
         }
-    return ferror(f) ? -1 : 0;
+    int rc = table_write_csv(&t, f);
+    table_free(&t);
+    return rc;
 }

@@ -9,6 +9,9 @@
  *					replay.scn, traffic.csv (its replay
  *					file) and latency/ (empirical tables)
  *					into dir; 0 ok, -1 err names the file
+ *	fit_chan_table(t, s)		the channels as a lib/table: what
+ *					observed.json and the report say of
+ *					each, under core/metric.h's names
  *	fit_report(out, lg, s)		the short printed report
  *	fit_plot(dir, simdir, s, note, cap)
  *					overlay.gp and its pictures (fit_plot.c
@@ -26,10 +29,12 @@
 #include <stdio.h>
 
 #include "fit_sum.h"
+#include "table.h"
 
 int fit_write_json(FILE *f, const struct fit_log *lg,
                    const struct fit_sum *s);
 int fit_write_csv(FILE *f, const struct fit_sum *s);
+void fit_chan_table(struct table *t, const struct fit_sum *s);
 int fit_write_scenario(const char *dir, const struct fit_log *lg,
                        const struct fit_sum *s, const struct fit_opts *o,
                        char *err, size_t cap);

@@ -32,7 +32,7 @@ static void warn(FILE *out, unsigned long long n, const char *unit,
 /* fit_report - messages, recipients, attempts, busiest hour, limits */
 void fit_report(FILE *out, const struct fit_log *lg, const struct fit_sum *s)
 {
-    char a[32], b[32], name[QC_CHAN_NAME_MAX];
+    char a[32], b[32];
     fprintf(out, "log: %zu file%s, %llu lines (%llu unparsed), window %s to "
                  "%s after the hour of the first line\n",
             lg->nfiles, lg->nfiles == 1 ? "" : "s", lg->lines, lg->unparsed,
@@ -50,29 +50,14 @@ void fit_report(FILE *out, const struct fit_log *lg, const struct fit_sum *s)
     if (s->busiest_hour >= 0)
         fprintf(out, "busiest hour: from %s, %llu arrivals\n",
                 hms(s->busiest_hour, a, sizeof a), s->busiest_arrivals);
-    fprintf(out, "\n%-8s %9s %9s %9s %9s %8s %8s %8s %7s %7s %6s %8s %8s "
-                 "%6s\n", "channel", "attempts", "delivered", "deferred",
-            "failed", "lat-p50", "lat-p95", "lat-p99", "att-p50", "att-p95",
-            "limit", "max-infl", "at-limit", "left");
-    for (int c = 0; c < s->nchan; c++) {
-        const struct fit_chan_sum *cs = &s->chans[c];
-        char q[5][16], lim[16], at[16];
-        const double v[5] = {cs->lat_p50, cs->lat_p95, cs->lat_p99, cs->p50,
-                             cs->p95};
-        for (int k = 0; k < 5; k++)
-            snprintf(q[k], sizeof q[k], v[k] < 0 ? "-" : "%.3g", v[k]);
-        snprintf(lim, sizeof lim, cs->limit_max ? "%u" : "-", cs->limit_max);
-        snprintf(at, sizeof at, cs->at_limit < 0 ? "-" : "%.1f%%",
-                 100 * cs->at_limit);
-        fprintf(out, "%-8s %9llu %9llu %9llu %9llu %8s %8s %8s %7s %7s %6s "
-                     "%8u %8s %6llu\n",
-                qc_channel_name(c, name), cs->attempts, cs->delivered,
-                cs->deferred, cs->failed, q[0], q[1], q[2], q[3], q[4], lim,
-                cs->max_inflight, at, cs->rcpt_pending);
-    }
-    fputs("(lat: arrival to final outcome, att: one attempt, seconds; "
-          "left: recipients without a final outcome at the window's end)\n",
-          out);
+    struct table t;
+    fputc('\n', out);
+    fit_chan_table(&t, s);
+    table_write_text(&t, out, 0);
+    table_free(&t);
+    fputs("(p50, p95, p99: arrival to final outcome; attempt: one attempt; "
+          "pending: recipients without a final outcome at the window's "
+          "end)\n", out);
     if (s->nouts) {
         fprintf(out, "\ndeferral runs kept as outages:\n");
         for (size_t i = 0; i < s->nouts && i < 10; i++)

@@ -70,7 +70,7 @@ run for 1800
 """)
     outs = next(d for d in obs["domains"] if d["name"] == "big.example")
     assert outs["outages"][0]["open_at_end"]
-    left = rows[("remote", "left_at_window_end")]
+    left = rows[("remote", "pending")]
     assert left["log"] > 200
     assert abs(left["replay_mean"] - left["log"]) <= 0.02 * left["log"]
     scn = (tmp_path / "fit" / "replay.scn").read_text()
