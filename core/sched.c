@@ -69,8 +69,8 @@ struct job {
                           retry_next(birth, opened), worked out only
                           when the message goes back on the queue */
     qc_time birth;
-    char *sender;      /* reused from job to job */
-    size_t sender_cap;
+    const char *sender; /* the store's: valid while the pass is open,
+                           which is when deliveries start */
     size_t next_free;
 };
 
@@ -309,8 +309,6 @@ void sched_free(struct sched *s)
         qc_release(a, ch->free_slots, ch->fs_cap * sizeof *ch->free_slots);
         prioq_free(&ch->queue);
     }
-    for (size_t j = 0; j < s->njobs; j++)
-        qc_release(a, s->jobs[j].sender, s->jobs[j].sender_cap);
     qc_release(a, s->jobs, s->njobs * sizeof *s->jobs);
     qc_release(a, s->text, s->text_cap);
     prioq_free(&s->done);
@@ -367,18 +365,29 @@ int sched_start(struct sched *s, qc_time now)
 /* entry - message id's channel mask, made (0) if new; *made says so */
 static uint64_t *entry(struct sched *s, uint64_t id, int *made)
 {
-    uint64_t *chans = msgtab_find(&s->msgs, id);
-    *made = 0;
-    if (chans)
-        return chans;
-    *made = 1;
-    return msgtab_get(&s->msgs, id);
+    size_t len = s->msgs.len;
+    uint64_t *chans = msgtab_get(&s->msgs, id);
+    *made = s->msgs.len != len;
+    return chans;
 }
 
 /* done_room - pqdone can take one more besides every listed message */
 static int done_room(struct sched *s)
 {
     return prioq_reserve(&s->done, s->done.len + s->listed + 1);
+}
+
+/* take_in - message id (its mask at chans) queued on chan at due; the
+ * room was reserved */
+static void take_in(struct sched *s, uint64_t id, uint64_t *chans, int chan,
+                    qc_time due)
+{
+    struct channel *ch = &s->chans[chan];
+    (void)prioq_insert(&ch->queue, due, id);
+    ch->listed++;
+    if (*chans == 0)
+        s->listed++;
+    *chans |= (uint64_t)1 << chan;
 }
 
 /* sched_add_channel - message id has a list for chan due at due */
@@ -403,11 +412,7 @@ int sched_add_channel(struct sched *s, uint64_t id, int chan, qc_time due)
             msgtab_del(&s->msgs, id);
         return SCHED_NOMEM;
     }
-    (void)prioq_insert(&ch->queue, due, id);   /* room reserved */
-    ch->listed++;
-    if (*chans == 0)
-        s->listed++;
-    *chans |= bit;
+    take_in(s, id, chans, chan, due);
     return 0;
 }
 
@@ -466,11 +471,8 @@ int sched_todo_report(struct sched *s, uint64_t id, uint64_t chanmask,
         return SCHED_NOMEM;
     }
     for (int c = 0; c < s->nchan; c++)
-        if ((chanmask >> c) & 1) {
-            int r = sched_add_channel(s, id, c, now);
-            if (r != 0)
-                return r;   /* not reached: the room is there */
-        }
+        if ((chanmask >> c) & 1 && !(*chans & (uint64_t)1 << c))
+            take_in(s, id, chans, c, now);
     return 0;
 }
 
@@ -664,19 +666,9 @@ static int pass_begin(struct sched *s, int c, qc_time now)
         requeue(s, c, e.id, now + SCHED_SLEEP_SYSFAIL);
         return 1;
     }
-    if (!sender)
-        sender = "";
-    struct job *free_job = &s->jobs[s->job_free];
-    if (copy_into(s, &free_job->sender, &free_job->sender_cap, sender,
-                  strlen(sender)) == -1) {
-        /* back where it was, first in line after the pause */
-        s->store.pass_close(s->store.ctx, e.id, c);
-        requeue(s, c, e.id, e.due);
-        nomem(s, now);
-        return 1;
-    }
     size_t j = job_open(s, e.id, c);
     struct job *jb = &s->jobs[j];
+    jb->sender = sender ? sender : "";
     jb->birth = birth;
     jb->opened = now;
     jb->dying = now > birth + s->cfg.lifetime;

@@ -215,7 +215,7 @@ int sched_start(struct sched *s, qc_time now);
  * out.  Everything the scheduler does with a message after it was taken
  * in has its room reserved then: a message going back on its queue (a
  * deferral, a failed open, the end of a pass) or on to be finished
- * cannot fail.  What else allocates (a sender or recipient longer than
+ * cannot fail.  What else allocates (a recipient longer than
  * any before, a raise of concurrency) degrades and says so with
  * SCHED_WARN_NOMEM: the pass ends early and is tried again later, or the
  * limit stays where the tables are.  A report never allocates; its text

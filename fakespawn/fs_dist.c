@@ -198,7 +198,9 @@ double fs_dist_sample(const struct fs_dist *d, double u)
         x = d->a == d->b ? d->a : gsl_cdf_flat_Pinv(u, d->a, d->b);
         break;
     case FS_DIST_EXP:
-        x = d->a == 0 ? 0 : gsl_cdf_exponential_Pinv(u, d->a);
+        /* gsl_cdf_exponential_Pinv(u, d->a), which is this expression,
+         * without the call into the library for each delivery */
+        x = d->a == 0 ? 0 : -d->a * log1p(-u);
         break;
     case FS_DIST_LOGNORMAL:
         x = gsl_cdf_lognormal_Pinv(u, log(d->a), d->b);

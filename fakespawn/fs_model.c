@@ -519,10 +519,14 @@ static const struct fs_dist *latency_for(const struct fs_behaviour *cb,
     return &cb->latency;
 }
 
-/* seconds - a drawn duration as qc_time */
+/* seconds - a drawn duration as qc_time: llround of secs * QC_SEC,
+ * which for the draws (0 to FS_DIST_MAX_SECONDS) is the integer part,
+ * one up when the fraction (exact in a double) is a half or more */
 static qc_time seconds(double secs)
 {
-    return (qc_time)llround(secs * (double)QC_SEC);
+    double x = secs * (double)QC_SEC;
+    long long t = (long long)x;
+    return (qc_time)(x - (double)t >= 0.5 ? t + 1 : t);
 }
 
 /* fs_model_decide - one attempt's latency and outcome */

@@ -149,27 +149,75 @@ void sim_fds_free(struct sim_fds *f)
     memset(f, 0, sizeof *f);
 }
 
+/* spawn_fits - the opens of sim_fds_spawn when none of them can fail
+ * and the 1 + nfds lowest free numbers share a word of the table: taken
+ * at once, the message's closed again, the counts and peaks as the opens
+ * and the close one by one leave them.  1 done, 0 when it is not that
+ * simple (the caller goes step by step) */
+static int spawn_fits(struct sim_fds *f, struct sim_proc *p, unsigned nfds,
+                      int *fds, unsigned long long *highest)
+{
+    if (f->system + nfds >= f->lim.file_max)
+        return 0;
+    size_t w = 0;
+    while (w < p->nwords && p->bits[w] == ~0ULL)
+        w++;
+    if (w == p->nwords)
+        return 0;
+    uint64_t free = ~p->bits[w];
+    uint64_t mess = free & -free, take = mess;
+    unsigned long long base = (unsigned long long)w * 64;
+    free ^= mess;
+    for (unsigned i = 0; i < nfds; i++) {
+        if (!free)
+            return 0;   /* the next word: step by step */
+        uint64_t low = free & -free;
+        fds[i] = (int)(base + (unsigned)__builtin_ctzll(low));
+        take |= low;
+        free ^= low;
+    }
+    unsigned long long top = base + 63 - (unsigned)__builtin_clzll(take);
+    if (top >= f->lim.nofile)
+        return 0;
+    p->bits[w] |= take ^ mess;
+    if (p->count + 1 + nfds > p->peak)
+        p->peak = p->count + 1 + nfds;
+    p->count += nfds;
+    if (top > p->highest_peak)
+        p->highest_peak = top;
+    if (p->selects && top >= f->lim.fd_setsize)
+        hit(f, p, LIMITS_FD_SETSIZE);
+    if (f->system + 1 + nfds > f->system_peak)
+        f->system_peak = f->system + 1 + nfds;
+    f->system += nfds;
+    *highest = top;
+    return 1;
+}
+
 /* sim_fds_spawn - open the message, make the pipe, fork */
 enum sim_spawn_result sim_fds_spawn(struct sim_fds *f, int chan,
                                     unsigned nfds, int *fds,
                                     unsigned long long *highest)
 {
     struct sim_proc *p = &f->spawn[chan];
-    long long mess = proc_open(f, p);
-    if (mess < 0)
-        return SIM_SPAWN_OPEN;
-    *highest = (unsigned long long)mess;
-    for (unsigned i = 0; i < nfds; i++) {
-        long long fd = proc_open(f, p);
-        if (fd < 0) {
-            for (unsigned k = 0; k < i; k++)
-                proc_close(f, p, fds[k]);
-            proc_close(f, p, mess);
-            return SIM_SPAWN_PIPE;
+    long long mess = -1;   /* open until the fork */
+    if (!spawn_fits(f, p, nfds, fds, highest)) {
+        /* step by step, to see which open fails */
+        if ((mess = proc_open(f, p)) < 0)
+            return SIM_SPAWN_OPEN;
+        *highest = (unsigned long long)mess;
+        for (unsigned i = 0; i < nfds; i++) {
+            long long fd = proc_open(f, p);
+            if (fd < 0) {
+                for (unsigned k = 0; k < i; k++)
+                    proc_close(f, p, fds[k]);
+                proc_close(f, p, mess);
+                return SIM_SPAWN_PIPE;
+            }
+            fds[i] = (int)fd;
+            if ((unsigned long long)fd > *highest)
+                *highest = (unsigned long long)fd;
         }
-        fds[i] = (int)fd;
-        if ((unsigned long long)fd > *highest)
-            *highest = (unsigned long long)fd;
     }
     if (chan != QC_CHAN_LOCAL) {
         if (f->qmailr >= f->lim.nproc) {
@@ -180,7 +228,8 @@ enum sim_spawn_result sim_fds_spawn(struct sim_fds *f, int chan,
             hit(f, p, LIMITS_NPROC);
             for (unsigned k = 0; k < nfds; k++)
                 proc_close(f, p, fds[k]);
-            proc_close(f, p, mess);
+            if (mess >= 0)
+                proc_close(f, p, mess);
             return SIM_SPAWN_FORK;
         }
         f->qmailr++;
@@ -191,7 +240,8 @@ enum sim_spawn_result sim_fds_spawn(struct sim_fds *f, int chan,
         if (f->local > f->local_peak)
             f->local_peak = f->local;
     }
-    proc_close(f, p, mess);
+    if (mess >= 0)
+        proc_close(f, p, mess);
     /* the child holds its own descriptors until it exits */
     f->system += LIMITS_CHILD_FDS;
     if (f->system > f->system_peak)

@@ -283,7 +283,9 @@ int sim_todo_message(struct sim *s, size_t m)
     }
     uint64_t mask = todo_step_chanmask(&s->todo);
     msg->flags |= MF_TODO;
-    int nfiles = __builtin_popcountll(mask);
+    int nfiles = 0;   /* a loop: without -mpopcnt the builtin is a call */
+    for (uint64_t b = mask; b; b &= b - 1)
+        nfiles++;
     (void)sim_fds_todo_message(&s->fds, nfiles);
     if (msg->flags & MF_CARRIED) {
         /* queued before the scenario began: in qmail-send's queues from

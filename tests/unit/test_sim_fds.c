@@ -1,5 +1,6 @@
 /* test_sim_fds.c - descriptor and process accounting against the numbers
  * core/limits_model.h derives (peak 2 + 2C + 1, highest 2C + 2). */
+#include <stdint.h>
 #include <string.h>
 
 #include "cunit_main.h"
@@ -121,6 +122,64 @@ static void test_send(void)
     sim_fds_free(&f);
 }
 
+/* ref_open - a plain lowest-free table: the number open() gives */
+static int ref_open(unsigned char *used, int n)
+{
+    for (int fd = 0; fd < n; fd++)
+        if (!used[fd]) {
+            used[fd] = 1;
+            return fd;
+        }
+    return -1;
+}
+
+/* random spawns and reaps, holes across the table's words: the numbers,
+ * the count, the peak and the highest number are those of opening the
+ * message and the pipe one by one and closing the message */
+static void test_numbers_as_one_by_one(void)
+{
+    struct sim_fds f;
+    CU_ASSERT_EQUAL_FATAL(sim_fds_init(&f, 3, &lim), 0);
+    enum { N = 300 };
+    unsigned char used[1024] = {1, 1};   /* the spawner's fixed two */
+    int fds[N][2], live[N];
+    unsigned long long peak = 2, highest = 1, count = 2;
+    uint64_t r = 12345;
+    memset(live, 0, sizeof live);
+    for (int step = 0; step < 20000; step++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        int i = (int)((r >> 33) % N);
+        if (live[i]) {
+            sim_fds_reap(&f, 2, 2, fds[i]);
+            used[fds[i][0]] = used[fds[i][1]] = 0;
+            live[i] = 0;
+            count -= 2;
+            continue;
+        }
+        unsigned long long hi = 0;
+        CU_ASSERT_EQUAL_FATAL(sim_fds_spawn(&f, 2, 2, fds[i], &hi),
+                              SIM_SPAWN_OK);
+        int mess = ref_open(used, 1024);
+        int p0 = ref_open(used, 1024), p1 = ref_open(used, 1024);
+        used[mess] = 0;
+        CU_ASSERT_EQUAL_FATAL(fds[i][0], p0);
+        CU_ASSERT_EQUAL_FATAL(fds[i][1], p1);
+        unsigned long long top = (unsigned long long)(p1 > mess ? p1 : mess);
+        CU_ASSERT_EQUAL_FATAL(hi, top);
+        if (count + 3 > peak)
+            peak = count + 3;
+        if (top > highest)
+            highest = top;
+        count += 2;
+        live[i] = 1;
+        CU_ASSERT_EQUAL_FATAL(f.spawn[2].count, count);
+        CU_ASSERT_EQUAL_FATAL(f.spawn[2].peak, peak);
+        CU_ASSERT_EQUAL_FATAL(f.spawn[2].highest_peak, highest);
+    }
+    CU_ASSERT(highest > 64);   /* the run crossed a word of the table */
+    sim_fds_free(&f);
+}
+
 static void add_tests(CU_pSuite suite)
 {
     QC_ADD_TEST(suite, test_spawner_peak);
@@ -128,6 +187,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_limits);
     QC_ADD_TEST(suite, test_nproc);
     QC_ADD_TEST(suite, test_send);
+    QC_ADD_TEST(suite, test_numbers_as_one_by_one);
 }
 
 QC_CUNIT_MAIN("sim_fds")
