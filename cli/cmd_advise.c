@@ -365,21 +365,11 @@ static void advise_json(FILE *f, const struct sim_advise *a)
 /* write_file - dir/name holding text */
 static int write_file(const char *dir, const char *name, const char *text)
 {
-    char path[4400];
-    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "qchan advise: cannot write %s: %s\n", path,
-                strerror(errno));
+    FILE *f = path_create(dir, name, "qchan advise");
+    if (!f)
         return -1;
-    }
     fputs(text, f);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, "qchan advise: error writing %s\n", path);
-        return -1;
-    }
-    return 0;
+    return path_finish(f, dir, name, "qchan advise");
 }
 
 /* control_dir - concurrency* and supplsK of the answer */
@@ -513,19 +503,16 @@ int cmd_advise(int argc, char **argv)
     for (int i = 0; i < argc && len < sizeof cmdline; i++)
         len += (size_t)snprintf(cmdline + len, sizeof cmdline - len, "%s%s",
                                 i ? " " : "qchan ", argv[i]);
-    char path[4400];
-    snprintf(path, sizeof path, "%s/report.md", out);
-    FILE *f = fopen(path, "w");
+    FILE *f = path_create(out, "report.md", "qchan advise");
     rc = 0;
     if (f) {
         report_md(f, a, cmdline);
-        rc |= fclose(f) != 0;
+        rc |= path_finish(f, out, "report.md", "qchan advise") < 0;
     }
-    snprintf(path, sizeof path, "%s/advise.json", out);
-    FILE *j = fopen(path, "w");
+    FILE *j = path_create(out, "advise.json", "qchan advise");
     if (j) {
         advise_json(j, a);
-        rc |= fclose(j) != 0;
+        rc |= path_finish(j, out, "advise.json", "qchan advise") < 0;
     }
     rc |= !f || !j;
     rc |= control_dir(out, a) < 0;

@@ -81,26 +81,16 @@ static int write_file(const char *dir, const char *name, const char *scn,
                       const struct sim_cmp_row *rows, size_t nrows,
                       enum report_format how)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "qchan compare: cannot write %s: %s\n", path,
-                strerror(errno));
+    FILE *f = path_create(dir, name, "qchan compare");
+    if (!f)
         return -1;
-    }
     if (how == REPORT_JSON)
         sim_compare_json(f, scn, vars, res, nvar, rows, nrows);
     else if (how == REPORT_CSV)
         sim_compare_csv(f, vars, nvar, rows, nrows);
     else
         sim_compare_text(f, scn, vars, res, nvar, rows, nrows);
-    if (path_fclose(f) < 0) {
-        fprintf(stderr, "qchan compare: cannot write %s: %s\n", path,
-                strerror(errno));
-        return -1;
-    }
-    return 0;
+    return path_finish(f, dir, name, "qchan compare");
 }
 
 /* scenario_name - file name without directory and .scn */

@@ -98,21 +98,15 @@ static int number(const char *opt, const char *v, double max, double *out)
 static int write_one(const char *dir, const char *name,
                      const struct fit_log *lg, const struct fit_sum *s)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "qchan fit: cannot create %s: %s\n", path,
-                strerror(errno));
+    FILE *f = path_create(dir, name, "qchan fit");
+    if (!f)
         return -1;
-    }
     int rc = strcmp(name, "observed.json") == 0 ? fit_write_json(f, lg, s)
                                                  : fit_write_csv(f, s);
-    if (fclose(f) != 0 || rc < 0) {
-        fprintf(stderr, "qchan fit: cannot write %s\n", path);
-        return -1;
-    }
-    return 0;
+    if (rc < 0)
+        fprintf(stderr, "qchan fit: cannot write %s/%s: out of memory\n",
+                dir, name);
+    return path_finish(f, dir, name, "qchan fit") < 0 || rc < 0 ? -1 : 0;
 }
 
 /* is_fit_dir - dir holds an earlier fit's observed.json and replay.scn */

@@ -53,30 +53,6 @@ static int usage(FILE *out, int rc)
     return rc;
 }
 
-/* open_out - DIR/name for writing, with a big buffer */
-static FILE *open_out(const char *dir, const char *name)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "qchan run: cannot write %s: %s\n", path,
-                strerror(errno));
-    else
-        setvbuf(f, NULL, _IOFBF, 1 << 16);
-    return f;
-}
-
-/* close_out - close DIR/name, reporting a write error and why */
-static int close_out(FILE *f, const char *dir, const char *name)
-{
-    if (!f || path_fclose(f) == 0)
-        return 0;
-    fprintf(stderr, "qchan run: cannot write %s/%s: %s\n", dir, name,
-            strerror(errno));
-    return -1;
-}
-
 /* size_text - bytes as "5.9 GB" or "70 MB" (powers of 1024) */
 static const char *size_text(uint64_t b, char buf[32])
 {
@@ -211,10 +187,10 @@ int cmd_run(int argc, char **argv)
                     strerror(errno));
             goto done;
         }
-        opts.series = open_out(out, "series.csv");
-        opts.fds = open_out(out, "fds.csv");
+        opts.series = path_create(out, "series.csv", "qchan run");
+        opts.fds = path_create(out, "fds.csv", "qchan run");
         if (log)
-            opts.log = open_out(out, "qmail.log");
+            opts.log = path_create(out, "qmail.log", "qchan run");
         if (!opts.series || !opts.fds || (log && !opts.log)) {
             if (opts.series)
                 fclose(opts.series);
@@ -233,19 +209,19 @@ int cmd_run(int argc, char **argv)
     struct sim_result r;
     int ran = sim_run(&sc, &opts, &r, &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    int werr = close_out(opts.series, out, "series.csv") |
-               close_out(opts.fds, out, "fds.csv") |
-               close_out(opts.log, out, "qmail.log");
+    int werr = path_finish(opts.series, out, "series.csv", "qchan run") |
+               path_finish(opts.fds, out, "fds.csv", "qchan run") |
+               path_finish(opts.log, out, "qmail.log", "qchan run");
     if (ran < 0) {
         fprintf(stderr, "qchan run: %s\n", err.msg);
         goto done;
     }
     sim_report_text(stdout, &sc, &r);
     if (out) {
-        FILE *j = open_out(out, "summary.json");
+        FILE *j = path_create(out, "summary.json", "qchan run");
         if (j) {
             sim_report_json(j, &sc, &r);
-            werr |= close_out(j, out, "summary.json");
+            werr |= path_finish(j, out, "summary.json", "qchan run");
         } else {
             werr = -1;
         }

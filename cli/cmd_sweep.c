@@ -425,16 +425,12 @@ static int report(const struct sweep_opts *o, struct sweep *sw,
         return 2;
     }
     sweep_text(stdout, sw);
-    char path[4200];
-    snprintf(path, sizeof path, "%.4000s/sweep.json", out);
-    FILE *j = fopen(path, "w");
+    FILE *j = path_create(out, "sweep.json", "qchan sweep");
     int werr = !j;
     if (j) {
         sweep_json(j, sw);
-        werr = ferror(j) | (fclose(j) != 0);
+        werr = path_finish(j, out, "sweep.json", "qchan sweep") < 0;
     }
-    if (werr)
-        fprintf(stderr, "qchan sweep: cannot write %s\n", path);
     if (sweep_csv(out, sw) < 0)
         werr = 1;
     if (o->plots && !werr) {

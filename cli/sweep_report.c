@@ -566,33 +566,10 @@ void sweep_json(FILE *out, const struct sweep *sw)
     fprintf(out, ",\n  \"violations\": %u\n}\n", sw->violations);
 }
 
-/* open_w - dir/name for writing */
-static FILE *open_w(const char *dir, const char *name)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "qchan sweep: cannot write %s: %s\n", path,
-                strerror(errno));
-    return f;
-}
-
-/* close_w - close dir/name, saying so and why on a write error */
-static int close_w(FILE *f, const char *dir, const char *name)
-{
-    if (path_fclose(f) < 0) {
-        fprintf(stderr, "qchan sweep: cannot write %s/%s: %s\n", dir, name,
-                strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 /* write_csv - table t as dir/name, then freed; 0 or -1 (said) */
 static int write_csv(const char *dir, const char *name, struct table *t)
 {
-    FILE *f = open_w(dir, name);
+    FILE *f = path_create(dir, name, "qchan sweep");
     int rc = f ? table_write_csv(t, f) : -1;
     table_free(t);
     if (!f)
@@ -600,7 +577,7 @@ static int write_csv(const char *dir, const char *name, struct table *t)
     if (rc < 0)
         fprintf(stderr, "qchan sweep: cannot write %s/%s: out of memory or "
                 "a write error\n", dir, name);
-    return close_w(f, dir, name) < 0 || rc < 0 ? -1 : 0;
+    return path_finish(f, dir, name, "qchan sweep") < 0 || rc < 0 ? -1 : 0;
 }
 
 /* feasible_at - the point at axis indices (i, j) of a two-setting grid
@@ -655,7 +632,7 @@ static int goal_csv(const char *dir, const struct sweep *sw)
         return -1;
     if (sw->naxes != 2)
         return 0;
-    FILE *f = open_w(dir, "sweep_feasible.csv");
+    FILE *f = path_create(dir, "sweep_feasible.csv", "qchan sweep");
     if (!f)
         return -1;
     fputs("x,y,dx,dy\n", f);
@@ -673,7 +650,7 @@ static int goal_csv(const char *dir, const struct sweep *sw)
             if (!feasible_at(sw, i, j + 1))
                 fprintf(f, "%.1f,%.1f,1,0\n", x - 0.5, y + 0.5);
         }
-    return close_w(f, dir, "sweep_feasible.csv");
+    return path_finish(f, dir, "sweep_feasible.csv", "qchan sweep");
 }
 
 /* sweep_csv - the pictures' data */

@@ -29,6 +29,30 @@ int path_fclose(FILE *f)
     return -1;
 }
 
+/* path_create - dir/name for writing, or NULL (said) */
+FILE *path_create(const char *dir, const char *name, const char *who)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "%s: cannot write %s: %s\n", who, path,
+                strerror(errno));
+    else
+        setvbuf(f, NULL, _IOFBF, 1 << 16);
+    return f;
+}
+
+/* path_finish - close dir/name; -1 (said) on a write error */
+int path_finish(FILE *f, const char *dir, const char *name, const char *who)
+{
+    if (!f || path_fclose(f) == 0)
+        return 0;
+    fprintf(stderr, "%s: cannot write %.4000s/%s: %s\n", who, dir, name,
+            strerror(errno));
+    return -1;
+}
+
 /* path_mkdirs - path and its missing parents */
 int path_mkdirs(const char *path)
 {

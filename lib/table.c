@@ -332,6 +332,39 @@ static int in_data(const struct table_col *col)
     return !(col->flags & TABLE_TEXTONLY);
 }
 
+/* data_row - row r for programs: CSV fields (missing: empty), or JSON
+ * pairs (missing: null) */
+static void data_row(const struct table *t, FILE *f, size_t r, int json)
+{
+    int sep = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        const struct table_col *col = &t->cols[c];
+        const struct table_cell *x = &t->cells[r * t->ncols + c];
+        if (!in_data(col))
+            continue;
+        if (sep++)
+            fputs(json ? ", " : ",", f);
+        if (json) {
+            json_write_str(f, col->key);
+            fputs(": ", f);
+        }
+        if (!x->has) {
+            fputs(json ? "null" : "", f);
+        } else if (col->type == TABLE_STR) {
+            if (json)
+                json_write_str(f, x->s);
+            else
+                csv_field(f, x->s);
+        } else if (col->type == TABLE_BOOL && json) {
+            fputs(x->u ? "true" : "false", f);
+        } else if (col->type == TABLE_UINT || col->type == TABLE_BOOL) {
+            fprintf(f, "%llu", x->u);
+        } else {
+            data_num(f, x->v, col->data_prec);
+        }
+    }
+}
+
 /* table_write_csv - the table as CSV */
 int table_write_csv(const struct table *t, FILE *f)
 {
@@ -345,28 +378,7 @@ int table_write_csv(const struct table *t, FILE *f)
     }
     fputc('\n', f);
     for (size_t r = 0; r < t->nrows; r++) {
-        sep = 0;
-        for (size_t c = 0; c < t->ncols; c++) {
-            const struct table_col *col = &t->cols[c];
-            const struct table_cell *x = &t->cells[r * t->ncols + c];
-            if (!in_data(col))
-                continue;
-            if (sep++)
-                fputc(',', f);
-            if (!x->has)
-                continue;
-            switch (col->type) {
-            case TABLE_STR:
-                csv_field(f, x->s);
-                break;
-            case TABLE_UINT:
-            case TABLE_BOOL:
-                fprintf(f, "%llu", x->u);
-                break;
-            default:
-                data_num(f, x->v, col->data_prec);
-            }
-        }
+        data_row(t, f, r, 0);
         fputc('\n', f);
     }
     return t->failed || ferror(f) ? -1 : 0;
@@ -375,34 +387,7 @@ int table_write_csv(const struct table *t, FILE *f)
 /* table_write_json_fields - one row's pairs */
 void table_write_json_fields(const struct table *t, FILE *f, size_t r)
 {
-    int sep = 0;
-    for (size_t c = 0; c < t->ncols; c++) {
-        const struct table_col *col = &t->cols[c];
-        const struct table_cell *x = &t->cells[r * t->ncols + c];
-        if (!in_data(col))
-            continue;
-        if (sep++)
-            fputs(", ", f);
-        json_write_str(f, col->key);
-        fputs(": ", f);
-        if (!x->has) {
-            fputs("null", f);
-            continue;
-        }
-        switch (col->type) {
-        case TABLE_STR:
-            json_write_str(f, x->s);
-            break;
-        case TABLE_UINT:
-            fprintf(f, "%llu", x->u);
-            break;
-        case TABLE_BOOL:
-            fputs(x->u ? "true" : "false", f);
-            break;
-        default:
-            data_num(f, x->v, col->data_prec);
-        }
-    }
+    data_row(t, f, r, 1);
 }
 
 /* table_write_json - an array of objects */

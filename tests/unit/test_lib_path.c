@@ -1,5 +1,7 @@
-/* test_lib_path.c - mkdir -p and programs on $PATH (lib/path). */
+/* test_lib_path.c - mkdir -p, programs on $PATH, result files
+ * (lib/path). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,79 @@ static void test_has_program(void)
     }
 }
 
+/* said - what fn wrote to standard error (static buffer) */
+static const char *said(void (*fn)(void *), void *arg)
+{
+    static char buf[512];
+    char name[300];
+    snprintf(name, sizeof name, "%s/stderr", base);
+    fflush(stderr);
+    int saved = dup(2), fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (saved < 0 || fd < 0)
+        abort();
+    dup2(fd, 2);
+    fn(arg);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    FILE *f = fopen(name, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+static FILE *created;
+static int finished;
+
+static void create_missing(void *dir)
+{
+    created = path_create(dir, "out.json", "qchan test");
+}
+
+static void finish_full(void *f)
+{
+    finished = path_finish(f, "/dev", "full", "qchan test");
+}
+
+/* result files: created with a message naming the path and the reason
+ * when they cannot be, closed with one when a write failed */
+static void test_create_and_finish(void)
+{
+    FILE *f = path_create(base, "out.txt", "qchan test");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("data\n", f);
+    CU_ASSERT_EQUAL(path_finish(f, base, "out.txt", "qchan test"), 0);
+    CU_ASSERT_EQUAL(path_finish(NULL, base, "x", "qchan test"), 0);
+    char p[300], got[16] = "";
+    snprintf(p, sizeof p, "%s/out.txt", base);
+    f = fopen(p, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_PTR_NOT_NULL(fgets(got, sizeof got, f));
+    fclose(f);
+    CU_ASSERT_STRING_EQUAL(got, "data\n");
+
+    char missing[300], want[400];
+    snprintf(missing, sizeof missing, "%s/no/such", base);
+    const char *msg = said(create_missing, missing);
+    CU_ASSERT_PTR_NULL(created);
+    snprintf(want, sizeof want, "qchan test: cannot write %s/out.json: %s\n",
+             missing, strerror(ENOENT));
+    CU_ASSERT_STRING_EQUAL(msg, want);
+
+    f = path_create("/dev", "full", "qchan test");
+    if (!f)
+        return;   /* no /dev/full here */
+    fputs("more than nothing\n", f);
+    msg = said(finish_full, f);
+    CU_ASSERT_EQUAL(finished, -1);
+    snprintf(want, sizeof want, "qchan test: cannot write /dev/full: %s\n",
+             strerror(ENOSPC));
+    CU_ASSERT_STRING_EQUAL(msg, want);
+}
+
 static void add_tests(CU_pSuite suite)
 {
     if (!mkdtemp(base))
@@ -94,6 +169,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_file_in_the_way);
     QC_ADD_TEST(suite, test_too_long);
     QC_ADD_TEST(suite, test_has_program);
+    QC_ADD_TEST(suite, test_create_and_finish);
 }
 
 QC_CUNIT_MAIN("lib_path")
