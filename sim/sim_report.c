@@ -225,14 +225,16 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
     fprintf(out, ",\n  \"seed\": %llu,\n  \"profile\": ",
             (unsigned long long)sc->seed);
     json_write_str(out, sim_scn_profile_name(sc->profile));
-    fprintf(out, ",\n  \"drained\": %s,\n  \"drain_time\": ",
+#define KEY(m) "\n  \"" METRIC_KEY(m) "\": "
+    fprintf(out, ",\n  \"drained\": %s," KEY(METRIC_DRAIN_TIME),
             r->drained ? "true" : "false");
     json_write_opt(out, r->drained ? secs(r->drain_time) : -1, 6);
-    fprintf(out, ",\n  \"end_time\": %.6f,\n  \"messages\": %llu,\n"
-            "  \"recipients\": %llu,\n  \"events\": %llu,\n"
-            "  \"todo_pending\": %llu,\n  \"channels\": ",
+    fprintf(out, "," KEY(METRIC_END_TIME) "%.6f," KEY(METRIC_MESSAGES)
+            "%llu," KEY(METRIC_RECIPIENTS) "%llu," KEY(METRIC_EVENTS) "%llu,"
+            KEY(METRIC_TODO_PENDING) "%llu,\n  \"channels\": ",
             secs(r->end_time), r->messages, r->recipients, r->events,
             r->todo_pending);
+#undef KEY
     struct table t;
     chan_table(&t, r);
     table_write_json(&t, out, 2);
