@@ -274,7 +274,10 @@ int table_write_text(const struct table *t, FILE *f, int indent)
     int sub = group < nc ? 2 : 0;   /* rows indented under a heading */
     for (size_t c = 0; c < nc; c++)
         cells[c] = head_of(&t->cols[c], hb[c], sizeof hb[c]);
-    if (first < nc) {
+    int heads = 0;   /* a table whose headers are all empty has none */
+    for (size_t c = 0; c < nc; c++)
+        heads |= in_text(&t->cols[c]) && cells[c][0] != '\0';
+    if (first < nc && heads) {
         pad(f, (size_t)indent);
         /* the first header spans the rows' indent under headings */
         width[first] += (size_t)sub;

@@ -15,7 +15,8 @@
  *	table_show(t, c, text)		what the text rendering shows in that
  *					cell instead (a value with its limit,
  *					an interval); the data stays
- *	table_write_text(t, f, indent)	aligned columns under a header line,
+ *	table_write_text(t, f, indent)	aligned columns under a header line
+ *					(none when every header is empty),
  *					each line after indent spaces
  *	table_write_csv(t, f)		header of keys, one line a row
  *	table_write_json(t, f, indent)	an array of objects, one a line

@@ -115,6 +115,39 @@ static void proc_table(struct table *t, const struct sim_result *r)
     }
 }
 
+/* the expect lines: summary.json's "expect" and the printed verdicts */
+enum { EX_LINE, EX_TEXT, EX_OK, EX_VALUE, EX_N };
+static const struct table_col expect_cols[EX_N] = {
+    [EX_LINE] = {"line", "", "", TABLE_UINT, 0, 0, 14, TABLE_LEFT, 0, 0},
+    [EX_TEXT] = {"text", "", "", TABLE_STR, 0, 0, 40, 0, 0, 0},
+    [EX_OK] = {"ok", "", "", TABLE_BOOL, 0, 0, 0, 0, 0, TABLE_NOTEXT},
+    [EX_VALUE] = {"value", "", "", TABLE_NUM, 0, 6, 0, TABLE_LEFT, 0, 0},
+};
+
+/* expect_table - a row per expect line; the text reads
+ * "ok   line 29   max-inflight remote <= 20   (value 20)" */
+static void expect_table(struct table *t, const struct sim_result *r)
+{
+    table_init(t, expect_cols, EX_N);
+    for (size_t i = 0; i < r->nexpects && table_row(t) == 0; i++) {
+        const struct sim_expect_result *x = &r->expects[i];
+        char buf[64];
+        table_uint(t, EX_LINE, x->line);
+        snprintf(buf, sizeof buf, "%-4s line %u", x->ok ? "ok" : "FAIL",
+                 x->line);
+        table_show(t, EX_LINE, buf);
+        table_str(t, EX_TEXT, x->text);
+        table_bool(t, EX_OK, x->ok);
+        if (x->has_value) {
+            table_num(t, EX_VALUE, x->value);
+            snprintf(buf, sizeof buf, "(value %.6g)", x->value);
+        } else {
+            snprintf(buf, sizeof buf, "(value no value)");
+        }
+        table_show(t, EX_VALUE, buf);
+    }
+}
+
 /* sim_report_text - the readable summary */
 void sim_report_text(FILE *out, const struct sim_scn *sc,
                      const struct sim_result *r)
@@ -152,16 +185,9 @@ void sim_report_text(FILE *out, const struct sim_scn *sc,
     }
     if (r->nexpects) {
         fprintf(out, "\nexpect:\n");
-        for (size_t i = 0; i < r->nexpects; i++) {
-            const struct sim_expect_result *x = &r->expects[i];
-            char v[48];
-            if (x->has_value)
-                snprintf(v, sizeof v, "%.6g", x->value);
-            else
-                snprintf(v, sizeof v, "no value");
-            fprintf(out, "  %-4s line %-4u %-40s (value %s)\n",
-                    x->ok ? "ok" : "FAIL", x->line, x->text, v);
-        }
+        expect_table(&t, r);
+        table_write_text(&t, out, 2);
+        table_free(&t);
     }
     if (r->nviolations) {
         fprintf(out, "\nINVARIANT BROKEN (a bug in qchan):\n");
@@ -243,21 +269,11 @@ void sim_report_json(FILE *out, const struct sim_scn *sc,
     proc_table(&t, r);
     table_write_json(&t, out, 2);
     table_free(&t);
-    fputs(",\n  \"expect\": [", out);
-    for (size_t i = 0; i < r->nexpects; i++) {
-        const struct sim_expect_result *x = &r->expects[i];
-        fprintf(out, "%s{\"line\": %u, \"text\": ", i ? ",\n    " : "\n    ",
-                x->line);
-        json_write_str(out, x->text);
-        fprintf(out, ", \"ok\": %s, \"value\": ", x->ok ? "true" : "false");
-        if (x->has_value)
-            fprintf(out, "%.6f", x->value);
-        else
-            fputs("null", out);
-        fputc('}', out);
-    }
-    fputs(r->nexpects ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [",
-          out);
+    fputs(",\n  \"expect\": ", out);
+    expect_table(&t, r);
+    table_write_json(&t, out, 2);
+    table_free(&t);
+    fputs(",\n  \"findings\": [", out);
     for (size_t i = 0; i < r->nfindings; i++) {
         fputs(i ? ",\n    " : "\n    ", out);
         json_finding(out, &r->findings[i]);

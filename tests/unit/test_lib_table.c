@@ -189,6 +189,21 @@ static void test_show_and_groups(void)
     table_free(&t);
 }
 
+/* a table whose headers are all empty prints no header line */
+static void test_no_header(void)
+{
+    static const struct table_col two[] = {
+        {"a", "", NULL, TABLE_STR, 0, 0, 4, TABLE_AUTO, 0, 0},
+        {"b", "", NULL, TABLE_UINT, 0, 0, 0, TABLE_AUTO, 0, 0}};
+    struct table t;
+    table_init(&t, two, 2);
+    table_row(&t);
+    table_str(&t, 0, "x");
+    table_uint(&t, 1, 12);
+    CU_ASSERT_STRING_EQUAL(render(&t, 0), "x    12\n");
+    table_free(&t);
+}
+
 /* numbers for people: decimals, or significant digits without an
  * exponent for large values */
 static void test_fmt_num(void)
@@ -229,6 +244,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_escaping);
     QC_ADD_TEST(suite, test_utf8_width);
     QC_ADD_TEST(suite, test_show_and_groups);
+    QC_ADD_TEST(suite, test_no_header);
     QC_ADD_TEST(suite, test_fmt_num);
     QC_ADD_TEST(suite, test_many_rows);
 }
