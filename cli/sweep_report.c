@@ -127,24 +127,37 @@ static const char *excess_text(const struct sweep *sw, size_t v, size_t g,
 static void decision_table(FILE *out, const struct sweep *sw,
                            const char *names)
 {
+    struct table_col cols[3 + SWEEP_MAX_GOALS];
+    size_t ng = sw->ngoals, meets = 2 + ng;
+    cols[0] = (struct table_col){"settings", names, "", TABLE_STR, 0, 0, 24,
+                                 TABLE_LEFT, 0, 0};
+    cols[1] = (struct table_col){"figure", sw->minimize.text, "", TABLE_STR,
+                                 0, 0, 24, TABLE_LEFT, 2, 0};
+    for (size_t g = 0; g < ng; g++)
+        cols[2 + g] = (struct table_col){"goal", sw->goals[g].text, "",
+                                         TABLE_STR, 0, 0, 28, TABLE_LEFT, 2,
+                                         0};
+    cols[meets] = (struct table_col){"meets", "meets all", "", TABLE_STR, 0,
+                                     0, 0, TABLE_LEFT, 2, 0};
+    struct table t;
+    table_init(&t, cols, meets + 1);
     char c[160];
-    fprintf(out, "%-24s  %-24s", names, sw->minimize.text);
-    for (size_t g = 0; g < sw->ngoals; g++)
-        fprintf(out, "  %-28s", sw->goals[g].text);
-    fprintf(out, "  meets all\n");
-    for (size_t v = 0; v < sw->n; v++) {
+    for (size_t v = 0; v < sw->n && table_row(&t) == 0; v++) {
         const struct sweep_point *pt = &sw->pts[v];
-        fprintf(out, "%-24s  %-24s", pt->text,
-                sim_ci_text(&pt->fig, c, sizeof c));
-        for (size_t g = 0; g < sw->ngoals; g++)
-            fprintf(out, "  %-28s", goal_cell(sw, v, g, c, sizeof c));
+        table_str(&t, 0, pt->text);
+        table_str(&t, 1, sim_ci_text(&pt->fig, c, sizeof c));
+        for (size_t g = 0; g < ng; g++)
+            table_str(&t, 2 + g, goal_cell(sw, v, g, c, sizeof c));
         if (pt->missing)
-            fprintf(out, "  no: %u of %u runs missing\n", pt->missing,
-                    sw->reps);
+            snprintf(c, sizeof c, "no: %u of %u runs missing", pt->missing,
+                     sw->reps);
         else
-            fprintf(out, "  %s%s\n", pt->feasible ? "yes" : "no",
-                    (long)v == sw->choice.chosen ? "  <- chosen" : "");
+            snprintf(c, sizeof c, "%s%s", pt->feasible ? "yes" : "no",
+                     (long)v == sw->choice.chosen ? "  <- chosen" : "");
+        table_str(&t, meets, c);
     }
+    table_write_text(&t, out, 0);
+    table_free(&t);
 }
 
 /* decision_text - the choice, what binds it, the runner-up, the warning */
