@@ -1,15 +1,22 @@
 # common.gp - what every qchan picture shares.
 #
-# Loaded by the other scripts.  The caller (qchan run, via -e) sets:
-#   datadir   the run's output directory (series.csv, fds.csv; pictures go
-#             there too)
+# Loaded by the other scripts.  The caller (qchan run, through a pipe) sets:
+#   datadir   the run's output directory (the pictures go there)
+#   plotdata  the directory of the pictures' data: one file per line
+#             drawn, which qchan run writes from series.csv and fds.csv
+#             and removes after drawing (sim/sim_plot.c):
+#               series-N.csv  channel N: time, delivered per second,
+#                             deferred+failed per second, in flight,
+#                             limit, queued
+#               fds-N.csv     process N (qmail-send, qmail-todo, then
+#                             each channel's spawner): time, descriptors
+#             A series longer than a picture shows (about a pixel per
+#             sample) has its samples merged: counts summed into the rates,
+#             levels at their maximum, so no peak is lost.
 #   scenario  the scenario's name, for titles
 #   variant   a label for the run ("" for a plain run; compare sets it)
 #   channels  channel names in channel order: "local remote suppl0 ..."
-#   nproc     rows per sample in fds.csv
-# and may set (qchan run does, for a series longer than a picture shows):
-#   series, fdsdata   the files to draw instead of datadir's series.csv
-#                     and fds.csv
+# and may set:
 #   origin            the run's time 0 on a log's clock (Unix seconds; a
 #                     scenario's `clock` line): the time axis shows that
 #                     clock (UTC), through logtime($1) in every time plot
@@ -22,8 +29,8 @@
 #   set terminal @png_terminal ... set terminal @svg_terminal
 # Channel colours are fixed by channel number, so "remote" has the same
 # colour in every picture of every run.
-if (!exists("series")) series = datadir . "/series.csv"
-if (!exists("fdsdata")) fdsdata = datadir . "/fds.csv"
+seriesfile(i) = sprintf("%s/series-%d.csv", plotdata, i)
+fdsfile(i) = sprintf("%s/fds-%d.csv", plotdata, i)
 terminal(kind, w, h) = sprintf("%s size %d,%d font \",10\" noenhanced", kind, w, h)
 png_terminal = terminal("pngcairo", 1100, 600)
 svg_terminal = terminal("svg", 1100, 600)

@@ -1,20 +1,18 @@
 # fds.gp - descriptors open per process (qmail-send, qmail-todo, each
 # channel's spawner) against nofile and FD_SETSIZE, from fds.csv.
-# Rows per sample: qmail-send, qmail-todo, one spawner per channel,
-# qmailr, system; spawners take their channel's colour.
+# Spawners take their channel's colour.
 load plotdir . "/common.gp"
 set title sprintf("%s: descriptors per process against the limits", label)
 set ylabel "descriptors open"
 set yrange [0:*]
 set terminal @png_terminal
 set output datadir . "/fds.png"
-plot fdsdata skip 1 every nproc::0 using (logtime($1)):3 with steps lw 2 \
+plot fdsfile(1) skip 1 using (logtime($1)):2 with steps lw 2 \
        lc rgb "black" title "qmail-send", \
-     fdsdata skip 1 every nproc::1 using (logtime($1)):3 with steps lw 2 \
+     fdsfile(2) skip 1 using (logtime($1)):2 with steps lw 2 \
        lc rgb "#999999" title "qmail-todo", \
-     for [i=1:nchan] fdsdata skip 1 every nproc::(i+1) \
-       using (logtime($1)):3 with steps lw 2 lc rgb chancolour(i) \
-       title "spawn-" . word(channels, i), \
+     for [i=1:nchan] fdsfile(i + 2) skip 1 using (logtime($1)):2 with steps lw 2 \
+       lc rgb chancolour(i) title "spawn-" . word(channels, i), \
      fdsetsize with lines lw 1 dt 2 lc rgb "#cc0000" \
        title sprintf("FD_SETSIZE %d", fdsetsize), \
      nofile with lines lw 1 dt 3 lc rgb "#000000" \

@@ -5,8 +5,8 @@ set title sprintf("%s: queue depth per channel", label)
 set ylabel "messages queued"
 set terminal @png_terminal
 set output datadir . "/queue.png"
-plot for [i=1:nchan] series skip 1 every nchan::(i-1) \
-       using (logtime($1)):8 with steps lw 2 lc rgb chancolour(i) title word(channels, i)
+plot for [i=1:nchan] seriesfile(i) skip 1 using (logtime($1)):6 with steps lw 2 \
+       lc rgb chancolour(i) title word(channels, i)
 set terminal @svg_terminal
 set output datadir . "/queue.svg"
 replot

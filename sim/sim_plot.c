@@ -26,22 +26,28 @@
  * it runs.  Drawing is most of what a big run costs after its
  * simulation: a process per picture, one after another, took twice the
  * run itself.
- * A series longer than a picture can show (SIM_PLOT_SAMPLES samples, about
- * a pixel each) is handed to gnuplot reduced, in a file of the output
- * directory removed after drawing (.series-plot.csv, .fds-plot.csv): counts
- * summed over the samples merged, levels (in flight, queued, descriptors)
- * their maximum, so no peak is lost; the CSV files keep every sample.
+ * gnuplot reads one small file per line drawn (dir/.plot-data/series-N.csv
+ * for channel N, fds-N.csv for process N, removed after drawing), with
+ * only the columns drawn: it parses every column of every row of a file
+ * each time a plot clause reads it, and a clause per channel over the
+ * interleaved series.csv read all channels' rows each time.  A series
+ * longer than a picture can show (SIM_PLOT_SAMPLES samples, about a pixel
+ * each) is merged there: counts summed into the rates, levels (in flight,
+ * queued, descriptors) at their maximum, so no peak is lost; the CSV
+ * files keep every sample.
  *
  * The scripts are found through $QCHAN_PLOTS, then plots/ beside the
  * source tree the program was built in (walking up from the executable),
  * then where make install put them (SIM_CONF_PLOTS, $(PREFIX)/share/qchan/
  * plots), then ./plots.  gnuplot's own messages go to dir/gnuplot.log.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,8 +59,12 @@
  * wide in the 1100-pixel pictures */
 #define SIM_PLOT_SAMPLES 800
 #define SIM_PLOT_COLS 32
+/* the pictures' data files, in the output directory while they are drawn */
+#define SIM_PLOT_DATA ".plot-data"
 
-static const char *const scripts[] = {"throughput", "inflight", "queue",
+/* dearest first: shared out in turn over two processes, the dashed steps
+ * of inflight go with queue's three lines, throughput with fds */
+static const char *const scripts[] = {"inflight", "throughput", "queue",
                                       "fds"};
 
 /* has_common - dir holds common.gp */
@@ -197,82 +207,147 @@ static int split_row(char *line, char **field, int max)
     return n;
 }
 
-/* put_reduced - the CSV file at path reduced into the file at to, every
- * k samples of `per` rows merged into one when it has more than
- * SIM_PLOT_SAMPLES: per column rule 's' sums, 'm' keeps the maximum,
- * anything else (and a column past the rules) the last sample's text.
- * 1 written, 0 short enough to be drawn as it is (nothing written), -1
- * unreadable or unwritable.  (A file: gnuplot reads a datablock of the
- * same rows several times slower.) */
-static int put_reduced(const char *to, const char *path, size_t per,
-                       const char *rules)
+/* One column of a picture's data file: a column of the CSV file, and
+ * how samples merged into one combine: 'l' the last sample's text, 'm'
+ * the maximum, 'r' a rate (the column's sum, plus column `plus`'s when
+ * it is not -1, over the sum of the interval column; NaN for none). */
+struct plot_col {
+    int src;
+    char rule;
+    int plus;
+};
+
+/* A CSV file of the run (series.csv, fds.csv) and the data files drawn
+ * from it: one per line of the pictures, NAME-1.csv ..., holding that
+ * channel's (process's) rows with the columns the scripts draw. */
+struct plot_src {
+    const char *csv;
+    const char *name;
+    const char *header;
+    const struct plot_col *cols;
+    size_t ncols;
+    int interval;               /* the interval column for 'r', or -1 */
+};
+
+static const struct plot_col series_cols[] = {
+    {0, 'l', -1}, {2, 'r', -1}, {3, 'r', 4}, {5, 'm', -1}, {6, 'l', -1},
+    {7, 'm', -1}};
+static const struct plot_src series_src = {
+    "series.csv", "series",
+    "time,delivered_per_s,deferred_failed_per_s,inflight,limit,queued",
+    series_cols, sizeof series_cols / sizeof series_cols[0], 10};
+static const struct plot_col fds_cols[] = {{0, 'l', -1}, {2, 'm', -1}};
+static const struct plot_src fds_src = {
+    "fds.csv", "fds", "time,fds", fds_cols,
+    sizeof fds_cols / sizeof fds_cols[0], -1};
+
+/* put_line - the data file of line j (row j of every `per`), every k
+ * samples merged into one; 0, -1 unwritable */
+static int put_line(const char *path, const struct plot_src *src,
+                    char **row, size_t samples, size_t per, size_t j,
+                    size_t k)
 {
+    FILE *out = fopen(path, "w");
+    if (!out)
+        return -1;
+    fprintf(out, "%s\n", src->header);
+    for (size_t s0 = 0; s0 < samples; s0 += k) {
+        double acc[SIM_PLOT_COLS] = {0}, iv = 0;
+        const char *text[SIM_PLOT_COLS] = {0};
+        for (size_t s = s0; s < s0 + k && s < samples; s++) {
+            char *f[SIM_PLOT_COLS];
+            int n = split_row(row[s * per + j], f, SIM_PLOT_COLS);
+            for (size_t c = 0; c < src->ncols; c++) {
+                const struct plot_col *pc = &src->cols[c];
+                const char *t = pc->src < n ? f[pc->src] : "";
+                if (pc->rule == 'l') {
+                    text[c] = t;
+                    continue;
+                }
+                double v = strtod(t, NULL);
+                if (pc->rule == 'r' && pc->plus >= 0 && pc->plus < n)
+                    v += strtod(f[pc->plus], NULL);
+                if (pc->rule == 'r')
+                    acc[c] += v;
+                else if (s == s0 || v > acc[c])
+                    acc[c] = v;
+            }
+            if (src->interval >= 0 && src->interval < n)
+                iv += strtod(f[src->interval], NULL);
+        }
+        for (size_t c = 0; c < src->ncols; c++) {
+            if (c)
+                fputc(',', out);
+            if (src->cols[c].rule == 'l')
+                fputs(text[c], out);
+            else if (src->cols[c].rule == 'm')
+                fprintf(out, "%.15g", acc[c]);
+            else if (iv > 0)
+                fprintf(out, "%.17g", acc[c] / iv);
+            else
+                fputs("NaN", out);
+        }
+        fputc('\n', out);
+    }
+    return fclose(out) == 0 ? 0 : -1;
+}
+
+/* put_data - src's data files in dir/.plot-data for its first `lines`
+ * rows of every `per` (one sample), merged to at most SIM_PLOT_SAMPLES
+ * samples; 0, -1 unreadable or unwritable */
+static int put_data(const char *dir, const struct plot_src *src, size_t per,
+                    size_t lines)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%.4000s/%s", dir, src->csv);
     size_t len;
     char *buf = read_file(path, &len);
     if (!buf)
         return -1;
     size_t rows = 0;
-    for (char *p = strchr(buf, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
+    for (char *p = memchr(buf, '\n', len); p && p[1];
+         p = memchr(p + 1, '\n', len - (size_t)(p + 1 - buf)))
         rows++;
+    char **row = malloc((rows ? rows : 1) * sizeof *row);
+    if (!row) {
+        free(buf);
+        return -1;
+    }
+    char *line = strchr(buf, '\n');
+    for (size_t i = 0; i < rows; i++) {
+        row[i] = line + 1;
+        line = strchr(row[i], '\n');
+        if (line)
+            *line = '\0';
+    }
     size_t samples = per ? rows / per : 0;
-    if (samples <= SIM_PLOT_SAMPLES) {
-        free(buf);
-        return 0;
+    size_t k = samples > SIM_PLOT_SAMPLES ?
+        (samples + SIM_PLOT_SAMPLES - 1) / SIM_PLOT_SAMPLES : 1;
+    int rc = 0;
+    for (size_t j = 0; j < lines && !rc; j++) {
+        snprintf(path, sizeof path, "%.4000s/" SIM_PLOT_DATA "/%s-%zu.csv",
+                 dir, src->name, j + 1);
+        rc = put_line(path, src, row, samples, per, j, k);
     }
-    size_t k = (samples + SIM_PLOT_SAMPLES - 1) / SIM_PLOT_SAMPLES;
-    FILE *out = fopen(to, "w");
-    if (!out) {
-        free(buf);
-        return -1;
+    free(row);
+    free(buf);
+    return rc;
+}
+
+/* remove_data - dir/.plot-data and what put_data wrote into it */
+static void remove_data(const char *dir, size_t nchan)
+{
+    char path[4200];
+    for (size_t j = 0; j < nchan + 2; j++) {
+        snprintf(path, sizeof path, "%.4000s/" SIM_PLOT_DATA "/fds-%zu.csv",
+                 dir, j + 1);
+        unlink(path);
+        snprintf(path, sizeof path, "%.4000s/" SIM_PLOT_DATA
+                 "/series-%zu.csv", dir, j + 1);
+        unlink(path);
     }
-    char *line = buf, *next = strchr(line, '\n');
-    *next = '\0';
-    fprintf(out, "%s\n", line);                        /* the header */
-    size_t nrule = strlen(rules);
-    double (*acc)[SIM_PLOT_COLS] = calloc(per, sizeof *acc);
-    char *(*last)[SIM_PLOT_COLS] = calloc(per, sizeof *last);
-    int *ncol = calloc(per, sizeof *ncol);
-    if (!acc || !last || !ncol) {
-        free(acc), free(last), free(ncol), free(buf);
-        fclose(out);
-        return -1;
-    }
-    size_t row = 0;
-    for (line = next + 1; *line; line = next + 1, row++) {
-        next = strchr(line, '\n');
-        if (!next)
-            next = line + strlen(line) - 1;   /* no newline at the end */
-        else
-            *next = '\0';
-        size_t j = row % per, s = row / per;
-        ncol[j] = split_row(line, last[j], SIM_PLOT_COLS);
-        for (int c = 0; c < ncol[j]; c++) {
-            double v = strtod(last[j][c], NULL);
-            char rule = (size_t)c < nrule ? rules[c] : 'l';
-            if (s % k == 0)
-                acc[j][c] = v;
-            else if (rule == 's')
-                acc[j][c] += v;
-            else if (rule == 'm' && v > acc[j][c])
-                acc[j][c] = v;
-        }
-        if (s % k != k - 1 && s != samples - 1)
-            continue;
-        for (int c = 0; c < ncol[j]; c++) {
-            char rule = (size_t)c < nrule ? rules[c] : 'l';
-            if (c)
-                fputc(',', out);
-            if (rule == 's' || rule == 'm')
-                fprintf(out, "%.15g", acc[j][c]);
-            else
-                fputs(last[j][c], out);
-        }
-        fputc('\n', out);
-        if (row + 1 >= samples * per)
-            break;
-    }
-    free(acc), free(last), free(ncol), free(buf);
-    return fclose(out) == 0 ? 1 : -1;
+    snprintf(path, sizeof path, "%.4000s/" SIM_PLOT_DATA, dir);
+    rmdir(path);
 }
 
 /* nprocs - how many gnuplot processes draw n pictures */
@@ -341,7 +416,11 @@ void sim_plot_start(struct sim_plotter *p, const char *dir)
     sigemptyset(&ign.sa_mask);
     sigaction(SIGPIPE, &ign, &old);
     for (size_t k = 0; k < p->n; k++) {
-        fputs("set terminal pngcairo font \",10\"\nset output \"/dev/null\"\n"
+        /* a tiny picture (no margins, or gnuplot warns that it does not
+         * fit): the fonts load all the same, and encoding a full-size
+         * PNG nobody sees cost as much as the fonts */
+        fputs("set terminal pngcairo font \",10\" size 64,48\n"
+              "set output \"/dev/null\"\nset margins 0, 0, 0, 0\n"
               "plot x notitle\nset output\n", p->gp[k].in);
         fflush(p->gp[k].in);
     }
@@ -383,51 +462,64 @@ void sim_plot_clock(const struct sim_scn *sc, char *buf, size_t cap)
                  (double)sc->window_to / QC_SEC);
 }
 
+/* plot_head - the variables of a run's scripts, malloc'ed; NULL out of
+ * memory */
+static char *plot_head(const char *plots, const char *dir, const char *data,
+                       const struct sim_scn *sc, const struct sim_result *r,
+                       size_t *len)
+{
+    char *head = NULL;
+    FILE *h = open_memstream(&head, len);
+    if (!h)
+        return NULL;
+    fprintf(h, "plotdir=\"%s\"; datadir=\"%s\"; plotdata=\"%s\"; "
+            "scenario=\"%s\"; variant=\"\"; channels=\"", plots, dir, data,
+            sc->name);
+    for (int c = 0; c < r->nchan; c++)
+        fprintf(h, "%s%s", c ? " " : "", r->chans[c].name);
+    char clock[SIM_PLOT_CLOCK_CAP];
+    sim_plot_clock(sc, clock, sizeof clock);
+    fprintf(h, "\"; fdsetsize=%llu; nofile=%llu\n%s\n", sc->lim.fd_setsize,
+            sc->lim.nofile, clock);
+    if (fclose(h) != 0) {
+        free(head);
+        return NULL;
+    }
+    return head;
+}
+
 /* sim_plot - every picture of a run */
 int sim_plot(const char *dir, const struct sim_scn *sc,
              const struct sim_result *r, struct sim_plotter *p, char *note,
              size_t cap)
 {
-    char plots[4096];
+    char plots[4096], data[4200];
+    size_t nchan = (size_t)r->nchan, headlen = 0;
+    char *head = NULL;
     int rc = script_dir(plots, sizeof plots, note, cap);
     if (!rc && (strchr(dir, '"') || strchr(sc->name, '"'))) {
         snprintf(note, cap, "no pictures: a path contains '\"'");
         rc = -1;
     }
+    snprintf(data, sizeof data, "%.4000s/" SIM_PLOT_DATA, dir);
+    if (!rc && ((mkdir(data, 0755) < 0 && errno != EEXIST) ||
+                put_data(dir, &series_src, nchan, nchan) < 0 ||
+                put_data(dir, &fds_src, nchan + 4, nchan + 2) < 0)) {
+        snprintf(note, cap, "no pictures: cannot write their data in %s: %s",
+                 data, strerror(errno));
+        rc = -1;
+    }
+    if (!rc && !(head = plot_head(plots, dir, data, sc, r, &headlen))) {
+        snprintf(note, cap, "no pictures: out of memory");
+        rc = -1;
+    }
     if (rc) {
+        if (rc < 0)
+            remove_data(dir, nchan);
         if (p)
             for (; p->n > 0; p->n--)
                 gp_close(&p->gp[p->n - 1]);
         return rc;
-    }
-    char *head = NULL;
-    size_t headlen = 0;
-    FILE *h = open_memstream(&head, &headlen);
-    if (!h)
-        return -1;
-    fprintf(h, "plotdir=\"%s\"; datadir=\"%s\"; scenario=\"%s\"; "
-            "variant=\"\"; channels=\"", plots, dir, sc->name);
-    for (int c = 0; c < r->nchan; c++)
-        fprintf(h, "%s%s", c ? " " : "", r->chans[c].name);
-    fprintf(h, "\"; nproc=%d; fdsetsize=%llu; nofile=%llu\n", r->nchan + 4,
-            sc->lim.fd_setsize, sc->lim.nofile);
-    char clock[SIM_PLOT_CLOCK_CAP];
-    sim_plot_clock(sc, clock, sizeof clock);
-    fprintf(h, "%s\n", clock);
-    char path[4200], series[4200], fds[4200];
-    snprintf(path, sizeof path, "%.4000s/series.csv", dir);
-    snprintf(series, sizeof series, "%.4000s/.series-plot.csv", dir);
-    int rs = put_reduced(series, path, (size_t)r->nchan, "llsssmlmmms");
-    if (rs > 0)
-        fprintf(h, "series = \"%s\"\n", series);
-    snprintf(path, sizeof path, "%.4000s/fds.csv", dir);
-    snprintf(fds, sizeof fds, "%.4000s/.fds-plot.csv", dir);
-    int rf = put_reduced(fds, path, (size_t)r->nchan + 4, "llmml");
-    if (rf > 0)
-        fprintf(h, "fdsdata = \"%s\"\n", fds);
-    if (fclose(h) != 0) {
-        free(head);
-        return -1;
     }
     char log[4200];
     snprintf(log, sizeof log, "%.4000s/gnuplot.log", dir);
@@ -436,10 +528,7 @@ int sim_plot(const char *dir, const struct sim_scn *sc,
     rc = plot_batch(p, plots, scripts, sizeof scripts / sizeof scripts[0],
                     head, headlen, log);
     free(head);
-    if (rs > 0)
-        unlink(series);
-    if (rf > 0)
-        unlink(fds);
+    remove_data(dir, nchan);
     if (rc < 0)
         snprintf(note, cap, "gnuplot failed on some pictures: see %s", log);
     else

@@ -3,7 +3,7 @@ draw is rendered as SVG and its words are read back from the SVG text
 elements (title, axis labels, every key), so a label that gnuplot would
 turn into markup (FD_SETSIZE's underscore as a subscript) or a picture
 that is not drawn fails here.  A run with more samples than a picture
-shows is drawn from a reduced copy of its series that is not left behind.
+shows is drawn from reduced copies of its series that are not left behind.
 """
 import shutil
 import subprocess
