@@ -1,8 +1,9 @@
 /*
  * msgtab.c - message table by id; see msgtab.h.
  *
- *	msgtab_init(t, alloc) / msgtab_free(t)
- *	msgtab_find(t, id), msgtab_get(t, id), msgtab_del(t, id)
+ *	msgtab_init(t, nchan, alloc) / msgtab_free(t)
+ *	msgtab_find(t, id, &chans), msgtab_get(t, id, &chans),
+ *	msgtab_set(t, id, chans), msgtab_del(t, id)
  *
  * The direct layout may cover ids up to DIRECT_SLACK + DIRECT_SPREAD
  * times the messages in the table; its array is at most twice that, so
@@ -45,7 +46,7 @@ static void release(struct msgtab *t)
 {
     if (t->direct) {
         qc_release(t->alloc, t->chans,
-                   t->chans ? (t->mask + 1) * sizeof *t->chans : 0);
+                   t->chans ? (t->mask + 1) * t->width : 0);
         qc_release(t->alloc, t->present,
                    t->present ? present_words(t->mask) * sizeof *t->present
                               : 0);
@@ -57,14 +58,15 @@ static void release(struct msgtab *t)
 }
 
 /* msgtab_init - an empty table */
-int msgtab_init(struct msgtab *t, const struct qc_alloc *alloc)
+int msgtab_init(struct msgtab *t, int nchan, const struct qc_alloc *alloc)
 {
     t->alloc = alloc;
+    t->width = nchan <= 8 ? 1 : nchan <= 16 ? 2 : nchan <= 32 ? 4 : 8;
     t->mask = 63;
     t->len = 0;
     t->direct = 1;
     t->b = NULL;
-    t->chans = zeroed(alloc, (t->mask + 1) * sizeof *t->chans);
+    t->chans = zeroed(alloc, (t->mask + 1) * t->width);
     t->present = zeroed(alloc, present_words(t->mask) * sizeof *t->present);
     if (!t->chans || !t->present) {
         release(t);
@@ -86,28 +88,44 @@ static int is_present(const struct msgtab *t, uint64_t id)
     return (t->present[id / 64] >> (id % 64)) & 1;
 }
 
-/* msgtab_find - look id up */
-uint64_t *msgtab_find(const struct msgtab *t, uint64_t id)
+/* bucket - id's hashed bucket, or NULL */
+static struct msgtab_entry *bucket(const struct msgtab *t, uint64_t id)
 {
-    if (t->direct)
-        return id <= t->mask && is_present(t, id) ? &t->chans[id] : NULL;
     for (size_t i = slot_of(t, id);; i = (i + 1) & t->mask) {
         if (t->b[i].id == id)
-            return &t->b[i].chans;
+            return &t->b[i];
         if (t->b[i].id == 0)
             return NULL;
     }
 }
 
+/* msgtab_find_hashed - look id up in the buckets */
+int msgtab_find_hashed(const struct msgtab *t, uint64_t id, uint64_t *chans)
+{
+    const struct msgtab_entry *e = bucket(t, id);
+    if (!e)
+        return 0;
+    if (chans)
+        *chans = e->chans;
+    return 1;
+}
+
+/* msgtab_set_hashed - a new mask for id, which is in the buckets */
+void msgtab_set_hashed(struct msgtab *t, uint64_t id, uint64_t chans)
+{
+    struct msgtab_entry *e = bucket(t, id);
+    if (e)
+        e->chans = chans;
+}
+
 /* put - id with chans into the hashed buckets (not there yet) */
-static uint64_t *put(struct msgtab *t, uint64_t id, uint64_t chans)
+static void put(struct msgtab *t, uint64_t id, uint64_t chans)
 {
     size_t i = slot_of(t, id);
     while (t->b[i].id != 0)
         i = (i + 1) & t->mask;
     t->b[i].id = id;
     t->b[i].chans = chans;
-    return &t->b[i].chans;
 }
 
 /* rehash - the hashed layout with mask + 1 buckets, from the entries of
@@ -125,7 +143,7 @@ static int rehash(struct msgtab *t, size_t mask)
     for (size_t i = 0; i <= old.mask; i++) {
         if (old.direct) {
             if (i != 0 && (old.present[i / 64] >> (i % 64)) & 1)
-                put(t, i, old.chans[i]);
+                put(t, i, msgtab_direct_get(&old, i));
         } else if (old.b[i].id != 0) {
             put(t, old.b[i].id, old.b[i].chans);
         }
@@ -151,9 +169,8 @@ static int direct_grow(struct msgtab *t, uint64_t id)
     uint64_t *present = zeroed(t->alloc, words * sizeof *present);
     if (!present)
         return -1;
-    uint64_t *chans = qc_resize(t->alloc, t->chans,
-                                (t->mask + 1) * sizeof *chans,
-                                n * sizeof *chans);
+    void *chans = qc_resize(t->alloc, t->chans, (t->mask + 1) * t->width,
+                            n * t->width);
     if (!chans) {
         qc_release(t->alloc, present, words * sizeof *present);
         return -1;
@@ -176,28 +193,29 @@ static size_t hashed_size(size_t len)
 }
 
 /* msgtab_get - find or create */
-uint64_t *msgtab_get(struct msgtab *t, uint64_t id)
+int msgtab_get(struct msgtab *t, uint64_t id, uint64_t *chans)
 {
-    uint64_t *e = msgtab_find(t, id);
-    if (e)
-        return e;
+    if (msgtab_find(t, id, chans))
+        return 0;
+    *chans = 0;
     if (t->direct) {
         if (id != 0 && direct_reach(t->len + 1, id)) {
             if (id > t->mask && direct_grow(t, id) == -1)
-                return NULL;
+                return -1;
             t->present[id / 64] |= (uint64_t)1 << (id % 64);
-            t->chans[id] = 0;
+            msgtab_direct_put(t, id, 0);
             t->len++;
-            return &t->chans[id];
+            return 0;
         }
         if (rehash(t, hashed_size(t->len + 1)) == -1)
-            return NULL;
+            return -1;
     }
     /* keep the load under 1/2 so probes stay short */
     if (2 * (t->len + 1) > t->mask + 1 && rehash(t, 2 * t->mask + 1) == -1)
-        return NULL;
+        return -1;
     t->len++;
-    return put(t, id, 0);
+    put(t, id, 0);
+    return 0;
 }
 
 /* msgtab_del - remove id, shifting later members of its run back */

@@ -6,12 +6,12 @@
  * finished without asking the queue.
  *
  * Two layouts behind one interface, with the same answers:
- *	direct	chans[id] is id's channel mask and bit id of present says
- *		it is there: 8 bytes and a bit per id.  A table starts so,
- *		and stays so while the ids are small next to the number of
- *		messages (the simulator numbers its messages 1, 2, 3...): a
- *		lookup is one array access, and neighbouring ids share
- *		cache lines.
+ *	direct	the mask of id at index id, in as few bytes as the channel
+ *		count needs (one for up to 8 channels), and bit id of present
+ *		says it is there.  A table starts so, and stays so while the
+ *		ids are small next to the number of messages (the simulator
+ *		numbers its messages 1, 2, 3...): a lookup is one array
+ *		access, and neighbouring ids share cache lines.
  *	hashed	open addressing with linear probing and backward-shift
  *		deletion: O(1) expected, no tombstones.  The first id too
  *		large for the direct layout (an inode number of a real queue,
@@ -30,23 +30,77 @@ struct msgtab_entry {
 
 struct msgtab {
     struct msgtab_entry *b;   /* hashed: the buckets */
-    uint64_t *chans;          /* direct: the masks, by id */
+    void *chans;              /* direct: the masks by id, width bytes each */
     uint64_t *present;        /* direct: a bit per id */
     size_t mask;        /* buckets - 1, or the highest id the direct
                            arrays reach; a power of two minus one */
     size_t len;
     const struct qc_alloc *alloc;  /* where the arrays live; NULL: malloc */
     int direct;         /* the direct layout; 0 after the conversion */
+    unsigned width;     /* bytes of a direct mask: 1, 2, 4 or 8 */
 };
 
-/* msgtab_init - an empty table whose storage comes from alloc (NULL:
- * malloc); alloc must outlive the table */
-int msgtab_init(struct msgtab *t, const struct qc_alloc *alloc);
+/* msgtab_init - an empty table for masks of nchan channels (1..64) whose
+ * storage comes from alloc (NULL: malloc); alloc must outlive the table */
+int msgtab_init(struct msgtab *t, int nchan, const struct qc_alloc *alloc);
 void msgtab_free(struct msgtab *t);
-/* msgtab_find - the channel mask of id, or NULL when id is absent */
-uint64_t *msgtab_find(const struct msgtab *t, uint64_t id);
-/* msgtab_get - the channel mask of id, created 0; NULL if no memory */
-uint64_t *msgtab_get(struct msgtab *t, uint64_t id);
+/* msgtab_get - id's channel mask into *chans, id made with mask 0 if it
+ * was not there; 0, or -1 if out of memory (the table unchanged) */
+int msgtab_get(struct msgtab *t, uint64_t id, uint64_t *chans);
 void msgtab_del(struct msgtab *t, uint64_t id);
+/* the hashed layout's find and set (msgtab_find, msgtab_set below) */
+int msgtab_find_hashed(const struct msgtab *t, uint64_t id, uint64_t *chans);
+void msgtab_set_hashed(struct msgtab *t, uint64_t id, uint64_t chans);
+
+/* The direct layout's lookups are inline: the scheduler makes several
+ * for each message, and a call with a switch on the width cost more than
+ * the lookup. */
+
+/* msgtab_direct_get, msgtab_direct_put - the direct mask at index i */
+static inline uint64_t msgtab_direct_get(const struct msgtab *t, size_t i)
+{
+    if (t->width == 1)
+        return ((const uint8_t *)t->chans)[i];
+    if (t->width == 2)
+        return ((const uint16_t *)t->chans)[i];
+    if (t->width == 4)
+        return ((const uint32_t *)t->chans)[i];
+    return ((const uint64_t *)t->chans)[i];
+}
+
+static inline void msgtab_direct_put(struct msgtab *t, size_t i, uint64_t v)
+{
+    if (t->width == 1)
+        ((uint8_t *)t->chans)[i] = (uint8_t)v;
+    else if (t->width == 2)
+        ((uint16_t *)t->chans)[i] = (uint16_t)v;
+    else if (t->width == 4)
+        ((uint32_t *)t->chans)[i] = (uint32_t)v;
+    else
+        ((uint64_t *)t->chans)[i] = v;
+}
+
+/* msgtab_find - is id there; its channel mask into *chans (if not NULL) */
+static inline int msgtab_find(const struct msgtab *t, uint64_t id,
+                              uint64_t *chans)
+{
+    if (!t->direct)
+        return msgtab_find_hashed(t, id, chans);
+    if (id > t->mask || !((t->present[id / 64] >> (id % 64)) & 1))
+        return 0;
+    if (chans)
+        *chans = msgtab_direct_get(t, id);
+    return 1;
+}
+
+/* msgtab_set - the channel mask of id, which is there (never allocates);
+ * only bits below nchan */
+static inline void msgtab_set(struct msgtab *t, uint64_t id, uint64_t chans)
+{
+    if (!t->direct)
+        msgtab_set_hashed(t, id, chans);
+    else if (id <= t->mask)
+        msgtab_direct_put(t, id, chans);
+}
 
 #endif

@@ -288,7 +288,7 @@ struct sched *sched_new(const struct sched_config *cfg,
     }
     prioq_init(&s->done, cfg->alloc);
     prioq_init(&s->fail, cfg->alloc);
-    if (msgtab_init(&s->msgs, cfg->alloc) == -1) {
+    if (msgtab_init(&s->msgs, cfg->nchan, cfg->alloc) == -1) {
         qc_release(cfg->alloc, s, sizeof *s);
         return NULL;
     }
@@ -362,13 +362,14 @@ int sched_start(struct sched *s, qc_time now)
 
 /* ---------------------------------------------------------------- arrivals */
 
-/* entry - message id's channel mask, made (0) if new; *made says so */
-static uint64_t *entry(struct sched *s, uint64_t id, int *made)
+/* entry - message id's channel mask into *chans, made (0) if new; *made
+ * says so; -1 when out of memory */
+static int entry(struct sched *s, uint64_t id, uint64_t *chans, int *made)
 {
     size_t len = s->msgs.len;
-    uint64_t *chans = msgtab_get(&s->msgs, id);
+    int r = msgtab_get(&s->msgs, id, chans);
     *made = s->msgs.len != len;
-    return chans;
+    return r;
 }
 
 /* done_room - pqdone can take one more besides every listed message */
@@ -377,8 +378,8 @@ static int done_room(struct sched *s)
     return prioq_reserve(&s->done, s->done.len + s->listed + 1);
 }
 
-/* take_in - message id (its mask at chans) queued on chan at due; the
- * room was reserved */
+/* take_in - message id queued on chan at due, its mask in *chans (the
+ * caller writes it back); the room was reserved */
 static void take_in(struct sched *s, uint64_t id, uint64_t *chans, int chan,
                     qc_time due)
 {
@@ -396,23 +397,24 @@ int sched_add_channel(struct sched *s, uint64_t id, int chan, qc_time due)
     if (chan < 0 || chan >= s->nchan || id == 0)
         return -1;
     int made;
-    uint64_t *chans = entry(s, id, &made);
-    if (!chans)
+    uint64_t chans;
+    if (entry(s, id, &chans, &made) == -1)
         return SCHED_NOMEM;
     uint64_t bit = (uint64_t)1 << chan;
     /* already queued or being worked on: a second entry could start a
      * second pass over the same list */
-    if (*chans & bit)
+    if (chans & bit)
         return 0;
     struct channel *ch = &s->chans[chan];
     /* room for its way back after every pass, and for its end */
     if (prioq_reserve(&ch->queue, ch->listed + 1) == -1 ||
-        (*chans == 0 && done_room(s) == -1)) {
+        (chans == 0 && done_room(s) == -1)) {
         if (made)
             msgtab_del(&s->msgs, id);
         return SCHED_NOMEM;
     }
-    take_in(s, id, chans, chan, due);
+    take_in(s, id, &chans, chan, due);
+    msgtab_set(&s->msgs, id, chans);
     return 0;
 }
 
@@ -422,10 +424,10 @@ int sched_add_done(struct sched *s, uint64_t id, qc_time due)
     if (id == 0)
         return -1;
     int made;
-    uint64_t *chans = entry(s, id, &made);
-    if (!chans)
+    uint64_t chans;
+    if (entry(s, id, &chans, &made) == -1)
         return SCHED_NOMEM;
-    if (*chans)
+    if (chans)
         return 0;
     if (done_room(s) == -1) {
         if (made)
@@ -462,17 +464,18 @@ int sched_todo_report(struct sched *s, uint64_t id, uint64_t chanmask,
             prioq_reserve(&s->chans[c].queue, s->chans[c].listed + 1) == -1)
             return SCHED_NOMEM;
     int made;
-    uint64_t *chans = entry(s, id, &made);
-    if (!chans)
+    uint64_t chans;
+    if (entry(s, id, &chans, &made) == -1)
         return SCHED_NOMEM;
-    if (*chans == 0 && done_room(s) == -1) {
+    if (chans == 0 && done_room(s) == -1) {
         if (made)
             msgtab_del(&s->msgs, id);
         return SCHED_NOMEM;
     }
     for (int c = 0; c < s->nchan; c++)
-        if ((chanmask >> c) & 1 && !(*chans & (uint64_t)1 << c))
-            take_in(s, id, chans, c, now);
+        if ((chanmask >> c) & 1 && !(chans & (uint64_t)1 << c))
+            take_in(s, id, &chans, c, now);
+    msgtab_set(&s->msgs, id, chans);
     return 0;
 }
 
@@ -530,11 +533,12 @@ static void list_finished(struct sched *s, uint64_t id, int chan,
         emit(s, &ev);
     }
     s->chans[chan].listed--;
-    uint64_t *chans = msgtab_find(&s->msgs, id);
-    if (!chans)
+    uint64_t chans;
+    if (!msgtab_find(&s->msgs, id, &chans))
         return;
-    *chans &= ~((uint64_t)1 << chan);
-    if (*chans == 0) {
+    chans &= ~((uint64_t)1 << chan);
+    msgtab_set(&s->msgs, id, chans);
+    if (chans == 0) {
         s->listed--;
         /* room kept for it while it was listed */
         (void)prioq_insert(&s->done, now, id);
@@ -724,8 +728,8 @@ static int finish_due(struct sched *s, qc_time now)
     while (prioq_min(&s->done, &e) && e.due <= now) {
         prioq_delmin(&s->done);
         changed = 1;
-        const uint64_t *chans = msgtab_find(&s->msgs, e.id);
-        if (!chans || *chans != 0)
+        uint64_t chans;
+        if (!msgtab_find(&s->msgs, e.id, &chans) || chans != 0)
             continue;   /* finished already, or lists were added since */
         int r = s->store.message_finish(s->store.ctx, e.id);
         if (r == SCHED_NOT_FINISHED) {

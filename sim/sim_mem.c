@@ -166,8 +166,9 @@ const struct qc_alloc sim_mem_core = {NULL, core_resize, core_release};
 /* What a run holds for each message and recipient until it ends: every
  * message and recipient record stays in its array for the whole run (the
  * report needs them), so the sum over all generators is the peak.  Per
- * message: its record, the scheduler's table entry (8 bytes of channel
- * mask, plus a bit) and its place in a queue (16: due time and id).  Per
+ * message: its record, the scheduler's table entry (its channel mask,
+ * one byte for up to 8 channels and at most 8, plus a bit: counted as 8)
+ * and its place in a queue (16: due time and id).  Per
  * recipient: its record and its final latency (8).  Measured peak RSS
  * agrees: bench/RESULTS.md has 66-78 bytes per one-recipient message at
  * 1M-10M; a burst of 1M messages of 4 recipients peaks at 116 MB (113

@@ -6,10 +6,33 @@
 #include "msgtab.h"
 #include "track_alloc.h"
 
+/* has, val, put - find, the mask found (~0 when absent), get and set */
+static int has(const struct msgtab *t, uint64_t id)
+{
+    return msgtab_find(t, id, NULL);
+}
+
+static uint64_t val(const struct msgtab *t, uint64_t id)
+{
+    uint64_t v = ~(uint64_t)0;
+    msgtab_find(t, id, &v);
+    return v;
+}
+
+static int put(struct msgtab *t, uint64_t id, uint64_t chans)
+{
+    uint64_t old;
+    if (msgtab_get(t, id, &old) == -1)
+        return -1;
+    msgtab_set(t, id, chans);
+    return 0;
+}
+
 /* force_hashed - convert t as a real queue's inode number would */
 static void force_hashed(struct msgtab *t)
 {
-    CU_ASSERT_PTR_NOT_NULL_FATAL(msgtab_get(t, (uint64_t)1 << 40));
+    uint64_t v;
+    CU_ASSERT_EQUAL_FATAL(msgtab_get(t, (uint64_t)1 << 40, &v), 0);
     msgtab_del(t, (uint64_t)1 << 40);
     CU_ASSERT_FALSE(t->direct);
     CU_ASSERT_EQUAL(t->len, 0);
@@ -18,30 +41,29 @@ static void force_hashed(struct msgtab *t)
 static void test_insert_find_delete(void)
 {
     struct msgtab t;
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, 64, NULL), 0);
     for (uint64_t id = 1; id <= 5000; id++) {
-        uint64_t *e = msgtab_get(&t, id * 3);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-        *e = id;
+        CU_ASSERT_EQUAL_FATAL(put(&t, id * 3, id), 0);
     }
     CU_ASSERT_EQUAL(t.len, 5000);
-    CU_ASSERT_PTR_NULL(msgtab_find(&t, 1));
+    CU_ASSERT_FALSE(has(&t, 1));
     /* delete every other entry: the rest must stay reachable */
     for (uint64_t id = 1; id <= 5000; id += 2)
         msgtab_del(&t, id * 3);
     CU_ASSERT_EQUAL(t.len, 2500);
     int ok = 1;
     for (uint64_t id = 1; id <= 5000; id++) {
-        uint64_t *e = msgtab_find(&t, id * 3);
         if (id % 2)
-            ok &= e == NULL;
+            ok &= !has(&t, id * 3);
         else
-            ok &= e != NULL && *e == id;
+            ok &= has(&t, id * 3) && val(&t, id * 3) == id;
     }
     CU_ASSERT(ok);
     msgtab_del(&t, 999999);   /* absent: nothing happens */
     CU_ASSERT_EQUAL(t.len, 2500);
-    CU_ASSERT_EQUAL(*msgtab_get(&t, 6), 2);   /* get finds */
+    uint64_t got = 0;
+    CU_ASSERT_EQUAL(msgtab_get(&t, 6, &got), 0);   /* get finds */
+    CU_ASSERT_EQUAL(got, 2);
     CU_ASSERT_EQUAL(t.len, 2500);
     msgtab_free(&t);
 }
@@ -51,15 +73,15 @@ static void test_collisions_wrap(void)
     /* a small table filled and emptied in another order exercises the
      * backward shift across the end of the bucket array */
     struct msgtab t;
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, 64, NULL), 0);
     force_hashed(&t);   /* small ids would stay in the direct layout */
     for (uint64_t id = 1; id <= 30; id++)
-        msgtab_get(&t, id);
+        put(&t, id, 0);
     for (uint64_t id = 30; id >= 1; id -= 3)
         msgtab_del(&t, id);
     int ok = 1;
     for (uint64_t id = 1; id <= 30; id++)
-        ok &= (msgtab_find(&t, id) != NULL) == ((30 - id) % 3 != 0);
+        ok &= has(&t, id) == ((30 - id) % 3 != 0);
     CU_ASSERT(ok);
     msgtab_free(&t);
 }
@@ -68,14 +90,14 @@ static void test_direct_dense(void)
 {
     /* ids 1, 2, 3... as the simulator hands them out stay direct */
     struct msgtab t;
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, 64, NULL), 0);
     for (uint64_t id = 1; id <= 100000; id++)
-        *msgtab_get(&t, id) = id ^ 5;
+        put(&t, id, id ^ 5);
     CU_ASSERT(t.direct);
     CU_ASSERT_EQUAL(t.len, 100000);
-    CU_ASSERT_PTR_NULL(msgtab_find(&t, 100001));
-    CU_ASSERT_PTR_NULL(msgtab_find(&t, 0));
-    CU_ASSERT_PTR_NULL(msgtab_find(&t, UINT64_MAX));
+    CU_ASSERT_FALSE(has(&t, 100001));
+    CU_ASSERT_FALSE(has(&t, 0));
+    CU_ASSERT_FALSE(has(&t, UINT64_MAX));
     for (uint64_t id = 2; id <= 100000; id += 2)
         msgtab_del(&t, id);
     msgtab_del(&t, 2);   /* twice: nothing happens */
@@ -83,8 +105,8 @@ static void test_direct_dense(void)
     CU_ASSERT_EQUAL(t.len, 50000);
     int ok = 1;
     for (uint64_t id = 1; id <= 100000; id++) {
-        uint64_t *e = msgtab_find(&t, id);
-        ok &= (id % 2) ? e != NULL && *e == (id ^ 5) : e == NULL;
+        ok &= (id % 2) ? has(&t, id) && val(&t, id) == (id ^ 5)
+                       : !has(&t, id);
     }
     CU_ASSERT(ok);
     msgtab_free(&t);
@@ -94,31 +116,30 @@ static void test_direct_converts(void)
 {
     /* an inode-sized id converts the table; every entry survives */
     struct msgtab t;
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, 64, NULL), 0);
     for (uint64_t id = 1; id <= 3000; id++)
-        *msgtab_get(&t, id) = id;
+        put(&t, id, id);
     CU_ASSERT(t.direct);
-    *msgtab_get(&t, 1u << 30) = 7;
+    put(&t, 1u << 30, 7);
     CU_ASSERT(!t.direct);
     CU_ASSERT_EQUAL(t.len, 3001);
     int ok = 1;
     for (uint64_t id = 1; id <= 3000; id++) {
-        uint64_t *e = msgtab_find(&t, id);
-        ok &= e != NULL && *e == id;
+        ok &= has(&t, id) && val(&t, id) == id;
     }
     CU_ASSERT(ok);
-    CU_ASSERT_EQUAL(*msgtab_find(&t, 1u << 30), 7);
+    CU_ASSERT_EQUAL(val(&t, 1u << 30), 7);
     /* it stays hashed, even when small ids come back */
     msgtab_del(&t, 1u << 30);
-    msgtab_get(&t, 3001);
+    put(&t, 3001, 0);
     CU_ASSERT(!t.direct);
     msgtab_free(&t);
 
     /* a sliding window of ids (steady traffic) leaves the direct layout
      * once the ids run far ahead of the messages held */
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, 64, NULL), 0);
     for (uint64_t id = 1; id <= 20000; id++) {
-        msgtab_get(&t, id);
+        put(&t, id, 0);
         if (id > 10)
             msgtab_del(&t, id - 10);
     }
@@ -143,7 +164,7 @@ static void test_random_against_model(void)
         static uint64_t model[RANGE + 1];   /* chans + 1; 0: absent */
         memset(model, 0, sizeof model);
         struct msgtab t;
-        CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, NULL), 0);
+        CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, 64, NULL), 0);
         if (layout == 1)
             force_hashed(&t);
         uint64_t s = 42 + (uint64_t)layout, scale = layout == 2 ? 1000 : 1;
@@ -152,20 +173,20 @@ static void test_random_against_model(void)
         for (int k = 0; k < 200000 && ok; k++) {
             uint64_t id = 1 + next(&s) % RANGE, op = next(&s) % 3;
             if (op == 0) {
-                uint64_t *e = msgtab_get(&t, id * scale);
+                uint64_t e = ~(uint64_t)0;
+                ok &= msgtab_get(&t, id * scale, &e) == 0;
                 len += model[id] == 0;
-                if (!model[id])
-                    ok &= *e == 0;
-                *e = (uint64_t)k;
+                ok &= e == (model[id] ? model[id] - 1 : 0);
+                msgtab_set(&t, id * scale, (uint64_t)k);
                 model[id] = (uint64_t)k + 1;
             } else if (op == 1) {
                 msgtab_del(&t, id * scale);
                 len -= model[id] != 0;
                 model[id] = 0;
             } else {
-                uint64_t *e = msgtab_find(&t, id * scale);
-                ok &= model[id] ? e != NULL && *e == model[id] - 1
-                                : e == NULL;
+                ok &= model[id] ? has(&t, id * scale) &&
+                                      val(&t, id * scale) == model[id] - 1
+                                : !has(&t, id * scale);
             }
             ok &= t.len == len;
         }
@@ -183,25 +204,52 @@ static void test_host_allocator(void)
     struct qc_alloc a;
     track_init(&t, &a);
     struct msgtab m;
-    CU_ASSERT_EQUAL_FATAL(msgtab_init(&m, &a), 0);
+    CU_ASSERT_EQUAL_FATAL(msgtab_init(&m, 64, &a), 0);
     for (uint64_t id = 1; id <= 3000; id++)
-        CU_ASSERT_PTR_NOT_NULL(msgtab_get(&m, id));
+        CU_ASSERT_EQUAL(put(&m, id, 1), 0);
     CU_ASSERT_TRUE(m.direct);
-    CU_ASSERT_PTR_NOT_NULL(msgtab_get(&m, (uint64_t)1 << 40));  /* hashed */
+    CU_ASSERT_EQUAL(put(&m, (uint64_t)1 << 40, 1), 0);  /* hashed */
     CU_ASSERT_FALSE(m.direct);
     CU_ASSERT_TRUE(t.resizes >= 3);
     CU_ASSERT_EQUAL(track_live(&t), 1);
     t.refuse_after = (long)t.resizes;
     int refused = 0;
     for (uint64_t id = 5000; id < 200000 && !refused; id++)
-        refused = msgtab_get(&m, id) == NULL;
+        refused = put(&m, id, 1) == -1;
     CU_ASSERT_TRUE(refused);
     for (uint64_t id = 1; id <= 3000; id++)
-        CU_ASSERT_PTR_NOT_NULL(msgtab_find(&m, id));
+        CU_ASSERT_EQUAL(val(&m, id), 1);
     msgtab_free(&m);
     CU_ASSERT_EQUAL(track_live(&t), 0);
     CU_ASSERT_EQUAL(t.wrong_size, 0);
     CU_ASSERT_EQUAL(t.unknown, 0);
+}
+
+/* the direct masks take the bytes the channel count needs: every bit
+ * below nchan kept, in the direct layout and through the conversion */
+static void test_mask_widths(void)
+{
+    static const int nchans[] = {2, 8, 9, 16, 17, 32, 33, 64};
+    for (size_t k = 0; k < sizeof nchans / sizeof nchans[0]; k++) {
+        int n = nchans[k];
+        uint64_t full = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+        struct msgtab t;
+        CU_ASSERT_EQUAL_FATAL(msgtab_init(&t, n, NULL), 0);
+        CU_ASSERT_EQUAL(t.width, n <= 8 ? 1u : n <= 16 ? 2u : n <= 32 ? 4u : 8u);
+        int ok = 1;
+        for (uint64_t id = 1; id <= 5000; id++)
+            ok &= put(&t, id, (id * 0x9e3779b97f4a7c15ULL) & full) == 0;
+        CU_ASSERT(t.direct);
+        for (uint64_t id = 1; id <= 5000; id++)
+            ok &= val(&t, id) == ((id * 0x9e3779b97f4a7c15ULL) & full);
+        ok &= put(&t, (uint64_t)1 << 40, full) == 0;   /* converts */
+        CU_ASSERT_FALSE(t.direct);
+        for (uint64_t id = 1; id <= 5000; id++)
+            ok &= val(&t, id) == ((id * 0x9e3779b97f4a7c15ULL) & full);
+        ok &= val(&t, (uint64_t)1 << 40) == full;
+        CU_ASSERT(ok);
+        msgtab_free(&t);
+    }
 }
 
 static void add_tests(CU_pSuite suite)
@@ -212,6 +260,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_random_against_model);
     QC_ADD_TEST(suite, test_insert_find_delete);
     QC_ADD_TEST(suite, test_collisions_wrap);
+    QC_ADD_TEST(suite, test_mask_widths);
 }
 
 QC_CUNIT_MAIN("msgtab")
