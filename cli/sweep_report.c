@@ -500,12 +500,9 @@ static void json_choice(FILE *out, const struct sweep *sw)
 /* sweep_json - sweep.json */
 void sweep_json(FILE *out, const struct sweep *sw)
 {
-    fputs("{\n  \"scenario\": ", out);
-    json_write_str(out, sw->scenario);
-    fputs(",\n  \"name\": ", out);
-    json_write_str(out, sw->name);
-    fputs(",\n  \"range\": ", out);
-    json_write_str(out, sw->range);
+    json_write_member(out, "{\n  ", "scenario", sw->scenario);
+    json_write_member(out, ",\n  ", "name", sw->name);
+    json_write_member(out, ",\n  ", "range", sw->range);
     fprintf(out, ",\n  \"replications\": %u,\n  \"seeds\": [%llu, %llu],\n"
             "  \"latency_channel\": ", sw->reps,
             (unsigned long long)sw->seed0,

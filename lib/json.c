@@ -64,6 +64,19 @@ void json_write_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* json_write_member - sep "key": "s" */
+void json_write_member(FILE *f, const char *sep, const char *key,
+                       const char *s)
+{
+    fputs(sep, f);
+    json_write_str(f, key);
+    fputs(": ", f);
+    if (s)
+        json_write_str(f, s);
+    else
+        fputs("null", f);
+}
+
 /* json_write_num - a finite number, or null */
 void json_write_num(FILE *f, double v, int decimals)
 {

@@ -8,6 +8,9 @@
  *				"no value"; JSON has no inf)
  *	json_write_opt(f, v, d)	the same, null also when v < 0: a measure
  *				that cannot be negative, -1 meaning none
+ *	json_write_member(f, sep, key, s)
+ *				sep, then "key": s as a JSON string (null
+ *				when s is NULL)
  *
  * What reaches a JSON file is often text from outside (a log line, a
  * scenario's name, an address), so the writer must give valid JSON and
@@ -25,6 +28,8 @@
 #include <stdio.h>
 
 void json_write_str(FILE *f, const char *s);
+void json_write_member(FILE *f, const char *sep, const char *key,
+                       const char *s);
 
 #define JSON_G (-1)
 void json_write_num(FILE *f, double v, int decimals);

@@ -215,20 +215,14 @@ void sim_compare_text(FILE *out, const char *scenario,
 static void json_variant(FILE *out, const struct sim_cmp_variant *v,
                          const struct sim_sweep_res *r)
 {
-    fputs("    {\"label\": ", out);
-    json_write_str(out, v->label);
+    json_write_member(out, "    {", "label", v->label);
     fputs(", \"settings\": [", out);
     for (size_t k = 0; k < v->job->nsets; k++) {
         fputs(k ? ", " : "", out);
         json_write_str(out, v->job->sets[k]);
     }
-    fputs("], \"control_dir\": ", out);
-    if (v->job->control_dir)
-        json_write_str(out, v->job->control_dir);
-    else
-        fputs("null", out);
-    fputs(", \"dir\": ", out);
-    json_write_str(out, v->label);
+    json_write_member(out, "], ", "control_dir", v->job->control_dir);
+    json_write_member(out, ", ", "dir", v->label);
     fprintf(out, ", \"seed\": %llu, \"drained\": %s, \"drain_time\": ",
             (unsigned long long)r->seed, r->drained ? "true" : "false");
     json_write_num(out, r->drained ? r->drain_time : NAN, 6);
@@ -262,14 +256,10 @@ void sim_compare_json(FILE *out, const char *scenario,
     for (size_t k = 0; k < n; k++) {
         const struct sim_cmp_row *r = &rows[k];
         ndiff += r->differs;
-        fputs("    {\"section\": ", out);
-        json_write_str(out, r->section);
-        fputs(", \"metric\": ", out);
-        json_write_str(out, r->metric);
-        fputs(", \"what\": ", out);
-        json_write_str(out, r->what);
-        fputs(", \"unit\": ", out);
-        json_write_str(out, r->unit);
+        json_write_member(out, "    {", "section", r->section);
+        json_write_member(out, ", ", "metric", r->metric);
+        json_write_member(out, ", ", "what", r->what);
+        json_write_member(out, ", ", "unit", r->unit);
         fprintf(out, ", \"better_is\": \"%s\", \"values\": [", dirs[r->dir]);
         for (size_t i = 0; i < nvar; i++) {
             fputs(i ? ", " : "", out);

@@ -199,13 +199,10 @@ void sim_report_text(FILE *out, const struct sim_scn *sc,
 }
 
 
-/* json_str_or_null - a string, or null */
-static void json_str_or_null(FILE *out, const char *s)
+/* nonempty - s, or NULL for none or "" (null in JSON) */
+static const char *nonempty(const char *s)
 {
-    if (s && *s)
-        json_write_str(out, s);
-    else
-        fputs("null", out);
+    return s && *s ? s : NULL;
 }
 
 /* json_finding - one finding: its fields, then the sentence made from
@@ -215,13 +212,11 @@ static void json_finding(FILE *out, const struct sim_finding *f)
     char cn[QC_CHAN_NAME_MAX] = "", text[768];
     if (f->chan >= 0)
         qc_channel_name(f->chan, cn);
-    fprintf(out, "{\"time\": %.6f, \"kind\": \"%s\", \"channel\": ",
-            secs(f->t), sim_finding_kind_name(f->kind));
-    json_str_or_null(out, cn);
-    fputs(", \"process\": ", out);
-    json_str_or_null(out, f->process);
-    fputs(", \"limit\": ", out);
-    json_str_or_null(out, f->limit);
+    fprintf(out, "{\"time\": %.6f, \"kind\": \"%s\"", secs(f->t),
+            sim_finding_kind_name(f->kind));
+    json_write_member(out, ", ", "channel", nonempty(cn));
+    json_write_member(out, ", ", "process", nonempty(f->process));
+    json_write_member(out, ", ", "limit", nonempty(f->limit));
     if (f->limit)
         fprintf(out, ", \"limit_value\": %llu", f->limit_value);
     else
@@ -230,15 +225,14 @@ static void json_finding(FILE *out, const struct sim_finding *f)
         fprintf(out, ", \"value\": %llu", f->value);
     else
         fputs(", \"value\": null", out);
-    fputs(", \"effect\": ", out);
-    json_str_or_null(out, sim_finding_effect_name(f->effect));
+    json_write_member(out, ", ", "effect",
+                      nonempty(sim_finding_effect_name(f->effect)));
     if (f->kind == SIM_FIND_HUP_ERROR)
         fprintf(out, ", \"line\": %u", f->line);
     else
         fputs(", \"line\": null", out);
-    fputs(", \"text\": ", out);
     sim_finding_text(f, text, sizeof text);
-    json_write_str(out, text);
+    json_write_member(out, ", ", "text", text);
     fputc('}', out);
 }
 

@@ -99,8 +99,23 @@ static void test_numbers(void)
     CU_ASSERT_STRING_EQUAL(num(1, 42, JSON_G), "42");
 }
 
+/* a member: the separator, the key, the string escaped or null */
+static void test_member(void)
+{
+    static char buf[128];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    if (!f)
+        abort();
+    json_write_member(f, "{", "name", "a\"b");
+    json_write_member(f, ", ", "dir", NULL);
+    fputc('}', f);
+    fclose(f);
+    CU_ASSERT_STRING_EQUAL(buf, "{\"name\": \"a\\\"b\", \"dir\": null}");
+}
+
 static void add_tests(CU_pSuite suite)
 {
+    QC_ADD_TEST(suite, test_member);
     QC_ADD_TEST(suite, test_numbers);
     QC_ADD_TEST(suite, test_escapes);
     QC_ADD_TEST(suite, test_utf8_passes);
