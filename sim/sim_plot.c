@@ -390,6 +390,10 @@ static int plot_batch(struct sim_plotter *p, const char *plots,
         for (size_t j = k; j < n; j += p->n)
             fprintf(p->gp[k].in, "reset\nload \"%s/%s.gp\"\n", plots,
                     names[j]);
+        /* now, not at its fclose below: that waits for the process
+         * before, and the pictures would be drawn one process after
+         * another */
+        fflush(p->gp[k].in);
     }
     int rc = p->n ? 0 : -1;
     for (size_t k = 0; k < p->n; k++)
