@@ -3,6 +3,7 @@
  *
  *	control_init(c, nchan, alloc)	qmail's defaults, no files
  *	control_load(c, dir, nchan, alloc, err)	read a control directory
+ *	control_load_source(c, src, nchan, alloc, err)	the same from any source
  *	control_set(c, name, value, err)	one scenario or --set change
  *	control_copy(dst, src)		deep copy
  *	control_free(c)
@@ -214,48 +215,84 @@ undo:
 
 /* ---------------------------------------------------------------- loading */
 
-/* scan_dir - highest K of a supplsK/concurrencysupplK file, -1 if none;
- * -2 on error.  With nchan given, a K beyond it is an error. */
-static int scan_dir(const char *dir, int nchan, struct control_error *err)
+/* dir_read - control_source reader of a directory */
+static int dir_read(void *ctx, const char *name, const struct qc_alloc *alloc,
+                    struct control_text *text, struct control_error *err)
 {
+    return control_file_read(ctx, name, alloc, text, err);
+}
+
+/* dir_names - control_source lister of a directory */
+static int dir_names(void *ctx, int (*fn)(const char *name, void *arg),
+                     void *arg, struct control_error *err)
+{
+    const char *dir = ctx;
     DIR *d = opendir(dir);
     struct dirent *de;
-    int maxk = -1;
 
     if (!d) {
         control_error_set(err, dir, 0, "cannot open control directory: %s",
                           strerror(errno));
-        return -2;
+        return -1;
     }
     for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
-        int k = file_suppl_index(de->d_name);
-        if (k < 0)
-            continue;
-        if (k >= MAX_SUPPL || (nchan && k >= nchan - 2)) {
-            char path[sizeof err->file];
-            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-            if (k >= MAX_SUPPL)
-                control_error_set(err, path, 0, "supplemental channel %s but "
-                                  "at most %d channels", de->d_name +
-                                  strcspn(de->d_name, "0123456789"),
-                                  QC_MAX_CHANNELS);
-            else
-                control_error_set(err, path, 0, "supplemental channel %d but "
-                                  "only %d channels", k, nchan);
+        int r = fn(de->d_name, arg);
+        if (r) {
             closedir(d);
-            return -2;
+            return r;
         }
-        if (k > maxk)
-            maxk = k;
     }
     if (errno) {
         control_error_set(err, dir, 0, "cannot read control directory: %s",
                           strerror(errno));
         closedir(d);
-        return -2;
+        return -1;
     }
     closedir(d);
-    return maxk;
+    return 0;
+}
+
+struct scan_ctx {
+    const char *dir;
+    int nchan, maxk;
+    struct control_error *err;
+};
+
+/* scan_name - note the K of a supplsK/concurrencysupplK name; -1 (err
+ * set) for a K beyond the channels */
+static int scan_name(const char *name, void *arg)
+{
+    struct scan_ctx *sc = arg;
+    int k = file_suppl_index(name);
+    if (k < 0)
+        return 0;
+    if (k >= MAX_SUPPL || (sc->nchan && k >= sc->nchan - 2)) {
+        char path[sizeof sc->err->file];
+        snprintf(path, sizeof path, "%s/%s", sc->dir, name);
+        if (k >= MAX_SUPPL)
+            control_error_set(sc->err, path, 0, "supplemental channel %s but "
+                              "at most %d channels",
+                              name + strcspn(name, "0123456789"),
+                              QC_MAX_CHANNELS);
+        else
+            control_error_set(sc->err, path, 0, "supplemental channel %d but "
+                              "only %d channels", k, sc->nchan);
+        return -1;
+    }
+    if (k > sc->maxk)
+        sc->maxk = k;
+    return 0;
+}
+
+/* scan_dir - highest K of a supplsK/concurrencysupplK file, -1 if none;
+ * -2 on error.  With nchan given, a K beyond it is an error. */
+static int scan_dir(const struct control_source *src, int nchan,
+                    struct control_error *err)
+{
+    struct scan_ctx sc = {src->dir, nchan, -1, err};
+    if (src->names(src->ctx, scan_name, &sc, err) != 0)
+        return -2;
+    return sc.maxk;
 }
 
 struct list_ctx {
@@ -287,18 +324,18 @@ static int nomem(struct control_error *err, const char *dir, const char *name)
 }
 
 /* load_string - a first-line control; absent leaves the default */
-static int load_string(struct control *c, const char *dir, size_t i,
+static int load_string(struct control *c, const struct control_source *src, size_t i,
                        struct control_error *err)
 {
     struct control_text t;
-    int r = control_file_read(dir, str_controls[i].name, c->alloc, &t, err);
+    int r = src->read(src->ctx, str_controls[i].name, c->alloc, &t, err);
 
     if (r <= 0)
         return r;
     char *line = control_file_line(c->alloc, t.buf, t.len);
     control_file_drop(c->alloc, &t);
     if (!line)
-        return nomem(err, dir, str_controls[i].name);
+        return nomem(err, src->dir, str_controls[i].name);
     qc_strfree(c->alloc, *str_field(c, i));
     *str_field(c, i) = line;
     c->from_me &= ~str_controls[i].from_me;
@@ -306,12 +343,12 @@ static int load_string(struct control *c, const char *dir, size_t i,
 }
 
 /* load_number - a number control; absent or not a number keeps *v */
-static int load_number(const struct control *c, const char *dir,
+static int load_number(const struct control *c, const struct control_source *src,
                        const char *name, unsigned long max, unsigned long *v,
                        struct control_error *err)
 {
     struct control_text t;
-    int r = control_file_read(dir, name, c->alloc, &t, err);
+    int r = src->read(src->ctx, name, c->alloc, &t, err);
 
     if (r <= 0)
         return r;
@@ -322,11 +359,11 @@ static int load_number(const struct control *c, const char *dir,
 
 /* load_list - a list control; 1 present, 0 absent (list untouched) */
 static int load_list(const struct control *c, struct control_list *l,
-                     const char *dir, const char *name, int need_colon,
+                     const struct control_source *src, const char *name, int need_colon,
                      struct control_error *err)
 {
     struct control_text t;
-    int r = control_file_read(dir, name, c->alloc, &t, err);
+    int r = src->read(src->ctx, name, c->alloc, &t, err);
 
     if (r <= 0)
         return r;
@@ -334,18 +371,18 @@ static int load_list(const struct control *c, struct control_list *l,
     list_clear(c->alloc, l);
     r = control_file_list(t.buf, t.len, add_entry, &lc);
     control_file_drop(c->alloc, &t);
-    return r ? nomem(err, dir, name) : 1;
+    return r ? nomem(err, src->dir, name) : 1;
 }
 
 /* load_numbers - queuelifetime and the concurrency of every channel */
-static int load_numbers(struct control *c, const char *dir,
+static int load_numbers(struct control *c, const struct control_source *src,
                         struct control_error *err)
 {
     unsigned long v;
     char name[32];
 
     v = (unsigned long)c->queuelifetime;
-    if (load_number(c, dir, "queuelifetime", LONG_MAX, &v, err) < 0)
+    if (load_number(c, src, "queuelifetime", LONG_MAX, &v, err) < 0)
         return -1;
     c->queuelifetime = (long)v;
     for (int ch = 0; ch < c->nchan; ch++) {
@@ -356,7 +393,7 @@ static int load_numbers(struct control *c, const char *dir,
         else
             snprintf(name, sizeof name, "concurrencysuppl%d", ch - 2);
         v = c->concurrency[ch];
-        if (load_number(c, dir, name, UINT_MAX, &v, err) < 0)
+        if (load_number(c, src, name, UINT_MAX, &v, err) < 0)
             return -1;
         c->concurrency[ch] = (unsigned)v;
     }
@@ -364,22 +401,22 @@ static int load_numbers(struct control *c, const char *dir,
 }
 
 /* load_lists - locals, percenthack, virtualdomains, suppls */
-static int load_lists(struct control *c, const char *dir,
+static int load_lists(struct control *c, const struct control_source *src,
                       struct control_error *err)
 {
     char name[32];
-    int r = load_list(c, &c->locals, dir, "locals", 0, err);
+    int r = load_list(c, &c->locals, src, "locals", 0, err);
 
     if (r < 0)
         return -1;
     if (r > 0)
         c->from_me &= ~FROM_ME_LOCALS;
-    if (load_list(c, &c->percenthack, dir, "percenthack", 0, err) < 0 ||
-        load_list(c, &c->virtualdomains, dir, "virtualdomains", 1, err) < 0)
+    if (load_list(c, &c->percenthack, src, "percenthack", 0, err) < 0 ||
+        load_list(c, &c->virtualdomains, src, "virtualdomains", 1, err) < 0)
         return -1;
     for (int k = 0; k < c->nchan - 2; k++) {
         snprintf(name, sizeof name, "suppls%d", k);
-        if (load_list(c, &c->suppls[k], dir, name, 0, err) < 0)
+        if (load_list(c, &c->suppls[k], src, name, 0, err) < 0)
             return -1;
     }
     return 0;
@@ -389,20 +426,30 @@ static int load_lists(struct control *c, const char *dir,
 int control_load(struct control *c, const char *dir, int nchan,
                  const struct qc_alloc *alloc, struct control_error *err)
 {
+    struct control_source src = {dir, dir_read, dir_names, (void *)dir};
+    return control_load_source(c, &src, nchan, alloc, err);
+}
+
+/* control_load_source - read the control files src gives */
+int control_load_source(struct control *c, const struct control_source *src,
+                        int nchan, const struct qc_alloc *alloc,
+                        struct control_error *err)
+{
+    const char *dir = src->dir;
     memset(c, 0, sizeof *c);
     if (nchan != 0 && (nchan < QC_MIN_CHANNELS || nchan > QC_MAX_CHANNELS)) {
         control_error_set(err, dir, 0, "%d channels: must be %d to %d",
                           nchan, QC_MIN_CHANNELS, QC_MAX_CHANNELS);
         return -1;
     }
-    int maxk = scan_dir(dir, nchan, err);
+    int maxk = scan_dir(src, nchan, err);
     if (maxk < -1)
         return -1;
     if (control_init(c, nchan ? nchan : maxk + 3, alloc) < 0)
         return nomem(err, dir, ".");
     /* me first: the files that are absent fall back to it */
     size_t i_me = 0;
-    int r = load_string(c, dir, i_me, err);
+    int r = load_string(c, src, i_me, err);
     if (r < 0)
         goto fail;
     if (r > 0 && apply_me(c) < 0) {
@@ -410,9 +457,9 @@ int control_load(struct control *c, const char *dir, int nchan,
         goto fail;
     }
     for (size_t i = 1; i < NSTR; i++)
-        if (load_string(c, dir, i, err) < 0)
+        if (load_string(c, src, i, err) < 0)
             goto fail;
-    if (load_numbers(c, dir, err) < 0 || load_lists(c, dir, err) < 0)
+    if (load_numbers(c, src, err) < 0 || load_lists(c, src, err) < 0)
         goto fail;
     return 0;
 fail:

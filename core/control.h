@@ -70,12 +70,32 @@ struct control_error {
  * it was.
  */
 
+/* Where control_load_source's files come from: control_load's is the
+ * directory; a test may give files from memory. */
+struct control_text;    /* control_file.h */
+struct control_source {
+    const char *dir;    /* named in messages, as dir/name */
+    /* read - the whole of file name into a block from alloc, as
+     * control_file_read: 1 read, 0 absent, -1 error (err set) */
+    int (*read)(void *ctx, const char *name, const struct qc_alloc *alloc,
+                struct control_text *text, struct control_error *err);
+    /* names - fn(name, arg) for each file there is, in any order; 0, fn's
+     * first non-zero answer, or -1 (err set) when they cannot be listed */
+    int (*names)(void *ctx, int (*fn)(const char *name, void *arg),
+                 void *arg, struct control_error *err);
+    void *ctx;
+};
+
 /* control_init - defaults only, nchan channels (2..QC_MAX_CHANNELS) */
 int control_init(struct control *c, int nchan, const struct qc_alloc *alloc);
 /* control_load - read dir; nchan 0 = from the files; 0 ok, -1 error
  * (then c holds nothing and control_free(c) is harmless) */
 int control_load(struct control *c, const char *dir, int nchan,
                  const struct qc_alloc *alloc, struct control_error *err);
+/* control_load_source - control_load from any source */
+int control_load_source(struct control *c, const struct control_source *src,
+                        int nchan, const struct qc_alloc *alloc,
+                        struct control_error *err);
 /* control_set - one change: "concurrencyremote" "60", "suppls0" "x.org";
  * on any error c is unchanged */
 int control_set(struct control *c, const char *name, const char *value,

@@ -89,7 +89,7 @@ static long intern_domain(struct fit_log *lg, const char *name)
 {
     long idx;
     size_t len = strlen(name);
-    if (!lg->dom_index && !(lg->dom_index = strmap_new(1024, NULL)))
+    if (!lg->dom_index && !(lg->dom_index = strmap_new(16, NULL)))
         return -1;
     if (strmap_find(lg->dom_index, name, len, NULL, &idx))
         return idx;
@@ -121,7 +121,7 @@ static long find_rcpt(struct fit_log *lg, uint32_t mi, int chan,
     memcpy(key + n, addr, len);
     klen = (size_t)n + len;
     long idx = -1;
-    if (!lg->rcpt_index && !(lg->rcpt_index = strmap_new(4096, NULL)))
+    if (!lg->rcpt_index && !(lg->rcpt_index = strmap_new(16, NULL)))
         goto out;
     if (strmap_find(lg->rcpt_index, key, klen, NULL, &idx) &&
         !lg->rcpts[idx].final && !lg->rcpts[idx].busy)

@@ -8,15 +8,15 @@
 
 #include "fit_sum.h"
 #include "quantile.h"
+#include "u64map.h"
 
 #define HOUR (3600 * QC_SEC)
 #define BURST_WINDOW 600.0
-/* Bounds on the tables over time, so a garbled stamp years away (or a
- * clock that jumped) costs a coarser series, not all the memory: series
- * cells in all, hours and burst windows looked at. */
+/* The series is the one table over time: a garbled stamp years away (or
+ * a clock that jumped) costs a coarser series, not all the memory (at
+ * most fit_opts.max_cells cells).  Hours and burst windows are counted
+ * only where something arrived. */
 #define MAX_CELLS 500000
-#define MAX_HOURS (24 * 366 * 4)
-#define MAX_WINDOWS 20000
 
 /* fit_opts_default - the defaults the command documents */
 void fit_opts_default(struct fit_opts *o)
@@ -30,6 +30,33 @@ void fit_opts_default(struct fit_opts *o)
     o->have_window = 0;
     o->origin = 0;
     o->win_start = o->win_end = 0;
+    o->max_cells = MAX_CELLS;
+}
+
+/* busiest_ctx - the key with the largest count, the lowest key on a tie,
+ * per group (key % ngroups) */
+struct busiest_ctx {
+    uint64_t ngroups;
+    uint64_t *best_key, *best_n;
+};
+
+/* busiest_note - u64map_foreach callback */
+static void busiest_note(void *ctx, uint64_t key, uint64_t n)
+{
+    struct busiest_ctx *b = ctx;
+    uint64_t g = key % b->ngroups, k = key / b->ngroups;
+    if (n > b->best_n[g] || (n == b->best_n[g] && k < b->best_key[g])) {
+        b->best_n[g] = n;
+        b->best_key[g] = k;
+    }
+}
+
+/* count_up - one more at key; 0, -1 out of memory */
+static int count_up(struct u64map *m, uint64_t key)
+{
+    uint64_t n = 0;
+    u64map_get(m, key, &n);
+    return u64map_put(m, key, n + 1);
 }
 
 /* fit_secs - seconds since the origin */
@@ -208,20 +235,17 @@ static int chan_counts(struct fit_sum *s, const struct fit_log *lg)
 /* messages - arrivals, endings, the busiest hour */
 static int messages(struct fit_sum *s, const struct fit_log *lg)
 {
-    double span = s->end > 0 ? s->end : 0;
-    size_t nhours = span / 3600 >= MAX_HOURS ? MAX_HOURS
-                                              : (size_t)(span / 3600) + 1;
-    unsigned long long *hours = calloc(nhours, sizeof *hours);
-    if (!hours)
-        return -1;
+    struct u64map hours;    /* hour -> arrivals in it */
+    u64map_init(&hours);
     for (size_t i = 0; i < lg->nmsgs; i++) {
         const struct fit_msg *m = &lg->msgs[i];
         if (m->arrived) {
             s->arrived++;
             double t = fit_secs(s, m->arrival);
-            size_t h = t < 0 ? 0 : (size_t)(t / 3600);
-            if (h < nhours)
-                hours[h]++;
+            if (count_up(&hours, t < 0 ? 0 : (uint64_t)(t / 3600)) < 0) {
+                u64map_free(&hours);
+                return -1;
+            }
             if (m->ended)
                 s->complete++;
             if (m->nrcpt == 0)
@@ -237,13 +261,12 @@ static int messages(struct fit_sum *s, const struct fit_log *lg)
             s->bounces++;
     }
     s->rcpts = lg->nrcpts;
-    s->busiest_hour = -1;
-    for (size_t h = 0; h < nhours; h++)
-        if (hours[h] > s->busiest_arrivals) {
-            s->busiest_arrivals = hours[h];
-            s->busiest_hour = (double)h * 3600;
-        }
-    free(hours);
+    uint64_t best_h = 0, best_n = 0;
+    struct busiest_ctx b = {1, &best_h, &best_n};
+    u64map_foreach(&hours, busiest_note, &b);
+    u64map_free(&hours);
+    s->busiest_arrivals = best_n;
+    s->busiest_hour = best_n ? (double)best_h * 3600 : -1;
     return 0;
 }
 
@@ -251,33 +274,31 @@ static int messages(struct fit_sum *s, const struct fit_log *lg)
  * and how long until each of them had its first answer */
 static int bursts(struct fit_sum *s, const struct fit_log *lg)
 {
-    double span = s->end > 0 ? s->end : 0;
-    size_t nw = span / BURST_WINDOW >= MAX_WINDOWS
-                    ? MAX_WINDOWS
-                    : (size_t)(span / BURST_WINDOW) + 1;
-    unsigned long long *w = calloc(nw * (size_t)s->nchan, sizeof *w);
-    if (!w)
-        return -1;
+    uint64_t nc = (uint64_t)s->nchan;
+    struct u64map w;        /* window * nchan + channel -> arrivals */
+    u64map_init(&w);
     for (size_t i = 0; i < lg->nrcpts; i++) {
         const struct fit_rcpt *r = &lg->rcpts[i];
         const struct fit_msg *m = &lg->msgs[r->msg];
         double t = fit_secs(s, m->arrival);
-        if (!m->arrived || t < 0 || t / BURST_WINDOW >= (double)nw)
+        if (!m->arrived || t < 0)
             continue;
-        w[(size_t)(t / BURST_WINDOW) * (size_t)s->nchan + (size_t)r->chan]++;
+        if (count_up(&w, (uint64_t)(t / BURST_WINDOW) * nc +
+                             (uint64_t)r->chan) < 0) {
+            u64map_free(&w);
+            return -1;
+        }
     }
+    uint64_t best_k[QC_MAX_CHANNELS] = {0}, best_n[QC_MAX_CHANNELS] = {0};
+    struct busiest_ctx b = {nc, best_k, best_n};
+    u64map_foreach(&w, busiest_note, &b);
+    u64map_free(&w);
     for (int c = 0; c < s->nchan; c++) {
         struct fit_chan_sum *cs = &s->chans[c];
-        size_t best = 0;
-        for (size_t k = 0; k < nw; k++)
-            if (w[k * (size_t)s->nchan + (size_t)c] >
-                w[best * (size_t)s->nchan + (size_t)c])
-                best = k;
-        cs->burst_rcpts = w[best * (size_t)s->nchan + (size_t)c];
-        cs->burst_start = (double)best * BURST_WINDOW;
+        cs->burst_rcpts = best_n[c];
+        cs->burst_start = (double)best_k[c] * BURST_WINDOW;
         cs->burst_clear = cs->burst_rcpts ? 0 : -1;
     }
-    free(w);
     for (size_t i = 0; i < lg->nrcpts; i++) {
         const struct fit_rcpt *r = &lg->rcpts[i];
         const struct fit_msg *m = &lg->msgs[r->msg];
@@ -379,7 +400,10 @@ static int series(struct fit_sum *s, const struct fit_log *lg,
 {
     s->sample = o->sample > 0 ? o->sample : 60;
     double span = s->end > 0 ? s->end : 0;
-    while ((span / s->sample + 2) * (double)s->nchan > MAX_CELLS)
+    double max_cells = o->max_cells > 0 ? (double)o->max_cells : MAX_CELLS;
+    if (max_cells < 4.0 * s->nchan)
+        max_cells = 4.0 * s->nchan;     /* room for the two rows any span has */
+    while ((span / s->sample + 2) * (double)s->nchan > max_cells)
         s->sample *= 2;
     s->nrows = (size_t)ceil(span / s->sample) + 1;
     size_t nc = (size_t)s->nchan;

@@ -43,6 +43,8 @@ struct fit_opts {
     int have_window;
     int64_t origin;            /* microseconds since the epoch */
     double win_start, win_end; /* seconds since the origin */
+    size_t max_cells;          /* series rows x channels at most: a longer
+                                  span gets a coarser sample */
 };
 
 struct fit_chan_sum {

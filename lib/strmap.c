@@ -88,10 +88,12 @@ void strmap_free(struct strmap *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (m->slot[i].key)
-            qc_release(m->alloc, m->slot[i].key, m->slot[i].klen + 1);
+    for (size_t i = 0, left = m->count; left > 0 && i < m->cap; i++) {
+        if (!m->slot[i].key)
+            continue;       /* an empty slot holds no value either */
+        qc_release(m->alloc, m->slot[i].key, m->slot[i].klen + 1);
         qc_strfree(m->alloc, m->slot[i].val);
+        left--;
     }
     qc_release(m->alloc, m->slot, m->cap * sizeof *m->slot);
     qc_release(m->alloc, m, sizeof *m);

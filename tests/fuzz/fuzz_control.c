@@ -8,21 +8,26 @@
  * empty file).  Later chunks starting with '!' are control_set()s
  * ("!name=value"), the others are addresses.
  *
- * Checks: control_load either fails with a file and a message, or gives
- * a configuration whose channel count is in range; every address gets a
- * channel below it; a short output buffer gives the same length and
- * channel and a prefix of the full answer; the classifier of a
- * control_copy answers the same.  The directory is emptied after each
- * input and removed at exit.
+ * The files are given to control_load_source from memory, each read as
+ * a block of exactly its size and a NUL: writing, reading and removing a
+ * dozen files per input cost far more than the parsing (reading a
+ * directory is control_load's part, which the unit tests cover).
+ *
+ * Checks: control_load_source either fails with a file and a message,
+ * or gives a configuration whose channel count is in range; every
+ * address gets a channel below it; a short output buffer gives the same
+ * length and channel and a prefix of the full answer; the classifier of
+ * a control_copy answers the same.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "classify.h"
 #include "control.h"
+#include "control_file.h"
+#include "qc_alloc.h"
 
 #define CHECK(cond)                                                      \
     do {                                                                 \
@@ -40,34 +45,46 @@ static const char *files[] = {
 };
 #define NFILES (sizeof files / sizeof files[0])
 
-static char dir[64];
+/* the files of this input: files[0..nfiles) with their chunks */
+struct mem_files {
+    size_t nfiles;
+    const uint8_t *text[NFILES];
+    size_t len[NFILES];
+};
 
-/* remove_files - empty the directory for the next input */
-static void remove_files(void)
+/* mem_read - control_source reader: a copy of the chunk */
+static int mem_read(void *ctx, const char *name, const struct qc_alloc *alloc,
+                    struct control_text *text, struct control_error *err)
 {
-    char path[128];
-    for (size_t i = 0; i < NFILES; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
+    const struct mem_files *mf = ctx;
+    (void)err;
+    for (size_t i = 0; i < mf->nfiles; i++)
+        if (strcmp(files[i], name) == 0) {
+            size_t n = mf->len[i];
+            char *b = qc_resize(alloc, NULL, 0, n + 1);
+            CHECK(b != NULL);
+            memcpy(b, mf->text[i], n);
+            b[n] = '\0';
+            text->buf = b;
+            text->len = n;
+            text->size = n + 1;
+            return 1;
+        }
+    return 0;
+}
+
+/* mem_names - control_source lister: the files there are */
+static int mem_names(void *ctx, int (*fn)(const char *name, void *arg),
+                     void *arg, struct control_error *err)
+{
+    const struct mem_files *mf = ctx;
+    (void)err;
+    for (size_t i = 0; i < mf->nfiles; i++) {
+        int r = fn(files[i], arg);
+        if (r)
+            return r;
     }
-}
-
-/* cleanup - remove the directory at exit */
-static void cleanup(void)
-{
-    remove_files();
-    rmdir(dir);
-}
-
-/* write_file - one control file from a chunk */
-static void write_file(const char *name, const uint8_t *p, size_t n)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL);
-    CHECK(fwrite(p, 1, n, f) == n);
-    CHECK(fclose(f) == 0);
+    return 0;
 }
 
 /* check_addr - classify one address with both classifiers and a short
@@ -94,11 +111,6 @@ static void check_addr(const struct classify *a, const struct classify *b,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/qc-fuzz-control-XXXXXX");
-        CHECK(mkdtemp(dir) != NULL);
-        atexit(cleanup);
-    }
     if (size == 0)
         return 0;
     int nchan = data[0] % 9;
@@ -116,16 +128,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             clen[nchunks++] = i - start;
             start = i + 1;
         }
-    for (size_t i = 0; i < NFILES && i < nchunks; i++)
-        write_file(files[i], chunk[i], clen[i]);
+    struct mem_files mf;
+    mf.nfiles = nchunks < NFILES ? nchunks : NFILES;
+    for (size_t i = 0; i < mf.nfiles; i++) {
+        mf.text[i] = chunk[i];
+        mf.len[i] = clen[i];
+    }
+    struct control_source src = {"fuzz", mem_read, mem_names, &mf};
 
     struct control c, copy;
     struct control_error err;
     memset(&err, 0, sizeof err);
-    if (control_load(&c, dir, nchan, NULL, &err) < 0) {
+    if (control_load_source(&c, &src, nchan, NULL, &err) < 0) {
         CHECK(err.file[0] != '\0' && err.msg[0] != '\0');
         control_free(&c);
-        remove_files();
         return 0;
     }
     CHECK(c.nchan >= QC_MIN_CHANNELS && c.nchan <= QC_MAX_CHANNELS);
@@ -164,6 +180,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_addr(a, b, (const char *)chunk[i], clen[i]);
     classify_free(a);
     classify_free(b);
-    remove_files();
     return 0;
 }

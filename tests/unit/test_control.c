@@ -1,7 +1,8 @@
 /*
  * test_control.c - loading a control directory with qmail's rules, and
- * control_set/control_copy.  Each test writes its files into a fresh
- * mkdtemp directory and removes it afterwards.
+ * control_set/control_copy, and loading from another source.  Each test
+ * writes its files into a fresh mkdtemp directory and removes it
+ * afterwards.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "control_file.h"
+#include "qc_alloc.h"
 #include "control_dir.h"
 #include "cunit_main.h"
 
@@ -475,6 +478,90 @@ static void test_copy(void)
     rm_tmp();
 }
 
+/* memory files for control_load_source: name, text pairs */
+static const char *mem_files[][2] = {
+    {"me", "me.example\n"},
+    {"locals", "# comment\nlocal.example\n\nme.example  \n"},
+    {"virtualdomains", "v.example:alice\nno colon\n"},
+    {"concurrencysuppl1", "7\n"},
+    {"suppls2", "two.example\n"},
+    {"bouncefrom", "bounces\n"},
+};
+#define NMEM (sizeof mem_files / sizeof mem_files[0])
+
+/* mem_read - control_source reader of mem_files; counts its calls */
+static int mem_reads;
+static int mem_read(void *ctx, const char *name, const struct qc_alloc *alloc,
+                    struct control_text *text, struct control_error *err)
+{
+    (void)ctx;
+    (void)err;
+    mem_reads++;
+    for (size_t i = 0; i < NMEM; i++)
+        if (strcmp(mem_files[i][0], name) == 0) {
+            size_t n = strlen(mem_files[i][1]);
+            text->buf = qc_resize(alloc, NULL, 0, n + 1);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(text->buf);
+            memcpy(text->buf, mem_files[i][1], n + 1);
+            text->len = n;
+            text->size = n + 1;
+            return 1;
+        }
+    return 0;
+}
+
+/* mem_names - control_source lister of mem_files */
+static int mem_names(void *ctx, int (*fn)(const char *name, void *arg),
+                     void *arg, struct control_error *err)
+{
+    (void)ctx;
+    (void)err;
+    for (size_t i = 0; i < NMEM; i++) {
+        int r = fn(mem_files[i][0], arg);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+/* a source gives what the same files in a directory give, and its
+ * errors name the source's directory */
+static void test_load_source(void)
+{
+    struct control a, b;
+    struct control_error err = {0};
+    mkdir_tmp();
+    for (size_t i = 0; i < NMEM; i++)
+        put(mem_files[i][0], mem_files[i][1]);
+    load(&a, 0);
+    struct control_source src = {"mem", mem_read, mem_names, NULL};
+    mem_reads = 0;
+    CU_ASSERT_EQUAL_FATAL(control_load_source(&b, &src, 0, NULL, &err), 0);
+    CU_ASSERT(mem_reads > 0);
+    CU_ASSERT_EQUAL(b.nchan, 5);
+    CU_ASSERT_EQUAL(b.nchan, a.nchan);
+    CU_ASSERT_STRING_EQUAL(b.me, a.me);
+    CU_ASSERT_STRING_EQUAL(b.bouncefrom, "bounces");
+    CU_ASSERT_STRING_EQUAL(b.bouncehost, a.bouncehost);
+    const char *locals[] = {"local.example", "me.example"};
+    CU_ASSERT_TRUE(list_is(&a.locals, 2, locals));
+    CU_ASSERT_TRUE(list_is(&b.locals, 2, locals));
+    const char *vd[] = {"v.example:alice"};
+    CU_ASSERT_TRUE(list_is(&b.virtualdomains, 1, vd));
+    CU_ASSERT_EQUAL(b.concurrency[3], 7);
+    CU_ASSERT_EQUAL(a.concurrency[3], 7);
+    const char *s2[] = {"two.example"};
+    CU_ASSERT_TRUE(list_is(&b.suppls[2], 1, s2));
+    CU_ASSERT_TRUE(list_is(&a.suppls[2], 1, s2));
+    control_free(&a);
+    control_free(&b);
+
+    CU_ASSERT_EQUAL(control_load_source(&b, &src, 3, NULL, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.file, "mem/concurrencysuppl1");
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "only 3 channels"));
+    rm_tmp();
+}
+
 static void add_tests(CU_pSuite suite)
 {
     QC_ADD_TEST(suite, test_init_defaults);
@@ -496,6 +583,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_set_suppl_grows);
     QC_ADD_TEST(suite, test_set_unknown);
     QC_ADD_TEST(suite, test_copy);
+    QC_ADD_TEST(suite, test_load_source);
 }
 
 QC_CUNIT_MAIN("control")

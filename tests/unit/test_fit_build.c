@@ -342,6 +342,59 @@ static void test_series(void)
     fit_log_free(&lg);
 }
 
+/* the busiest hour and 10 minutes are found however far apart the
+ * arrivals are, and the series stays within max_cells */
+static void test_far_apart(void)
+{
+    struct fit_log lg;
+    fit_log_init(&lg);
+    char line[256];
+    const double far = 5 * 365 * 86400.0;   /* five years on */
+    double at[] = {0, 4000, far + 10, far + 20, far + 30};
+    for (int i = 0; i < 5; i++) {
+        snprintf(line, sizeof line, "new msg %d", 10 + i);
+        feed(&lg, at[i], line);
+        snprintf(line, sizeof line, "starting delivery %d: msg %d to remote "
+                 "u%d@far.example", i + 1, 10 + i, i);
+        feed(&lg, at[i], line);
+        snprintf(line, sizeof line, "delivery %d: success: yes", i + 1);
+        feed(&lg, at[i] + 1, line);
+    }
+    fit_log_finish(&lg);
+    struct fit_opts o;
+    fit_opts_default(&o);
+    o.max_cells = 100;
+    struct fit_sum s;
+    CU_ASSERT_EQUAL_FATAL(fit_sum_build(&s, &lg, &o), 0);
+    CU_ASSERT_EQUAL(s.busiest_arrivals, 3);
+    CU_ASSERT_DOUBLE_EQUAL(s.busiest_hour, far, 1e-6);
+    CU_ASSERT_EQUAL(s.chans[QC_CHAN_REMOTE].burst_rcpts, 3);
+    CU_ASSERT_DOUBLE_EQUAL(s.chans[QC_CHAN_REMOTE].burst_start, far, 1e-6);
+    CU_ASSERT_EQUAL(s.chans[QC_CHAN_LOCAL].burst_rcpts, 0);
+    CU_ASSERT(s.nrows * (size_t)s.nchan <= 100);
+    CU_ASSERT(s.nrows >= 2);
+    unsigned long long started = 0;
+    for (size_t k = 0; k < s.nrows; k++)
+        started += s.rows[k * 2 + QC_CHAN_REMOTE].started;
+    CU_ASSERT_EQUAL(started, 5);
+    fit_sum_free(&s);
+
+    /* a tie goes to the earlier hour: without the far three, hours 0
+     * and 1 have one arrival each */
+    fit_log_free(&lg);
+    fit_log_init(&lg);
+    for (int i = 0; i < 2; i++) {
+        snprintf(line, sizeof line, "new msg %d", 10 + i);
+        feed(&lg, at[i], line);
+    }
+    fit_log_finish(&lg);
+    CU_ASSERT_EQUAL_FATAL(fit_sum_build(&s, &lg, &o), 0);
+    CU_ASSERT_EQUAL(s.busiest_arrivals, 1);
+    CU_ASSERT_DOUBLE_EQUAL(s.busiest_hour, 0, 1e-6);
+    fit_sum_free(&s);
+    fit_log_free(&lg);
+}
+
 static void add_tests(CU_pSuite suite)
 {
     QC_ADD_TEST(suite, test_multilog_dir);
@@ -354,6 +407,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_unreadable);
     QC_ADD_TEST(suite, test_outage_and_models);
     QC_ADD_TEST(suite, test_series);
+    QC_ADD_TEST(suite, test_far_apart);
 }
 
 QC_CUNIT_MAIN("fit_build")
