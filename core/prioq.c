@@ -169,15 +169,6 @@ static int from_run(const struct prioq *q)
     return q->hlen == 0 || before(&q->f[q->fhead], &q->p[0]);
 }
 
-/* prioq_min - peek at the first element */
-int prioq_min(const struct prioq *q, struct prioq_elt *e)
-{
-    if (q->len == 0)
-        return 0;
-    *e = from_run(q) ? q->f[q->fhead] : q->p[0];
-    return 1;
-}
-
 /* prioq_delmin - drop the first element */
 void prioq_delmin(struct prioq *q)
 {

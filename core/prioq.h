@@ -40,8 +40,27 @@ int prioq_insert(struct prioq *q, qc_time due, uint64_t id);
 /* prioq_reserve - capacity for n elements in all; 0, or -1 when out of
  * memory (the queue unchanged) */
 int prioq_reserve(struct prioq *q, size_t n);
-/* prioq_min - the first element into *e; 0 when the queue is empty */
-int prioq_min(const struct prioq *q, struct prioq_elt *e);
+/* prioq_min - the first element into *e; 0 when the queue is empty
+ * (inline: the scheduler peeks at its queues several times an event) */
+static inline int prioq_min(const struct prioq *q, struct prioq_elt *e)
+{
+    if (q->len == 0) {
+        e->due = 0;   /* defined, though the caller must not use it */
+        e->id = 0;
+        return 0;
+    }
+    /* the run's head when it comes out ahead of the heap's top (as
+     * prioq_delmin decides) */
+    if (q->fhead == q->ftail) {
+        *e = q->p[0];
+        return 1;
+    }
+    const struct prioq_elt *r = &q->f[q->fhead];
+    int run = q->hlen == 0 || r->due < q->p[0].due ||
+              (r->due == q->p[0].due && r->id < q->p[0].id);
+    *e = run ? *r : q->p[0];
+    return 1;
+}
 void prioq_delmin(struct prioq *q);
 /* prioq_all_due - every element becomes due at t */
 void prioq_all_due(struct prioq *q, qc_time t);

@@ -657,7 +657,9 @@ static int pass_begin(struct sched *s, int c, qc_time now)
 {
     struct channel *ch = &s->chans[c];
     struct prioq_elt e;
-    if (s->job_free == NO_JOB || !pass_useful(s, c) || now < s->nomem_until)
+    /* an empty queue first: the commonest no, and the cheapest */
+    if (ch->queue.len == 0 || s->job_free == NO_JOB || !pass_useful(s, c) ||
+        now < s->nomem_until)
         return 0;
     if (!prioq_min(&ch->queue, &e) || e.due > now)
         return 0;
@@ -800,7 +802,7 @@ qc_time sched_next_wakeup(const struct sched *s, qc_time now)
         if (ch->pass_open) {
             if (!s->exiting && ch->alive && ch->used < ch->limit && ch->nfree > 0)
                 return now;
-        } else if (job_free && pass_useful(s, c) &&
+        } else if (ch->queue.len && job_free && pass_useful(s, c) &&
                    prioq_min(&ch->queue, &e)) {
             qc_time at = e.due < s->nomem_until ? s->nomem_until : e.due;
             if (at < t)
