@@ -75,9 +75,10 @@ $(BUILD)/bin/qchan-%: $(BUILD)/obj/daemons/qchan_%.o $(QD_LINK_LIBS) $(CORE_LIB)
 $(BUILD)/bin/fakespawn: $(BUILD)/obj/daemons/fakespawn_main.o $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$<)
 
-# build/testbin: the daemons as tests run them.  Its qmail-send has the
-# test-only clock knobs (QCHAN_TIME_SCALE, QCHAN_TIME_EPOCH) and memory
-# knob (QCHAN_ALLOC_FAIL) compiled in: qd_clock.c and qd_alloc.c once
+# build/testbin: the daemons as tests run them.  Its qmail-send and
+# qmail-todo have the test-only clock knobs (QCHAN_TIME_SCALE,
+# QCHAN_TIME_EPOCH) and memory knobs (QCHAN_ALLOC_FAIL,
+# QCHAN_TODO_ALLOC_FAIL) compiled in: qd_clock.c and qd_alloc.c once
 # more with -DQCHAN_TEST_KNOBS, linked before the library
 # so the library's production clock is not pulled in.  The other
 # programs are copies of bin/'s: qchan-start starts the siblings in its
@@ -94,6 +95,9 @@ $(BUILD)/obj/daemons/%-knobs.o: daemons/%.c
 
 $(QD_TESTBIN)/qmail-send: $(call obj,$(QD_SEND_SRC)) $(QD_CLOCK_KNOBS) $(QD_LINK_LIBS) $(CORE_LIB)
 	$(call qd-link,$(call obj,$(QD_SEND_SRC)) $(QD_CLOCK_KNOBS))
+
+$(QD_TESTBIN)/qmail-todo: $(call obj,$(QD_TODO_SRC)) $(QD_CLOCK_KNOBS) $(QD_LINK_LIBS) $(CORE_LIB)
+	$(call qd-link,$(call obj,$(QD_TODO_SRC)) $(QD_CLOCK_KNOBS))
 
 $(QD_TESTBIN)/%: $(BUILD)/bin/%
 	@mkdir -p $(dir $@)

@@ -1,10 +1,11 @@
 /*
- * qd_alloc.c - qmail-send's scheduler memory: malloc's, or in the test
- * build one that refuses the requests QCHAN_ALLOC_FAIL names; see
- * qd_alloc.h.
+ * qd_alloc.c - a daemon's memory: malloc's, or in the test build one
+ * that refuses the requests QCHAN_ALLOC_FAIL (QCHAN_TODO_ALLOC_FAIL)
+ * names; see qd_alloc.h.
  *
  * Compiled twice, as qd_clock.c: into the daemons' library without the
- * knob, and with -DQCHAN_TEST_KNOBS into build/testbin's qmail-send.
+ * knob, and with -DQCHAN_TEST_KNOBS into build/testbin's qmail-send and
+ * qmail-todo.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +38,10 @@ static const struct qc_alloc refusing = {NULL, refusing_resize,
 #endif
 
 /* qd_alloc_init - the test build: the knob from the environment */
-int qd_alloc_init(char *err, size_t cap)
+int qd_alloc_init(const char *var, char *err, size_t cap)
 {
 #ifdef QCHAN_TEST_KNOBS
-    const char *v = getenv("QCHAN_ALLOC_FAIL");
+    const char *v = getenv(var);
     if (!v || !*v)
         return 0;
     char *end;
@@ -48,20 +49,21 @@ int qd_alloc_init(char *err, size_t cap)
     if (*end == ':')
         count = strtoul(end + 1, &end, 10);
     if (*end || n == 0 || count == 0) {
-        snprintf(err, cap, "QCHAN_ALLOC_FAIL=%s: expected N or N:COUNT, "
-                 "both at least 1", v);
+        snprintf(err, cap, "%s=%s: expected N or N:COUNT, both at least 1",
+                 var, v);
         return -1;
     }
     fail_at = n;
     fail_count = count;
 #else
+    (void)var;
     (void)err;
     (void)cap;
 #endif
     return 0;
 }
 
-/* qd_alloc - the scheduler's allocator */
+/* qd_alloc - the daemon's allocator */
 const struct qc_alloc *qd_alloc(void)
 {
 #ifdef QCHAN_TEST_KNOBS

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,7 +50,7 @@ char *qd_buf_reserve(struct qd_buf *b, size_t n)
             return NULL;
         cap *= 2;
     }
-    char *d = realloc(b->data, cap);
+    char *d = qc_resize(b->alloc, b->data, b->cap, cap);
     if (!d)
         return NULL;
     b->data = d;
@@ -105,6 +104,8 @@ int qd_buf_flush_all(struct qd_buf *b, int fd)
 /* qd_buf_free - release the memory */
 void qd_buf_free(struct qd_buf *b)
 {
-    free(b->data);
+    const struct qc_alloc *a = b->alloc;
+    qc_release(a, b->data, b->cap);
     memset(b, 0, sizeof *b);
+    b->alloc = a;
 }

@@ -20,6 +20,8 @@
 #include "qc.h"
 
 struct qd_buf {
+    const struct qc_alloc *alloc;   /* where data comes from (NULL: malloc);
+                                       kept by qd_buf_free */
     char *data;
     size_t off;   /* first byte not yet written */
     size_t len;   /* end of data */
@@ -40,6 +42,8 @@ size_t qd_buf_pending(const struct qd_buf *b);
 int qd_buf_flush(struct qd_buf *b, int fd);
 /* qd_buf_flush_all - blocking: write everything; 0 ok, -1 error */
 int qd_buf_flush_all(struct qd_buf *b, int fd);
+/* qd_buf_free - release the memory; the buffer is empty, its allocator
+ * kept */
 void qd_buf_free(struct qd_buf *b);
 
 #endif

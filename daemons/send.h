@@ -45,9 +45,13 @@ struct send_pass {
     char *rec;
     size_t reccap;
     char *sender;           /* from info/N */
+    size_t sender_size;     /* its block's size */
 };
 
 struct send {
+    /* all of qmail-send's memory (qd_alloc.h): the scheduler, the
+     * controls, every buffer */
+    const struct qc_alloc *alloc;
     struct qd_env env;
     struct control ctl;
     struct sched *s;
@@ -92,14 +96,19 @@ void send_logf(struct send *sv, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* send_log_flush - write the log out (blocking, as qmail does) */
 void send_log_flush(struct send *sv);
+/* send_nomem - qmail's nomem(): "alert: out of memory, sleeping...",
+ * then ten seconds (on the test build's clock) before the caller tries
+ * again */
+void send_nomem(struct send *sv);
 
 void send_store_init(struct send *sv, struct sched_store *store);
 void send_store_free(struct send *sv);
 void send_sink_init(struct send *sv, struct sched_sink *sink);
 
 /* send_getinfo - sender and birth (seconds) of message id from info/N;
- * 0 ok, -1 missing or unreadable; *sender is malloc'ed */
-int send_getinfo(struct send *sv, uint64_t id, char **sender,
+ * 0 ok, -1 missing, unreadable or out of memory; *sender is a block of
+ * *size bytes from sv->alloc */
+int send_getinfo(struct send *sv, uint64_t id, char **sender, size_t *size,
                  qc_time *birth);
 /* send_bounce - inject bounce/N if there is one, then remove it; 0 ok, -1
  * failed (logged), try again later */

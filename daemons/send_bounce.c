@@ -30,10 +30,12 @@
 
 #define BOUNCE_MAX_BYTES 50000   /* qmail's bouncemaxbytes default */
 
-/* put - append a string */
-static void put(struct qd_buf *b, const char *s)
+/* put - append a string; a refusal is remembered in *bad, so that a
+ * bounce missing a piece is never injected */
+static void put(struct qd_buf *b, const char *s, int *bad)
 {
-    (void)qd_buf_add(b, s, strlen(s));
+    if (qd_buf_add(b, s, strlen(s)) < 0)
+        *bad = 1;
 }
 
 /* put_file - append a file, at most max bytes; 1 if it was cut, -1 error */
@@ -71,7 +73,7 @@ static int put_file(struct qd_buf *b, const char *fn, size_t max)
 }
 
 /* date_field - qmail's "Date: 28 Nov 2026 14:13:55 -0000" */
-static void date_field(struct qd_buf *b)
+static void date_field(struct qd_buf *b, int *bad)
 {
     static const char *mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -82,45 +84,47 @@ static void date_field(struct qd_buf *b)
     snprintf(line, sizeof line, "Date: %d %s %d %02d:%02d:%02d -0000\n",
              tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
              tm.tm_min, tm.tm_sec);
-    put(b, line);
+    put(b, line, bad);
 }
 
-/* compose - the bounce message; 0 ok, -1 a file could not be read */
+/* compose - the bounce message; 0 ok, -1 a file could not be read or
+ * memory ran out */
 static int compose(struct send *sv, uint64_t id, const char *sender,
                    const char *to, struct qd_buf *m)
 {
     char fn[QD_PATH_MAX];
+    int bad = 0;
     const char *host = sv->ctl.bouncehost ? sv->ctl.bouncehost : "bouncehost";
-    date_field(m);
-    put(m, "From: ");
-    put(m, sv->ctl.bouncefrom ? sv->ctl.bouncefrom : "MAILER-DAEMON");
-    put(m, "@");
-    put(m, host);
-    put(m, "\nTo: ");
-    put(m, to);
+    date_field(m, &bad);
+    put(m, "From: ", &bad);
+    put(m, sv->ctl.bouncefrom ? sv->ctl.bouncefrom : "MAILER-DAEMON", &bad);
+    put(m, "@", &bad);
+    put(m, host, &bad);
+    put(m, "\nTo: ", &bad);
+    put(m, to, &bad);
     put(m, "\nSubject: failure notice\n\nHi. This is the qmail-send program "
-           "at ");
-    put(m, host);
+           "at ", &bad);
+    put(m, host, &bad);
     put(m, *sender ? ".\nI'm afraid I wasn't able to deliver your message "
                      "to the following addresses.\nThis is a permanent "
                      "error; I've given up. Sorry it didn't work out.\n\n"
                    : ".\nI tried to deliver a bounce message to this "
-                     "address, but the bounce bounced!\n\n");
+                     "address, but the bounce bounced!\n\n", &bad);
     qd_path(fn, sizeof fn, &sv->env, "bounce", id);
     if (put_file(m, fn, (size_t)-1) < 0)
         return -1;
     put(m, *sender ? "--- Below this line is a copy of the message.\n\n"
-                   : "--- Below this line is the original bounce.\n\n");
-    put(m, "Return-Path: <");
-    put(m, sender);
-    put(m, ">\n");
+                   : "--- Below this line is the original bounce.\n\n", &bad);
+    put(m, "Return-Path: <", &bad);
+    put(m, sender, &bad);
+    put(m, ">\n", &bad);
     qd_path(fn, sizeof fn, &sv->env, "mess", id);
     int cut = put_file(m, fn, BOUNCE_MAX_BYTES);
     if (cut < 0)
         return -1;
     if (cut)
-        put(m, "\n\n--- End of message stripped.\n");
-    return 0;
+        put(m, "\n\n--- End of message stripped.\n", &bad);
+    return bad ? -1 : 0;
 }
 
 /* queue_program - the qmail-queue to run */
@@ -162,19 +166,17 @@ static int inject(struct send *sv, struct qd_buf *m, const char *from,
     close(pe[0]);
     int bad = pid < 0;
     if (!bad) {
-        struct qd_buf env = {0};
-        (void)qd_buf_add(&env, "F", 1);
-        (void)qd_buf_add(&env, from, strlen(from) + 1);
-        (void)qd_buf_add(&env, "T", 1);
-        (void)qd_buf_add(&env, to, strlen(to) + 1);
-        (void)qd_buf_add(&env, "", 1);
+        /* the envelope, written as three pieces: no memory to ask for */
         if (fdio_write_all(pm[1], m->data + m->off, qd_buf_pending(m)) < 0)
             bad = 1;
         close(pm[1]);
         pm[1] = -1;
-        if (!bad && fdio_write_all(pe[1], env.data, env.len) < 0)
+        if (!bad && (fdio_write_all(pe[1], "F", 1) < 0 ||
+                     fdio_write_all(pe[1], from, strlen(from) + 1) < 0 ||
+                     fdio_write_all(pe[1], "T", 1) < 0 ||
+                     fdio_write_all(pe[1], to, strlen(to) + 1) < 0 ||
+                     fdio_write_all(pe[1], "", 1) < 0))
             bad = 1;
-        qd_buf_free(&env);
     }
     if (pm[1] >= 0)
         close(pm[1]);
@@ -202,8 +204,9 @@ int send_bounce(struct send *sv, uint64_t id)
         return -1;
     }
     char *sender;
+    size_t sender_size;
     qc_time birth;
-    if (send_getinfo(sv, id, &sender, &birth) < 0) {
+    if (send_getinfo(sv, id, &sender, &sender_size, &birth) < 0) {
         char info[QD_PATH_MAX];
         qd_path(info, sizeof info, &sv->env, "info", id);
         send_logf(sv, "warning: unable to read %s; will try again later\n",
@@ -227,7 +230,7 @@ int send_bounce(struct send *sv, uint64_t id)
     } else {
         const char *from = *sender ? "" : "#@[]";
         const char *to = *sender ? sender : dbl;
-        struct qd_buf m = {0};
+        struct qd_buf m = {.alloc = sv->alloc};
         pid_t qp = 0;
         if (compose(sv, id, sender, to, &m) < 0 ||
             inject(sv, &m, from, to, &qp) < 0) {
@@ -241,7 +244,7 @@ int send_bounce(struct send *sv, uint64_t id)
         }
         qd_buf_free(&m);
     }
-    free(sender);
+    qc_release(sv->alloc, sender, sender_size);
     if (r == 0 && unlink(fn) < 0) {
         send_logf(sv, "warning: unable to unlink %s\n", fn);
         r = -1;

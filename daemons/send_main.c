@@ -25,6 +25,13 @@
  * finished meanwhile is made twice, as after a kill -9).  A spawner that
  * speaks the other width or sends garbage: send_spawn.c.
  *
+ * Memory, all of it from one allocator (qd_alloc.h), that runs out keeps
+ * nothing from being delivered, as in qmail: qmail-send says "alert: out
+ * of memory, sleeping...", waits ten seconds and asks again, at start-up
+ * (the controls, the scheduler, the decoders) as for a message; a
+ * message it cannot take in stays on disk until it can; a SIGHUP whose
+ * controls do not fit keeps those in force.
+ *
  * Between other work it walks mess/ for files a crashed qmail-queue left
  * (send_cleanup.c).  Only one qmail-send runs on a queue: lock/sendmutex is locked
  * exclusively, without waiting.
@@ -58,20 +65,30 @@ static void cannot_start(struct send *sv, const char *why)
     _exit(111);
 }
 
-/* read_controls - control/ with the channel count fixed once known */
+/* read_controls - control/ with the channel count fixed once known; 0
+ * ok, -1 with why, -2 (why says) memory ran out */
 static int read_controls(struct send *sv, struct control *c, int nchan,
                          char *why, size_t cap)
 {
     struct control_error err;
-    if (control_load(c, "control", nchan, NULL, &err) < 0) {
+    if (control_load(c, "control", nchan, sv->alloc, &err) < 0) {
         if (err.line)
             snprintf(why, cap, "%s line %u: %s", err.file, err.line, err.msg);
         else
             snprintf(why, cap, "%s: %s", err.file, err.msg);
-        return -1;
+        return err.nomem ? -2 : -1;
     }
-    (void)sv;
     return 0;
+}
+
+/* block - size bytes of sv's memory, waited for (nomem) until granted:
+ * start-up has nothing else to do meanwhile */
+static void *block(struct send *sv, size_t size)
+{
+    void *p;
+    while (!(p = qc_resize(sv->alloc, NULL, 0, size)))
+        send_nomem(sv);
+    return p;
 }
 
 /* channel_fds - the CHANNELS descriptor layout */
@@ -97,11 +114,19 @@ static void setup(struct send *sv, int sigfd, struct sched_store *store,
         cannot_start(sv, why);
     if (qd_clock_init(why, sizeof why) < 0)
         cannot_start(sv, why);
-    if (qd_alloc_init(why, sizeof why) < 0)
+    if (qd_alloc_init("QCHAN_ALLOC_FAIL", why, sizeof why) < 0)
         cannot_start(sv, why);
+    sv->alloc = qd_alloc();
+    sv->log.alloc = sv->alloc;
+    for (int c = 0; c < QC_MAX_CHANNELS; c++)
+        sv->req[c].alloc = sv->alloc;
     if (chdir(sv->env.home) < 0)
         cannot_start(sv, "unable to switch to home directory");
-    if (read_controls(sv, &sv->ctl, sv->env.nchan, why, sizeof why) < 0) {
+    int rc;
+    while ((rc = read_controls(sv, &sv->ctl, sv->env.nchan, why,
+                               sizeof why)) == -2)
+        send_nomem(sv);
+    if (rc < 0) {
         char line[1300];
         snprintf(line, sizeof line, "unable to read controls: %s", why);
         cannot_start(sv, line);
@@ -137,27 +162,26 @@ static void setup(struct send *sv, int sigfd, struct sched_store *store,
     }
     struct sched_config cfg;
     sched_control_config(&cfg, &sv->ctl);
-    cfg.alloc = qd_alloc();
+    cfg.alloc = sv->alloc;
     send_store_init(sv, store);
     send_sink_init(sv, sink);
-    sv->s = sched_new(&cfg, store, sink);
-    sv->tdec = malloc(sizeof *sv->tdec);
-    if (!sv->s || !sv->tdec)
-        cannot_start(sv, "out of memory");
+    /* the controls are valid, so only memory can be missing: qmail's
+     * job_init waits for it the same way */
+    while (!(sv->s = sched_new(&cfg, store, sink)))
+        send_nomem(sv);
+    sv->tdec = block(sv, sizeof *sv->tdec);
     proto_todo_dec_init(sv->tdec, sv->nchan);
     qc_time now = qd_clock_now();
     for (int c = 0; c < sv->nchan; c++) {
-        sv->rdec[c] = malloc(sizeof *sv->rdec[c]);
-        if (!sv->rdec[c])
-            cannot_start(sv, "out of memory");
+        sv->rdec[c] = block(sv, sizeof *sv->rdec[c]);
         proto_report_dec_init(sv->rdec[c], sv->env.width, sv->spawn_limit[c]);
         /* reports are read until the pipe is empty: non-blocking too */
         if (qd_nonblock(sv->fdout[c]) < 0 || qd_nonblock(sv->fdin[c]) < 0)
             sv->spawn_alive[c] = 0;
         sched_spawner_limit(sv->s, c, sv->spawn_limit[c], now);
     }
-    if (sched_start(sv->s, now) < 0)
-        cannot_start(sv, "out of memory");
+    while (sched_start(sv->s, now) < 0)
+        send_nomem(sv);
     for (int c = 0; c < sv->nchan; c++)
         if (!sv->spawn_alive[c])
             sched_spawner_dead(sv->s, c, now);
@@ -184,6 +208,8 @@ static void reread(struct send *sv, qc_time now)
     }
     if (sv->todo_alive)
         (void)fdio_write_all(SEND_FD_TO_TODO, "H", 1);
+    /* the controls in force stay if the new ones cannot be read, memory
+     * included: they are read into c, and only taken when complete */
     if (read_controls(sv, &c, sv->nchan, why, sizeof why) < 0) {
         send_logf(sv, "alert: unable to reread controls: %s\n", why);
     } else {
@@ -404,10 +430,10 @@ int main(int argc, char **argv)
     send_store_free(&sv);
     control_free(&sv.ctl);
     for (int c = 0; c < sv.nchan; c++) {
-        free(sv.rdec[c]);
+        qc_release(sv.alloc, sv.rdec[c], sizeof *sv.rdec[c]);
         qd_buf_free(&sv.req[c]);
     }
-    free(sv.tdec);
+    qc_release(sv.alloc, sv.tdec, sizeof *sv.tdec);
     if (sv.cleanup_dir)
         closedir(sv.cleanup_dir);
     qd_buf_free(&sv.log);

@@ -24,7 +24,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,21 +36,12 @@
 #include "qd_path.h"
 #include "send.h"
 
-/* nomem - qmail's nomem(): say so, and wait ten seconds (on the test
- * build's faster clock, if it runs one) before the caller tries again */
-static void nomem(struct send *sv)
-{
-    send_log(sv, "alert: out of memory, sleeping...\n");
-    send_log_flush(sv);
-    (void)poll(NULL, 0, qd_clock_wait_ms(SCHED_SLEEP_NOMEM));
-}
-
 /* rescan_later - qmail's pqfail: the scheduler hands id back to
  * send_scan_one in a while */
 static void rescan_later(struct send *sv, uint64_t id, qc_time now)
 {
     while (sched_add_failed(sv->s, id, now) == SCHED_NOMEM)
-        nomem(sv);
+        send_nomem(sv);
 }
 
 /* add_lists - message id has lists due at due[c] (-1: none there), or
@@ -64,11 +54,11 @@ static void add_lists(struct send *sv, uint64_t id, const qc_time *due,
         if (due[c] >= 0) {
             any = 1;
             while (sched_add_channel(sv->s, id, c, due[c]) == SCHED_NOMEM)
-                nomem(sv);
+                send_nomem(sv);
         }
     if (!any)
         while (sched_add_done(sv->s, id, now) == SCHED_NOMEM)
-            nomem(sv);
+            send_nomem(sv);
 }
 
 /* send_todo_report - todo_del: a D record's lists to the scheduler */
@@ -76,7 +66,7 @@ void send_todo_report(struct send *sv, uint64_t id, uint64_t chanmask,
                       qc_time now)
 {
     while (sched_todo_report(sv->s, id, chanmask, now) == SCHED_NOMEM)
-        nomem(sv);
+        send_nomem(sv);
 }
 
 /* send_scan_one - pqadd: hand message id's lists to the scheduler */
@@ -114,11 +104,11 @@ fail:
 
 /* list_info - every message of info/, in the order qmail-send's pqstart
  * meets them (the order its decisions follow); -1 out of memory */
-static int list_info(struct send *sv, uint64_t **ids, size_t *n)
+static int list_info(struct send *sv, uint64_t **ids, size_t *n,
+                     size_t *cap)
 {
-    size_t cap = 0;
     *ids = NULL;
-    *n = 0;
+    *n = *cap = 0;
     for (unsigned i = 0; i < sv->env.split; i++) {
         char dir[64];
         snprintf(dir, sizeof dir, "info/%u", i);
@@ -133,15 +123,16 @@ static int list_info(struct send *sv, uint64_t **ids, size_t *n)
         while ((de = readdir(d)) != NULL) {
             if (qd_parse_id(de->d_name, &id) < 0)
                 continue;
-            if (*n == cap) {
-                size_t nc = cap ? cap * 2 : 1024;
-                uint64_t *p = realloc(*ids, nc * sizeof *p);
+            if (*n == *cap) {
+                size_t nc = *cap ? *cap * 2 : 1024;
+                uint64_t *p = qc_resize(sv->alloc, *ids, *cap * sizeof *p,
+                                        nc * sizeof *p);
                 if (!p) {
                     closedir(d);
                     return -1;
                 }
                 *ids = p;
-                cap = nc;
+                *cap = nc;
             }
             (*ids)[(*n)++] = id;
         }
@@ -192,10 +183,10 @@ static void scan_listed(struct send *sv, uint64_t id, qc_time now,
 void send_scan(struct send *sv, qc_time now)
 {
     uint64_t *ids;
-    size_t n;
+    size_t n, cap;
     struct qd_idset todo = {0}, chan[QC_MAX_CHANNELS];
     memset(chan, 0, sizeof chan);
-    int listed = list_info(sv, &ids, &n) == 0 &&
+    int listed = list_info(sv, &ids, &n, &cap) == 0 &&
                  qd_idset_read_dir(&todo, &sv->env, "todo") == 0;
     for (int c = 0; listed && c < sv->nchan; c++) {
         char dir[QC_CHAN_NAME_MAX];
@@ -210,9 +201,9 @@ void send_scan(struct send *sv, qc_time now)
         for (size_t i = 0; i < n; i++)
             scan_listed(sv, ids[i], now, &todo, chan);
     } else {
-        free(ids);
+        qc_release(sv->alloc, ids, cap * sizeof *ids);
         ids = NULL;
-        n = 0;
+        n = cap = 0;
         /* pqstart as qmail has it; the listing's partial work is lost */
         for (unsigned i = 0; i < sv->env.split; i++) {
             char dir[64];
@@ -232,7 +223,7 @@ void send_scan(struct send *sv, qc_time now)
             closedir(d);
         }
     }
-    free(ids);
+    qc_release(sv->alloc, ids, cap * sizeof *ids);
     qd_idset_free(&todo);
     for (int c = 0; c < QC_MAX_CHANNELS; c++)
         qd_idset_free(&chan[c]);

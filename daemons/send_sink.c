@@ -14,19 +14,26 @@
  * The request's sender gets qmail's VERP rewriting ("owner-@host-@[]"
  * becomes "owner-box=rcpthost@host"), as qmail-send's senderadd().
  */
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "qd_clock.h"
 #include "qd_path.h"
 #include "qlog.h"
 #include "send.h"
 
-/* send_log - queue a log line */
+/* send_log - queue a log line; when the buffer cannot grow, what it
+ * holds and the line go out now (qmail's log buffer is fixed and
+ * flushes when full), so an alert about memory is not lost to it */
 void send_log(struct send *sv, const char *line)
 {
-    (void)qd_buf_add(&sv->log, line, strlen(line));
+    size_t n = strlen(line);
+    if (qd_buf_add(&sv->log, line, n) == 0)
+        return;
+    send_log_flush(sv);
+    (void)fdio_write_all(SEND_FD_LOG, line, n);
 }
 
 /* send_logf - queue a formatted log line */
@@ -47,9 +54,19 @@ void send_log_flush(struct send *sv)
         (void)qd_buf_flush_all(&sv->log, SEND_FD_LOG);
 }
 
-/* verp_sender - senderadd(): the sender a spawner sees for rcpt, or
- * NULL when it is the sender itself; *fail set if out of memory */
-static char *verp_sender(const char *sender, const char *rcpt, int *fail)
+/* send_nomem - say so and wait before the caller tries again */
+void send_nomem(struct send *sv)
+{
+    send_log(sv, "alert: out of memory, sleeping...\n");
+    send_log_flush(sv);
+    (void)poll(NULL, 0, qd_clock_wait_ms(SCHED_SLEEP_NOMEM));
+}
+
+/* verp_sender - senderadd(): the sender a spawner sees for rcpt (a block
+ * of *size bytes from a), or NULL when it is the sender itself; *fail
+ * set if out of memory */
+static char *verp_sender(const struct qc_alloc *a, const char *sender,
+                         const char *rcpt, size_t *size, int *fail)
 {
     size_t i = strlen(sender);
     *fail = 0;
@@ -62,7 +79,8 @@ static char *verp_sender(const char *sender, const char *rcpt, int *fail)
         size_t jl = j ? (size_t)(j - sender) : i - 4;
         if (k && jl + 5 <= i) {
             size_t n = jl + strlen(rcpt) + i + 4;
-            char *out = malloc(n);
+            char *out = qc_resize(a, NULL, 0, n);
+            *size = n;
             if (!out) {
                 *fail = 1;
                 return NULL;
@@ -76,31 +94,45 @@ static char *verp_sender(const char *sender, const char *rcpt, int *fail)
     return NULL;
 }
 
-/* request - queue the spawn request for a delivery start */
+/* request - queue the spawn request for a delivery start
+ *
+ * The scheduler has counted the delivery as started: a request that is
+ * not written would leave it in flight for ever.  So, as qmail-send's
+ * comm_write, memory that is refused is waited for (nomem) and asked
+ * for again until it comes. */
 static void request(struct send *sv, const struct sched_event *ev)
 {
     char path[QD_PATH_MAX];
     (void)qd_split_name(path, sizeof path, &sv->env, ev->msg);
-    int fail;
     const char *plain = ev->sender ? ev->sender : "";
-    char *verp = verp_sender(plain, ev->rcpt, &fail);
-    if (fail) {
-        send_log(sv, "alert: out of memory, sleeping...\n");
+    for (;;) {
+        int fail;
+        size_t vsize = 0;
+        char *verp = verp_sender(sv->alloc, plain, ev->rcpt, &vsize, &fail);
+        if (fail) {
+            send_nomem(sv);
+            continue;
+        }
+        const char *sender = verp ? verp : plain;
+        size_t need = proto_request_enc(NULL, 0, sv->env.width, ev->slot,
+                                        path, sender, ev->rcpt);
+        char *at = need ? qd_buf_reserve(&sv->req[ev->chan], need) : NULL;
+        if (need && !at) {
+            qc_release(sv->alloc, verp, vsize);
+            send_nomem(sv);
+            continue;
+        }
+        if (at && proto_request_enc(at, need, sv->env.width, ev->slot, path,
+                                    sender, ev->rcpt) == need) {
+            sv->req[ev->chan].len += need;
+            sv->requested[ev->chan] = 1;
+        } else {
+            send_logf(sv, "warning: unable to send delivery %llu to its "
+                      "spawner\n", (unsigned long long)ev->delid);
+        }
+        qc_release(sv->alloc, verp, vsize);
         return;
     }
-    const char *sender = verp ? verp : plain;
-    size_t need = proto_request_enc(NULL, 0, sv->env.width, ev->slot, path,
-                                    sender, ev->rcpt);
-    char *at = need ? qd_buf_reserve(&sv->req[ev->chan], need) : NULL;
-    if (at && proto_request_enc(at, need, sv->env.width, ev->slot, path,
-                                sender, ev->rcpt) == need) {
-        sv->req[ev->chan].len += need;
-        sv->requested[ev->chan] = 1;
-    }
-    else
-        send_logf(sv, "warning: unable to send delivery %llu to its "
-                  "spawner\n", (unsigned long long)ev->delid);
-    free(verp);
 }
 
 /* event - one decision of the scheduler */

@@ -31,7 +31,7 @@
 #define RECORD_MAX (1 << 20)   /* a list record longer is unreadable */
 
 /* send_getinfo - the sender and birth of message id */
-int send_getinfo(struct send *sv, uint64_t id, char **sender,
+int send_getinfo(struct send *sv, uint64_t id, char **sender, size_t *size,
                  qc_time *birth)
 {
     char fn[QD_PATH_MAX];
@@ -41,14 +41,14 @@ int send_getinfo(struct send *sv, uint64_t id, char **sender,
         return -1;
     struct stat st;
     size_t cap = 256, len = 0;
-    char *buf = malloc(cap);
+    char *buf = qc_resize(sv->alloc, NULL, 0, cap);
     if (!buf || fstat(fd, &st) < 0)
         goto fail;
     for (;;) {
         if (len == cap) {
             if (cap >= RECORD_MAX)
                 goto fail;
-            char *p = realloc(buf, cap * 2);
+            char *p = qc_resize(sv->alloc, buf, cap, cap * 2);
             if (!p)
                 goto fail;
             buf = p;
@@ -64,15 +64,16 @@ int send_getinfo(struct send *sv, uint64_t id, char **sender,
     }
     close(fd);
     if (buf[0] != 'F') {
-        free(buf);
+        qc_release(sv->alloc, buf, cap);
         return -1;
     }
     memmove(buf, buf + 1, strlen(buf + 1) + 1);
     *sender = buf;
+    *size = cap;
     *birth = qd_clock_of_file(st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     return 0;
 fail:
-    free(buf);
+    qc_release(sv->alloc, buf, cap);
     close(fd);
     return -1;
 }
@@ -86,13 +87,13 @@ static int pass_open(void *ctx, uint64_t id, int chan, const char **sender,
     char fn[QD_PATH_MAX];
     if (p->fd >= 0)
         close(p->fd);
-    free(p->sender);
+    qc_release(sv->alloc, p->sender, p->sender_size);
     p->sender = NULL;
     qd_chan_path(fn, sizeof fn, &sv->env, chan, id);
     p->fd = open(fn, O_RDONLY);
     if (p->fd < 0)
         return -1;
-    if (send_getinfo(sv, id, &p->sender, birth) < 0) {
+    if (send_getinfo(sv, id, &p->sender, &p->sender_size, birth) < 0) {
         close(p->fd);
         p->fd = -1;
         return -1;
@@ -151,7 +152,9 @@ static enum sched_record pass_next(void *ctx, uint64_t id, int chan,
                 cap *= 2;
             if (cap > RECORD_MAX)
                 return SCHED_REC_ERROR;
-            char *n = realloc(p->rec, cap);
+            /* refused: qmail's getln fails the same way ("trouble
+             * reading"), and the pass is tried again later */
+            char *n = qc_resize(sv->alloc, p->rec, p->reccap, cap);
             if (!n)
                 return SCHED_REC_ERROR;
             p->rec = n;
@@ -187,7 +190,7 @@ static void pass_close(void *ctx, uint64_t id, int chan)
     if (p->fd >= 0)
         close(p->fd);
     p->fd = -1;
-    free(p->sender);
+    qc_release(sv->alloc, p->sender, p->sender_size);
     p->sender = NULL;
 }
 
@@ -252,7 +255,7 @@ static int add_bounce(void *ctx, uint64_t id, const char *rcpt,
                       const char *text)
 {
     struct send *sv = ctx;
-    struct qd_buf b = {0};
+    struct qd_buf b = {.alloc = sv->alloc};
     const char *addr = strip_vdom(sv, rcpt);
     size_t tlen = strlen(text);
     if (!qd_buf_reserve(&b, strlen(addr) + tlen + 8))
@@ -407,8 +410,8 @@ void send_store_free(struct send *sv)
     for (int c = 0; c < QC_MAX_CHANNELS; c++) {
         if (sv->pass[c].fd >= 0)
             close(sv->pass[c].fd);
-        free(sv->pass[c].rec);
-        free(sv->pass[c].sender);
+        qc_release(sv->alloc, sv->pass[c].rec, sv->pass[c].reccap);
+        qc_release(sv->alloc, sv->pass[c].sender, sv->pass[c].sender_size);
     }
     qd_idset_free(&sv->bounces);
 }

@@ -31,6 +31,9 @@
 #define TODO_WARN_BURST 10
 
 struct todo {
+    /* all of qmail-todo's memory (qd_alloc.h): the controls, the
+     * classifier, every buffer */
+    const struct qc_alloc *alloc;
     struct qd_env env;
     struct control ctl;
     struct classify *cl;
@@ -74,7 +77,12 @@ int todo_scan_next(struct todo *t, uint64_t *id);
 /* todo_scan_stop - give up the pass under way (the next one starts anew) */
 void todo_scan_stop(struct todo *t);
 
-/* todo_msg - preprocess message id; the D record when it worked */
-void todo_msg(struct todo *t, uint64_t id);
+/* todo_msg's answer when memory ran out: the message is left in todo/
+ * (nothing of it was reported), to be done again after a pause */
+#define TODO_MSG_NOMEM (-2)
+
+/* todo_msg - preprocess message id; the D record when it worked; 0
+ * done, -1 left in todo/ (logged), TODO_MSG_NOMEM */
+int todo_msg(struct todo *t, uint64_t id);
 
 #endif

@@ -23,6 +23,14 @@
  * instead; an alert that holds the scans is logged once a minute at
  * most, with the number of times it came meanwhile.
  *
+ * Memory, all of it from one allocator (qd_alloc.h), that runs out
+ * loses nothing: a message it was refused for stays in todo/ and the
+ * scans are held as for missing descriptors ("alert: qmail-todo: out of
+ * memory, sleeping..."); the controls at start-up are waited for; an 'H'
+ * whose controls or classifier do not fit keeps those in force.  Its
+ * pauses are ten seconds on the test build's clock (qd_clock.h), as
+ * qmail-send's.
+ *
  * Settings come from the environment (qd_env.h); the controls from
  * $QCHAN_HOME/control with qmail's rules (core/control.h).
  */
@@ -38,6 +46,8 @@
 #include <unistd.h>
 
 #include "proto.h"
+#include "qd_alloc.h"
+#include "qd_clock.h"
 #include "qd_fds.h"
 #include "qd_path.h"
 #include "qd_sig.h"
@@ -49,13 +59,22 @@
 #define SLEEP_SYSFAIL (10 * QC_SEC)  /* "unable to opendir todo, sleeping" */
 
 /* add_record - an L record into the output, all or nothing, as
- * qmail-todo's log1 */
+ * qmail-todo's log1; when the output cannot grow, what it holds and
+ * then the record go to qmail-send at once (an alert about memory is
+ * not lost to the memory it is about) */
 static void add_record(struct todo *t, const char *line)
 {
     size_t len = strlen(line);
     char *at = qd_buf_reserve(&t->out, len + 2);
-    if (!at)
+    if (!at) {
+        char rec[2100];
+        size_t n = proto_todo_enc_log(rec, sizeof rec, line, len);
+        if (n <= sizeof rec &&
+            (qd_buf_flush_all(&t->out, TODO_FD_TO_SEND) < 0 ||
+             fdio_write_all(TODO_FD_TO_SEND, rec, n) < 0))
+            t->send_alive = 0;
         return;
+    }
     size_t n = proto_todo_enc_log(at, len + 2, line, len);
     if (n <= len + 2)
         t->out.len += n;
@@ -131,19 +150,28 @@ static void start_alert(struct todo *t, const char *line)
     _exit(111);
 }
 
-/* load_controls - control/ into t (home is the working directory) */
+/* load_controls - control/ into t (home is the working directory); 0,
+ * -1 with why, -2 (why says) memory ran out */
 static int load_controls(struct todo *t, struct control *c, char *why,
                          size_t cap)
 {
     struct control_error err;
-    if (control_load(c, "control", t->env.nchan, NULL, &err) < 0) {
+    if (control_load(c, "control", t->env.nchan, t->alloc, &err) < 0) {
         if (err.line)
             snprintf(why, cap, "%s line %u: %s", err.file, err.line, err.msg);
         else
             snprintf(why, cap, "%s: %s", err.file, err.msg);
-        return -1;
+        return err.nomem ? -2 : -1;
     }
     return 0;
+}
+
+/* start_nomem - memory refused at start-up: say so, wait, try again */
+static void start_nomem(struct todo *t)
+{
+    todo_log(t, "alert: qmail-todo: out of memory, sleeping...\n");
+    (void)qd_buf_flush_all(&t->out, TODO_FD_TO_SEND);
+    (void)poll(NULL, 0, qd_clock_wait_ms(SLEEP_SYSFAIL));
 }
 
 /* reread - 'H': new controls, keeping the channel count */
@@ -164,8 +192,9 @@ static void reread(struct todo *t)
         todo_logf(t, "alert: qmail-todo: unable to reread controls: they "
                   "define %d channels, not %d; restart to change that\n",
                   c.nchan, t->nchan);
-    else if (!(cl = classify_new(&c, NULL)))
-        todo_log(t, "alert: out of memory, sleeping...\n");
+    else if (!(cl = classify_new(&c, t->alloc)))
+        todo_log(t, "alert: qmail-todo: unable to reread controls: out of "
+                    "memory\n");
     if (cl) {
         control_free(&t->ctl);
         classify_free(t->cl);
@@ -211,10 +240,11 @@ static void command(struct todo *t, char ch)
     }
 }
 
-/* hold - no scan for SLEEP_SYSFAIL, then one without a trigger */
+/* hold - no scan for SLEEP_SYSFAIL (on the test build's clock), then
+ * one without a trigger */
 static void hold(struct todo *t, qc_time now)
 {
-    t->hold_until = now + SLEEP_SYSFAIL;
+    t->hold_until = now + (qc_time)qd_clock_wait_ms(SLEEP_SYSFAIL) * 1000;
     t->next_run = t->hold_until;
 }
 
@@ -297,7 +327,14 @@ static void work(struct todo *t, int pulled, qc_time now)
         }
         if (!descriptors_ok(t, now))
             return;
-        todo_msg(t, id);
+        if (todo_msg(t, id) == TODO_MSG_NOMEM) {
+            /* qmail-todo's nomem(): the message waits in todo/ */
+            todo_hold_alert(t, "alert: qmail-todo: out of memory, "
+                               "sleeping...");
+            todo_scan_stop(t);
+            hold(t, now);
+            return;
+        }
         if (left_in_todo(t, id))
             t->left++;
     }
@@ -309,25 +346,31 @@ static void setup(struct todo *t)
     char err[1024];
     t->trigger = -1;
     t->send_alive = 1;
-    if (qd_env_load(&t->env, err, sizeof err) < 0) {
+    if (qd_env_load(&t->env, err, sizeof err) < 0 ||
+        qd_clock_init(err, sizeof err) < 0 ||
+        qd_alloc_init("QCHAN_TODO_ALLOC_FAIL", err, sizeof err) < 0) {
         char line[1200];
         snprintf(line, sizeof line, "alert: qmail-todo: cannot start: %s\n",
                  err);
         start_alert(t, line);
     }
+    t->alloc = qd_alloc();
+    t->out.alloc = t->alloc;
     if (chdir(t->env.home) < 0)
         start_alert(t, "alert: qmail-todo: cannot start: unable to switch "
                        "to home directory\n");
-    if (load_controls(t, &t->ctl, err, sizeof err) < 0) {
+    int rc;
+    while ((rc = load_controls(t, &t->ctl, err, sizeof err)) == -2)
+        start_nomem(t);
+    if (rc < 0) {
         char line[1200];
         snprintf(line, sizeof line, "alert: qmail-todo: cannot start: "
                  "unable to read controls: %s\n", err);
         start_alert(t, line);
     }
     t->nchan = t->ctl.nchan;
-    t->cl = classify_new(&t->ctl, NULL);
-    if (!t->cl)
-        start_alert(t, "alert: qmail-todo: cannot start: out of memory\n");
+    while (!(t->cl = classify_new(&t->ctl, t->alloc)))
+        start_nomem(t);
     if (chdir("queue") < 0)
         start_alert(t, "alert: qmail-todo: cannot start: unable to switch "
                        "to queue directory\n");
@@ -399,7 +442,9 @@ int main(int argc, char **argv)
             if (t.warn_dropped && t.warn_since + TODO_WARN_WINDOW < at)
                 at = t.warn_since + TODO_WARN_WINDOW;
             qc_time wait = at - now;
-            timeout = wait <= 0 ? 0 : (int)(wait / 1000 + 1000);
+            /* qmail's SLEEP_FUZZ, a second (on the test build's clock) */
+            timeout = wait <= 0 ? 0
+                                : (int)(wait / 1000) + qd_clock_wait_ms(QC_SEC);
         }
         if (poll(pf, (nfds_t)np, timeout) < 0) {
             if (errno != EINTR)

@@ -17,6 +17,13 @@
  * queue scan skips a message whose todo/N exists).  After step 5 the
  * message is complete in info/ and the lists: a crash before step 6 is
  * repaired by qmail-send's queue scan at its next start.
+ *
+ * Memory that runs out before step 5 leaves todo/N where it is, like any
+ * other failure (TODO_MSG_NOMEM: the caller pauses, then the message is
+ * done again from step 1).  The D record's room is taken before step 5,
+ * so once todo/N is gone nothing can keep qmail-send from hearing of the
+ * message; should the room be gone all the same, the record is written
+ * to qmail-send at once, without a buffer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,23 +44,25 @@ struct todo_job {
     struct qd_buf chan[QC_MAX_CHANNELS];
     char *env;                         /* todo/N's bytes */
     size_t envlen;
+    size_t envcap;                     /* env's block */
     struct todo_step step;             /* the classification and D record */
 };
 
-/* read_all - the whole envelope; 0 ok, -1 read error */
-static int read_all(struct todo_job *j)
+/* read_all - the whole envelope; 0 ok, -1 read error, TODO_MSG_NOMEM */
+static int read_all(struct todo_job *j, const struct qc_alloc *a)
 {
     size_t cap = 4096;
-    j->env = malloc(cap);
-    if (!j->env)
-        return -1;
+    if (!(j->env = qc_resize(a, NULL, 0, cap)))
+        return TODO_MSG_NOMEM;
+    j->envcap = cap;
     for (;;) {
         if (j->envlen == cap) {
-            char *p = realloc(j->env, cap * 2);
+            char *p = qc_resize(a, j->env, cap, cap * 2);
             if (!p)
-                return -1;
+                return TODO_MSG_NOMEM;
             j->env = p;
             cap *= 2;
+            j->envcap = cap;
         }
         ssize_t r = fdio_read_some(j->fd, j->env + j->envlen, cap - j->envlen);
         if (r < 0)
@@ -81,17 +90,16 @@ static int unlink_stale(struct todo *t, uint64_t id)
     return 0;
 }
 
-/* add_rcpt - one T record to its channel's list (core/todo_step) */
+/* add_rcpt - one T record to its channel's list (core/todo_step); 0,
+ * -1 (logged) or TODO_MSG_NOMEM */
 static int add_rcpt(struct todo *t, struct todo_job *j, uint64_t id,
                     const char *addr, size_t len)
 {
     struct todo_step_rcpt out;
     enum todo_step_result r = todo_step_rcpt(&j->step, addr, len, &out);
     char fn[QD_PATH_MAX];
-    if (r == TODO_STEP_NOMEM) {
-        todo_log(t, "alert: out of memory, sleeping...\n");
-        return -1;
-    }
+    if (r == TODO_STEP_NOMEM)
+        return TODO_MSG_NOMEM;
     if (r != TODO_STEP_OK) {
         /* the message stays in todo/ for a later pass, as on any
          * failure of qmail-todo's rewrite() */
@@ -110,15 +118,15 @@ static int add_rcpt(struct todo *t, struct todo_job *j, uint64_t id,
             return -1;
         }
     }
-    if (qd_buf_add(&j->chan[chan], "T", 1) < 0 ||
-        qd_buf_add(&j->chan[chan], out.addr, out.len + 1) < 0) {
-        todo_log(t, "alert: out of memory, sleeping...\n");
-        return -1;
-    }
+    if (!qd_buf_reserve(&j->chan[chan], out.len + 2))
+        return TODO_MSG_NOMEM;
+    (void)qd_buf_add(&j->chan[chan], "T", 1);
+    (void)qd_buf_add(&j->chan[chan], out.addr, out.len + 1);
     return 0;
 }
 
-/* records - step 3: walk the envelope's records */
+/* records - step 3: walk the envelope's records; 0, -1 or
+ * TODO_MSG_NOMEM */
 static int records(struct todo *t, struct todo_job *j, uint64_t id,
                    uint64_t bytes)
 {
@@ -154,10 +162,12 @@ static int records(struct todo *t, struct todo_job *j, uint64_t id,
             todo_log(t, line);
             break;
         }
-        case 'T':
-            if (add_rcpt(t, j, id, rec + 1, len - 1) < 0)
-                return -1;
+        case 'T': {
+            int r = add_rcpt(t, j, id, rec + 1, len - 1);
+            if (r < 0)
+                return r;
             break;
+        }
         default:
             qd_path(fn, sizeof fn, &t->env, "todo", id);
             todo_logf(t, "warning: qmail-todo: unknown record type in %s\n",
@@ -225,19 +235,34 @@ static void job_close(struct todo *t, struct todo_job *j)
             close(j->fdchan[c]);
         qd_buf_free(&j->chan[c]);
     }
-    free(j->env);
+    qc_release(t->alloc, j->env, j->envcap);
     todo_step_free(&j->step);
 }
 
+/* tell_send - the D record into the output, whose room was taken before
+ * todo/N went; without that room it goes to qmail-send now, after what
+ * the output holds */
+static void tell_send(struct todo *t, const char *rec, size_t n)
+{
+    if (qd_buf_add(&t->out, rec, n) == 0)
+        return;
+    if (qd_buf_flush_all(&t->out, TODO_FD_TO_SEND) < 0 ||
+        fdio_write_all(TODO_FD_TO_SEND, rec, n) < 0)
+        t->send_alive = 0;
+}
+
 /* todo_msg - preprocess message id */
-void todo_msg(struct todo *t, uint64_t id)
+int todo_msg(struct todo *t, uint64_t id)
 {
     struct todo_job j;
+    int rc = -1;
     memset(&j, 0, sizeof j);
     j.fdinfo = -1;
-    for (int c = 0; c < QC_MAX_CHANNELS; c++)
+    for (int c = 0; c < QC_MAX_CHANNELS; c++) {
         j.fdchan[c] = -1;
-    todo_step_init(&j.step, t->nchan, NULL);
+        j.chan[c].alloc = t->alloc;
+    }
+    todo_step_init(&j.step, t->nchan, t->alloc);
     todo_step_begin(&j.step, t->cl);
 
     char fn[QD_PATH_MAX];
@@ -245,7 +270,7 @@ void todo_msg(struct todo *t, uint64_t id)
     j.fd = open(fn, O_RDONLY);
     if (j.fd < 0) {
         todo_logf(t, "warning: qmail-todo: unable to open %s\n", fn);
-        return;
+        return -1;
     }
     struct stat st;
     qd_path(fn, sizeof fn, &t->env, "mess", id);
@@ -253,7 +278,12 @@ void todo_msg(struct todo *t, uint64_t id)
         todo_logf(t, "warning: qmail-todo: unable to stat %s\n", fn);
         goto out;
     }
-    if (read_all(&j) < 0) {
+    int r = read_all(&j, t->alloc);
+    if (r == TODO_MSG_NOMEM) {
+        rc = r;
+        goto out;
+    }
+    if (r < 0) {
         qd_path(fn, sizeof fn, &t->env, "todo", id);
         todo_logf(t, "warning: qmail-todo: trouble reading %s\n", fn);
         goto out;
@@ -269,14 +299,29 @@ void todo_msg(struct todo *t, uint64_t id)
     char line[64];
     qlog_new_msg(id, line, sizeof line);
     todo_log(t, line);
-    if (records(t, &j, id, (uint64_t)st.st_size) < 0 ||
-        sync_files(t, &j, id) < 0 || clean_todo(t, id) < 0)
+    if ((r = records(t, &j, id, (uint64_t)st.st_size)) < 0) {
+        rc = r;
         goto out;
-
+    }
+    if (sync_files(t, &j, id) < 0)
+        goto out;
     char rec[QC_MAX_CHANNELS + 32];
     size_t n = todo_step_record(&j.step, id, rec, sizeof rec);
-    if (n == 0 || n > sizeof rec || qd_buf_add(&t->out, rec, n) < 0)
-        todo_log(t, "alert: out of memory, sleeping...\n");
+    if (n == 0 || n > sizeof rec) {
+        qd_path(fn, sizeof fn, &t->env, "todo", id);
+        todo_logf(t, "warning: qmail-todo: no record for qmail-send fits "
+                  "%s\n", fn);
+        goto out;
+    }
+    if (!qd_buf_reserve(&t->out, n)) {
+        rc = TODO_MSG_NOMEM;
+        goto out;
+    }
+    if (clean_todo(t, id) < 0)
+        goto out;
+    tell_send(t, rec, n);
+    rc = 0;
 out:
     job_close(t, &j);
+    return rc;
 }
