@@ -4,7 +4,7 @@
  *	qchan compare SCENARIO [--set NAME=VALUE | --control DIR]...
  *		--vs [--set NAME=VALUE | --control DIR]... [--vs ...]
  *		[--control-a DIR --control-b DIR] [--seed N] [--out DIR]
- *		[--jobs N] [--no-plots]
+ *		[--jobs N] [--no-plots] [--max-memory SIZE]
  *
  * Each --vs starts a new variant (A, B, C ...); the options before the
  * first --vs belong to A.  Every variant runs the same scenario with the
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_mem.h"
 #include "decimal.h"
 #include "path.h"
 #include "sim_compare.h"
@@ -36,7 +37,7 @@ static int usage(FILE *out, int rc)
             "         --vs [--set NAME=VALUE | --control DIR]... [--vs ...]\n"
             "         [--control-a DIR --control-b DIR] [--seed N] "
             "[--out DIR] [--jobs N]\n"
-            "         [--no-plots]\n\n"
+            "         [--no-plots] [--max-memory SIZE]\n\n"
             "Runs variants of one scenario with common random numbers "
             "(the same\ntraffic and destination behaviour, draw for draw) "
             "and puts them side by side.\n\n"
@@ -53,7 +54,11 @@ static int usage(FILE *out, int rc)
             "  --out DIR         where to write (default "
             "build/compare/SCENARIO)\n"
             "  --jobs N          runs at once (default: the processors)\n"
-            "  --no-plots        no pictures\n\n"
+            "  --no-plots        no pictures\n"
+            "  --max-memory SIZE refuse variants whose runs at once would "
+            "need more\n"
+            "                    (512M, 4G; default half of physical "
+            "memory)\n\n"
             "exit: 0 compared, 2 bad input, 3 a broken invariant in some "
             "variant\n");
     return rc;
@@ -107,8 +112,13 @@ static void scenario_name(const char *path, char *buf, size_t cap)
 /* run_compare - run the variants, report */
 static int run_compare(const char *scn, struct variant *vs, size_t nvar,
                        const char *seed, const char *out, int jobs,
-                       int plots)
+                       int plots, const char *maxmem)
 {
+    struct cli_mem mem;
+    if (cli_mem_start(&mem, "qchan compare", maxmem,
+                      (unsigned)jobs < nvar ? (unsigned)jobs
+                                            : (unsigned)nvar) < 0)
+        return 2;
     uint64_t seedv = 0;
     if (seed && decimal_parse_u64(seed, UINT64_MAX, &seedv) < 0) {
         fprintf(stderr, "qchan compare: --seed %s: expected a whole number\n",
@@ -149,6 +159,11 @@ static int run_compare(const char *scn, struct variant *vs, size_t nvar,
         int bad = sim_sweep_load(&sc, &job[i], &err) < 0;
         if (!bad && i == 0)          /* a replay's clock, for the pictures */
             sim_plot_clock(&sc, clock, sizeof clock);
+        if (!bad) {
+            char which[32];
+            snprintf(which, sizeof which, "variant %s's run", vars[i].label);
+            cli_mem_add(&mem, &sc, which);
+        }
         if (sc.path)
             sim_scn_free(&sc);
         if (bad) {
@@ -157,6 +172,8 @@ static int run_compare(const char *scn, struct variant *vs, size_t nvar,
             goto done;
         }
     }
+    if (cli_mem_check(&mem) < 0)
+        goto done;
     if (sim_sweep_run_all(job, nvar, res, jobs, NULL, NULL) < 0) {
         fprintf(stderr, "qchan compare: cannot start worker processes: %s\n",
                 strerror(errno));
@@ -215,7 +232,7 @@ int cmd_compare(int argc, char **argv)
     memset(vs, 0, sizeof vs);
     size_t nvar = 1;
     const char *scn = NULL, *seed = NULL, *out = NULL;
-    const char *ca = NULL, *cb = NULL;
+    const char *ca = NULL, *cb = NULL, *maxmem = NULL;
     int jobs = cpus(), plots = 1, rc = 2;
     static const struct option options[] = {
         {"set", required_argument, NULL, 's'},
@@ -227,6 +244,7 @@ int cmd_compare(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"no-plots", no_argument, NULL, 'P'},
+        {"max-memory", required_argument, NULL, 'm'},
         {NULL, 0, NULL, 0}};
     int c;
     uint64_t v;
@@ -264,6 +282,7 @@ int cmd_compare(int argc, char **argv)
             jobs = (int)v;
             break;
         case 'P': plots = 0; break;
+        case 'm': maxmem = optarg; break;
         case CLI_OPT_ARG:
             if (!scn) {
                 scn = optarg;
@@ -304,7 +323,7 @@ int cmd_compare(int argc, char **argv)
                 "variant with --vs (or --control-a DIR --control-b DIR)\n");
         goto done;
     }
-    rc = run_compare(scn, vs, nvar, seed, out, jobs, plots);
+    rc = run_compare(scn, vs, nvar, seed, out, jobs, plots, maxmem);
 done:
     for (size_t i = 0; i < SIM_CMP_MAX; i++)
         free(vs[i].sets);

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_mem.h"
 #include "decimal.h"
 #include "path.h"
 #include "sim.h"
@@ -51,43 +52,6 @@ static int usage(FILE *out, int rc)
             "exit: 0 every expect holds, 1 an expect failed, 2 bad input, "
             "3 a broken invariant\n");
     return rc;
-}
-
-/* size_text - bytes as "5.9 GB" or "70 MB" (powers of 1024) */
-static const char *size_text(uint64_t b, char buf[32])
-{
-    if (b >= (1ULL << 30))
-        snprintf(buf, 32, "%.1f GB", (double)b / (double)(1ULL << 30));
-    else
-        snprintf(buf, 32, "%.0f MB", (double)b / (double)(1ULL << 20));
-    return buf;
-}
-
-/* check_memory - refuse, before anything starts, a run that would need
- * more memory than the limit: the default, half the machine's, keeps a
- * mistyped count from swapping the machine to a halt */
-static int check_memory(const struct sim_scn *sc, const char *opt)
-{
-    uint64_t limit = sim_mem_limit();
-    if (opt && cli_parse_bytes(opt, &limit) < 0) {
-        fprintf(stderr, "qchan run: --max-memory %s: expected a size in "
-                "bytes, or with K, M, G or T (512M, 4G)\n", opt);
-        return -1;
-    }
-    if (limit == 0)
-        return 0;   /* the machine does not say and no limit was given */
-    struct sim_mem_need need;
-    sim_mem_need(sc, limit, &need);
-    if (need.bytes <= limit)
-        return 0;
-    char nb[32], lb[32];
-    fprintf(stderr, "qchan run: %s:%u: the run would need about %s of "
-            "memory (%llu messages, %llu recipients) and the limit is %s "
-            "(%s); --max-memory SIZE raises it\n", sc->path, need.line,
-            size_text(need.bytes, nb), (unsigned long long)need.msgs,
-            (unsigned long long)need.rcpts, size_text(limit, lb),
-            opt ? "--max-memory" : "half of physical memory");
-    return -1;
 }
 
 /* cmd_run - the subcommand */
@@ -178,7 +142,11 @@ int cmd_run(int argc, char **argv)
         }
     }
 
-    if (check_memory(&sc, maxmem) < 0)
+    struct cli_mem mem;
+    if (cli_mem_start(&mem, "qchan run", maxmem, 1) < 0)
+        goto done;
+    cli_mem_add(&mem, &sc, NULL);
+    if (cli_mem_check(&mem) < 0)
         goto done;
     struct sim_opts opts = {NULL, NULL, NULL, 1};
     if (out) {

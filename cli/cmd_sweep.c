@@ -6,9 +6,10 @@
  *		[--goal GOAL]... [--minimize METRIC] [--replications R]
  *		[--set NAME=VALUE]... [--seed N] [--channel CHAN]
  *		[--within PCT] [--out DIR] [--jobs N] [--no-plots]
- *		[--emit DIR]
+ *		[--emit DIR] [--max-memory SIZE]
  *	qchan sweep --collect DIR [--partial] [--out DIR] [--no-plots]
  *	qchan sweep --job-dir DIR --job K	(a line of DIR/jobs.txt)
+ *		[--max-memory SIZE]
  *
  * Runs the scenario at every point of the grid (each setting given is an
  * axis), R times each (seeds S .. S+R-1, the same for every point, so
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_mem.h"
 #include "decimal.h"
 #include "path.h"
 #include "sweep_int.h"
@@ -49,10 +51,11 @@ static int usage(FILE *out, int rc)
             "[--replications R]\n"
             "         [--set NAME=VALUE]... [--seed N] [--channel CHAN] "
             "[--within PCT]\n"
-            "         [--out DIR] [--jobs N] [--no-plots] [--emit DIR]\n"
+            "         [--out DIR] [--jobs N] [--no-plots] [--emit DIR] "
+            "[--max-memory SIZE]\n"
             "       qchan sweep --collect DIR [--partial] [--out DIR] "
             "[--no-plots]\n"
-            "       qchan sweep --job-dir DIR --job K\n\n"
+            "       qchan sweep --job-dir DIR --job K [--max-memory SIZE]\n\n"
             "Runs the scenario at every point of the grid (each NAME=... "
             "is a setting,\nanything --set takes), R seeds each (default "
             "5).  Without --goal or\n--minimize: names the smallest value "
@@ -83,6 +86,9 @@ static int usage(FILE *out, int rc)
             "                    with --collect DIR/report)\n"
             "  --jobs N          runs at once (default: the processors)\n"
             "  --no-plots        no pictures\n"
+            "  --max-memory SIZE refuse a sweep whose runs at once would need "
+            "more (512M,\n"
+            "                    4G; default half of physical memory)\n"
             "  --emit DIR        write the runs as jobs instead: DIR/jobs.txt "
             "(one line a\n"
             "                    run: parallel -j N < DIR/jobs.txt), "
@@ -148,6 +154,7 @@ static int parse_opts(int argc, char **argv, struct sweep_opts *o)
         {"partial", no_argument, NULL, 'p'},
         {"job-dir", required_argument, NULL, 'D'},
         {"job", required_argument, NULL, 'J'},
+        {"max-memory", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     uint64_t v;
@@ -227,6 +234,9 @@ static int parse_opts(int argc, char **argv, struct sweep_opts *o)
                 return -1;
             }
             o->job = (long)v;
+            break;
+        case 'M':
+            o->maxmem = optarg;
             break;
         case 'h':
             return usage(stdout, 1);
@@ -444,10 +454,40 @@ static int report(const struct sweep_opts *o, struct sweep *sw,
     return sw->violations ? 3 : werr ? 2 : 0;
 }
 
+/* memory_fits - the memory of the runs from..to-1, at_once of them held
+ * together, against --max-memory; -1 after saying why not.  The swept
+ * and --set settings are controls and limits, which the estimate (the
+ * generators' messages and recipients) does not depend on: one load of
+ * the first run's scenario stands for every run. */
+static int memory_fits(const char *maxmem, const struct sweep_run *run,
+                       size_t from, size_t to, size_t at_once)
+{
+    struct cli_mem mem;
+    if (from >= to ||
+        cli_mem_start(&mem, "qchan sweep", maxmem, (unsigned)at_once) < 0)
+        return -1;
+    struct sim_scn sc;
+    struct sim_err err;
+    int bad = sim_sweep_load(&sc, &run->jobs[from], &err) < 0;
+    if (!bad)
+        for (size_t i = 0; i < at_once && i < to - from; i++)
+            cli_mem_add(&mem, &sc, to - from > 1 ? "each run" : NULL);
+    if (sc.path)
+        sim_scn_free(&sc);
+    if (bad) {
+        fprintf(stderr, "qchan sweep: %s\n", err.msg);
+        return -1;
+    }
+    return cli_mem_check(&mem);
+}
+
 /* run_local - every run in worker processes here */
 static int run_local(const struct sweep_opts *o, struct sweep *sw,
                      struct sweep_run *run, const char *out)
 {
+    if (memory_fits(o->maxmem, run, 0, run->n,
+                    o->jobs < (int)run->n ? (size_t)o->jobs : run->n) < 0)
+        return 2;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (sim_sweep_run_all(run->jobs, run->n, run->res, o->jobs, progress,
@@ -502,6 +542,11 @@ static int sweep(struct sweep_opts *o, struct sweep_opts *cmdline)
     if (cmdline->emit) {
         rc = sweep_jobs_emit(cmdline->emit, o, &sw, &run) < 0 ? 2 : 0;
     } else if (cmdline->job_dir) {
+        if (cmdline->job >= 0 && (size_t)cmdline->job < run.n &&
+            memory_fits(cmdline->maxmem ? cmdline->maxmem : o->maxmem, &run,
+                        (size_t)cmdline->job, (size_t)cmdline->job + 1,
+                        1) < 0)
+            goto done;
         rc = sweep_jobs_run_one(cmdline->job_dir, &run, cmdline->job);
     } else if (cmdline->collect) {
         if (sweep_jobs_read(cmdline->collect, &run, cmdline->partial) < 0)

@@ -36,6 +36,7 @@
 struct sweep_opts {
     const char *scn, *seed, *chan, *out, *minimize;
     const char *emit, *collect, *job_dir;
+    const char *maxmem;          /* --max-memory SIZE */
     char **sets;                 /* --set NAME=VALUE */
     size_t nsets;
     char **axes;                 /* NAME=FROM:TO:STEP or NAME=v1,v2 */

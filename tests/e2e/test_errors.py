@@ -182,3 +182,108 @@ def test_max_memory_bad_size(bindir, tmp_path, value):
     path.write_text("seed 1\n")
     p = qchan(bindir, "run", path, "--max-memory", value)
     refused(p, f"--max-memory {value}: expected a size in bytes")
+
+
+BIG = ("seed 1\npool p 1000 zipf 1\n\n"
+       "burst at 0 count 100000000 rcpts 1 to p 1\n")      # about 6 GB
+MID = ("seed 1\npool p 10 zipf 1\n\n"
+       "burst at 0 count 200000 rcpts 1 to p 1\n")         # about 18 MB
+
+
+def held_at_once(p, n, limit):
+    """the message gives n times one run's need for the runs at once"""
+    import re
+    m = re.search(r"would need about (\d+) MB .*, (\d+) MB for the (\d+) "
+                  r"runs held at once and the limit is ([^(]+) "
+                  r"\(--max-memory\); --max-memory SIZE raises it, --jobs 1 "
+                  r"runs one at a time", p.stderr)
+    assert m, p.stderr
+    assert int(m.group(3)) == n and m.group(4) == limit, p.stderr
+    assert abs(int(m.group(2)) - n * int(m.group(1))) <= n, p.stderr
+
+
+def test_compare_memory_refused_before_it_starts(bindir, tmp_path):
+    """compare checks each variant's run as qchan run does, before any
+    variant runs or anything is written"""
+    import time
+    path = tmp_path / "big.scn"
+    path.write_text(BIG)
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    p = qchan(bindir, "compare", path, "--vs", "--set",
+              "concurrencyremote=5", "--jobs", "1", "--max-memory", "1G",
+              "--out", out)
+    took = time.monotonic() - t0
+    refused(p, f"{path}:4: variant A's run would need about 6.0 GB of "
+               "memory (100000000 messages, 100000000 recipients) and the "
+               "limit is 1.0 GB (--max-memory); --max-memory SIZE raises it")
+    assert took < 2, took
+    assert not out.exists()
+
+
+def test_compare_memory_counts_the_runs_held_at_once(bindir, tmp_path):
+    """two variants of 18 MB at once pass a 30 MB limit one at a time
+    only"""
+    path = tmp_path / "mid.scn"
+    path.write_text(MID)
+    args = ["compare", path, "--vs", "--set", "concurrencyremote=5",
+            "--no-plots", "--max-memory", "30M", "--out", tmp_path / "o"]
+    p = qchan(bindir, *args, "--jobs", "2")
+    refused(p, "variant A's run would need about 18 MB of memory")
+    held_at_once(p, 2, "30 MB")
+    p = qchan(bindir, *args, "--jobs", "1")
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "o" / "B" / "summary.json").exists()
+
+
+def test_sweep_memory_refused_before_it_starts(bindir, tmp_path):
+    path = tmp_path / "big.scn"
+    path.write_text(BIG)
+    p = qchan(bindir, "sweep", path, "concurrencyremote=5,10", "--jobs", "1",
+              "--max-memory", "1G", "--out", tmp_path / "o")
+    refused(p, f"{path}:4: each run would need about 6.0 GB of memory "
+               "(100000000 messages, 100000000 recipients) and the limit "
+               "is 1.0 GB (--max-memory); --max-memory SIZE raises it")
+    assert not (tmp_path / "o").exists()
+
+
+def test_sweep_memory_counts_the_runs_held_at_once(bindir, tmp_path):
+    path = tmp_path / "mid.scn"
+    path.write_text(MID)
+    args = ["sweep", path, "concurrencyremote=5,10", "--replications", "1",
+            "--no-plots", "--max-memory", "30M", "--out", tmp_path / "o"]
+    p = qchan(bindir, *args, "--jobs", "2")
+    refused(p, "each run would need about 18 MB of memory (200000 "
+               "messages, 200000 recipients), ")
+    held_at_once(p, 2, "30 MB")
+    p = qchan(bindir, *args, "--jobs", "1")
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "o" / "sweep.json").exists()
+
+
+def test_sweep_job_checks_its_run(bindir, tmp_path):
+    """an emitted job (--job-dir, run by parallel or Slurm on another
+    machine) checks its one run against that machine's limit"""
+    path = tmp_path / "mid.scn"
+    path.write_text(MID)
+    jobs = tmp_path / "jobs"
+    p = qchan(bindir, "sweep", path, "concurrencyremote=5,10",
+              "--replications", "1", "--emit", jobs)
+    assert p.returncode == 0, p.stderr
+    p = qchan(bindir, "sweep", "--job-dir", jobs, "--job", "1",
+              "--max-memory", "1M")
+    refused(p, ":4: the run would need about 18 MB of memory")
+    assert not (jobs / "results" / "1" / "done").exists()
+    p = qchan(bindir, "sweep", "--job-dir", jobs, "--job", "1")
+    assert p.returncode == 0, p.stderr
+    assert (jobs / "results" / "1" / "done").exists()
+
+
+@pytest.mark.parametrize("cmd", ["compare", "sweep"])
+def test_max_memory_bad_size_compare_sweep(bindir, tmp_path, cmd):
+    path = tmp_path / "s.scn"
+    path.write_text("seed 1\n")
+    more = ["--vs"] if cmd == "compare" else ["concurrencyremote=5,10"]
+    p = qchan(bindir, cmd, path, *more, "--max-memory", "1.5G",
+              "--out", tmp_path / "o")
+    refused(p, f"qchan {cmd}: --max-memory 1.5G: expected a size in bytes")
