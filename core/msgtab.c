@@ -2,13 +2,13 @@
  * msgtab.c - message table by id; see msgtab.h.
  *
  *	msgtab_init(t, nchan, alloc) / msgtab_free(t)
- *	msgtab_find(t, id, &chans), msgtab_get(t, id, &chans),
- *	msgtab_set(t, id, chans), msgtab_del(t, id)
- *
- * The direct layout may cover ids up to DIRECT_SLACK + DIRECT_SPREAD
- * times the messages in the table; its array is at most twice that, so
- * it never takes much more memory than the hashed layout (two to four
- * buckets a message) would.
+ *	msgtab_del(t, id)
+ *	msgtab_find_hashed, msgtab_set_hashed, msgtab_get_slow
+ *					what msgtab.h's inline msgtab_find,
+ *					msgtab_set and msgtab_get leave: the
+ *					hashed layout, growing the direct one
+ *					(msgtab_direct_reach says how far) or
+ *					leaving it
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +16,6 @@
 #include "hash.h"
 #include "msgtab.h"
 
-#define DIRECT_SLACK 1024
-#define DIRECT_SPREAD 4
 
 /* slot_of - home bucket of id (a 64-bit mix, so sequential inode
  * numbers spread over the table) */
@@ -152,12 +150,6 @@ static int rehash(struct msgtab *t, size_t mask)
     return 0;
 }
 
-/* direct_reach - may the direct layout cover id with len messages */
-static int direct_reach(size_t len, uint64_t id)
-{
-    return id <= DIRECT_SLACK + DIRECT_SPREAD * (uint64_t)len;
-}
-
 /* direct_grow - make the direct arrays reach id (it is within reach);
  * on failure the table is as it was */
 static int direct_grow(struct msgtab *t, uint64_t id)
@@ -192,14 +184,14 @@ static size_t hashed_size(size_t len)
     return n - 1;
 }
 
-/* msgtab_get - find or create */
-int msgtab_get(struct msgtab *t, uint64_t id, uint64_t *chans)
+/* msgtab_get_slow - find or create, wherever the inline part did not */
+int msgtab_get_slow(struct msgtab *t, uint64_t id, uint64_t *chans)
 {
     if (msgtab_find(t, id, chans))
         return 0;
     *chans = 0;
     if (t->direct) {
-        if (id != 0 && direct_reach(t->len + 1, id)) {
+        if (id != 0 && msgtab_direct_reach(t->len + 1, id)) {
             if (id > t->mask && direct_grow(t, id) == -1)
                 return -1;
             t->present[id / 64] |= (uint64_t)1 << (id % 64);

@@ -44,13 +44,24 @@ struct msgtab {
  * storage comes from alloc (NULL: malloc); alloc must outlive the table */
 int msgtab_init(struct msgtab *t, int nchan, const struct qc_alloc *alloc);
 void msgtab_free(struct msgtab *t);
-/* msgtab_get - id's channel mask into *chans, id made with mask 0 if it
- * was not there; 0, or -1 if out of memory (the table unchanged) */
-int msgtab_get(struct msgtab *t, uint64_t id, uint64_t *chans);
 void msgtab_del(struct msgtab *t, uint64_t id);
-/* the hashed layout's find and set (msgtab_find, msgtab_set below) */
+/* the rest of msgtab_find, msgtab_set and msgtab_get below: the hashed
+ * layout, and growing or leaving the direct one */
 int msgtab_find_hashed(const struct msgtab *t, uint64_t id, uint64_t *chans);
 void msgtab_set_hashed(struct msgtab *t, uint64_t id, uint64_t chans);
+int msgtab_get_slow(struct msgtab *t, uint64_t id, uint64_t *chans);
+
+/* msgtab_direct_reach - may the direct layout cover id with len
+ * messages: ids up to MSGTAB_DIRECT_SLACK + MSGTAB_DIRECT_SPREAD times
+ * the messages held, so its array is at most twice that and never takes
+ * much more memory than the hashed layout (two to four buckets a
+ * message) would */
+#define MSGTAB_DIRECT_SLACK 1024
+#define MSGTAB_DIRECT_SPREAD 4
+static inline int msgtab_direct_reach(size_t len, uint64_t id)
+{
+    return id <= MSGTAB_DIRECT_SLACK + MSGTAB_DIRECT_SPREAD * (uint64_t)len;
+}
 
 /* The direct layout's lookups are inline: the scheduler makes several
  * for each message, and a call with a switch on the width cost more than
@@ -91,6 +102,26 @@ static inline int msgtab_find(const struct msgtab *t, uint64_t id,
     if (chans)
         *chans = msgtab_direct_get(t, id);
     return 1;
+}
+
+/* msgtab_get - id's channel mask into *chans, id made with mask 0 if it
+ * was not there; 0, or -1 if out of memory (the table unchanged) */
+static inline int msgtab_get(struct msgtab *t, uint64_t id, uint64_t *chans)
+{
+    if (t->direct && id != 0 && id <= t->mask &&
+        msgtab_direct_reach(t->len + 1, id)) {
+        uint64_t *w = &t->present[id / 64], bit = (uint64_t)1 << (id % 64);
+        if (*w & bit) {
+            *chans = msgtab_direct_get(t, id);
+        } else {
+            *w |= bit;
+            msgtab_direct_put(t, id, 0);
+            t->len++;
+            *chans = 0;
+        }
+        return 0;
+    }
+    return msgtab_get_slow(t, id, chans);
 }
 
 /* msgtab_set - the channel mask of id, which is there (never allocates);

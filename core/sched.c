@@ -785,7 +785,8 @@ void sched_run(struct sched *s, qc_time now)
         changed = 0;
         for (int c = 0; c < s->nchan; c++)
             changed |= pass_step(s, c, now);
-        changed |= finish_due(s, now);
+        if (s->done.len)   /* most rounds have nothing to finish */
+            changed |= finish_due(s, now);
     } while (changed);
 }
 
