@@ -59,7 +59,7 @@ static void release(struct msgtab *t)
 int msgtab_init(struct msgtab *t, int nchan, const struct qc_alloc *alloc)
 {
     t->alloc = alloc;
-    t->width = nchan <= 8 ? 1 : nchan <= 16 ? 2 : nchan <= 32 ? 4 : 8;
+    t->width = msgtab_width(nchan);
     t->mask = 63;
     t->len = 0;
     t->direct = 1;

@@ -40,6 +40,12 @@ struct msgtab {
     unsigned width;     /* bytes of a direct mask: 1, 2, 4 or 8 */
 };
 
+/* msgtab_width - the bytes of a direct mask for nchan channels */
+static inline unsigned msgtab_width(int nchan)
+{
+    return nchan <= 8 ? 1 : nchan <= 16 ? 2 : nchan <= 32 ? 4 : 8;
+}
+
 /* msgtab_init - an empty table for masks of nchan channels (1..64) whose
  * storage comes from alloc (NULL: malloc); alloc must outlive the table */
 int msgtab_init(struct msgtab *t, int nchan, const struct qc_alloc *alloc);

@@ -355,7 +355,7 @@ static void delivery_result(struct sim *s, const struct sched_event *ev)
             ch->lat = l;
             ch->latcap = cap;
         }
-        ch->lat[ch->nlat++] = s->now - s->msgs[sl->msg].arrival;
+        ch->lat[ch->nlat++] = s->now - sim_msg_arrival(&s->msgs[sl->msg]);
     }
     if (final)
         cr->last_final = s->now;

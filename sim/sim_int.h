@@ -60,12 +60,14 @@ struct sim_rcpt {
                           arrival-to-outcome latency (its arrival is
                           unknown) */
 
+/* 20 bytes: the arrival in two halves keeps the record 4-byte aligned
+ * (sim_msg_arrival); the sender is its generator's, or its replay row's
+ * (sim_msg_sender), not a field */
 struct sim_msg {
-    qc_time arrival;
+    uint32_t arrival_lo, arrival_hi;
     uint32_t index;    /* within its generator: with gen, the key of its
-                          random numbers (sim_msg_key) */
+                          random numbers (sim_msg_key); a replay row */
     uint32_t first;    /* first recipient */
-    uint32_t sender;   /* arena offset */
     uint16_t nrcpt;
     uint8_t flags;
     uint8_t gen;
@@ -151,6 +153,12 @@ struct sim {
     unsigned send_hit_seen, todo_hit_seen;
 };
 
+/* sim_msg_arrival - when the message arrived */
+static inline qc_time sim_msg_arrival(const struct sim_msg *m)
+{
+    return (qc_time)((uint64_t)m->arrival_hi << 32 | m->arrival_lo);
+}
+
 /* sim_msg_key - the random-stream key of a message: generator and index */
 static inline uint64_t sim_msg_key(const struct sim_msg *m)
 {
@@ -160,12 +168,12 @@ static inline uint64_t sim_msg_key(const struct sim_msg *m)
 /* sim_store.c */
 void sim_store_bind(struct sim *s, struct sched_store *st);
 uint32_t sim_arena_add(struct sim *s, const char *str);
+const char *sim_msg_sender(const struct sim *s, size_t m);
 const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
                           size_t cap);
 void sim_domain_name(const struct sim *s, uint32_t dom, char *buf,
                      size_t cap);
-int sim_new_message(struct sim *s, size_t gen, uint64_t index,
-                    const char *sender, unsigned nrcpt);
+int sim_new_message(struct sim *s, size_t gen, uint64_t index);
 int sim_add_rcpt(struct sim *s, uint32_t dom, const char *addr);
 int sim_todo_message(struct sim *s, size_t m);
 void sim_todo_log_new(struct sim *s, size_t m);

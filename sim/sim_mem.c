@@ -34,6 +34,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "msgtab.h"
 #include "sim_int.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -167,15 +168,14 @@ const struct qc_alloc sim_mem_core = {NULL, core_resize, core_release};
  * message and recipient record stays in its array for the whole run (the
  * report needs them), so the sum over all generators is the peak.  Per
  * message: its record, the scheduler's table entry (its channel mask,
- * one byte for up to 8 channels and at most 8, plus a bit: counted as 8)
- * and its place in a queue (16: due time and id).  Per
- * recipient: its record and its final latency (8).  Measured peak RSS
- * agrees: bench/RESULTS.md has 66-78 bytes per one-recipient message at
- * 1M-10M; a burst of 1M messages of 4 recipients peaks at 116 MB (113
- * estimated), one of 1e8 single-recipient messages at 5,760 MB (6,110
- * estimated).  SIM_MEM_BASE is the run's fixed part: tables, buffers,
- * the program itself. */
-#define SIM_MEM_PER_MSG (sizeof(struct sim_msg) + sizeof(uint64_t) + 16)
+ * msgtab_width bytes, plus a bit) and its place in a queue (16: due time
+ * and id).  Per recipient: its record and its final latency (8).
+ * Measured peak RSS agrees: bench-1m peaks at 67 MB (57 estimated); with
+ * the 24-byte record and 8-byte masks of before, a burst of 1M messages
+ * of 4 recipients peaked at 116 MB (113 estimated), one of 1e8
+ * single-recipient messages at 5,760 MB (6,110 estimated).  SIM_MEM_BASE
+ * is the run's fixed part: tables, buffers, the program itself. */
+#define SIM_MEM_PER_MSG(nchan) (sizeof(struct sim_msg) + msgtab_width(nchan) + 16)
 #define SIM_MEM_PER_RCPT (sizeof(struct sim_rcpt) + sizeof(int64_t))
 #define SIM_MEM_BASE ((uint64_t)6 << 20)
 
@@ -198,12 +198,12 @@ static void gen_need(const struct sim_gen *g, double *msgs, double *rcpts,
     case SIM_GEN_REPLAY:
         *msgs = (double)g->nrows;
         *rcpts = 0;
-        /* replayed addresses are stored as text in the run's arena */
+        /* replayed addresses are stored as text in the run's arena (the
+         * senders are read from the rows) */
         for (size_t r = 0; r < g->nrows; r++) {
             *rcpts += g->rows[r].nrcpt;
             for (unsigned k = 0; k < g->rows[r].nrcpt; k++)
                 *text += (double)strlen(g->rows[r].rcpts[k]) + 1;
-            *text += (double)strlen(g->rows[r].sender) + 1;
         }
         return;
     }
@@ -225,7 +225,8 @@ void sim_mem_need(const struct sim_scn *sc, uint64_t limit,
         gen_need(&sc->gens[i], &m, &r, &t);
         msgs += m;
         rcpts += r;
-        bytes += m * (double)SIM_MEM_PER_MSG + r * (double)SIM_MEM_PER_RCPT + t;
+        bytes += m * (double)SIM_MEM_PER_MSG(sc->nchan) +
+                 r * (double)SIM_MEM_PER_RCPT + t;
         if (!need->line && bytes > (double)limit)
             need->line = sc->gens[i].line;
     }

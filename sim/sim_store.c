@@ -3,7 +3,7 @@
  * interface (struct sched_store), and qmail-todo's step.
  *
  *	sim_store_bind(s, st)		the callbacks, bound to s
- *	sim_new_message(s, gen, i, sender, n) / sim_add_rcpt(s, dom, addr)
+ *	sim_new_message(s, gen, i) / sim_add_rcpt(s, dom, addr)
  *					a message enters the queue (todo/)
  *	sim_todo_message(s, m)		qmail-todo's step (core/todo_step)
  *					on message m: its lists and the D
@@ -139,10 +139,8 @@ const char *sim_rcpt_addr(struct sim *s, size_t msg, size_t rcpt, char *buf,
 }
 
 /* sim_new_message - a message with no recipients yet */
-int sim_new_message(struct sim *s, size_t gen, uint64_t index,
-                    const char *sender, unsigned nrcpt)
+int sim_new_message(struct sim *s, size_t gen, uint64_t index)
 {
-    (void)nrcpt;
     if (s->nmsgs >= SIM_NONE - 1 || index >= SIM_NONE) {
         s->oom = 1;   /* message numbers are 32-bit: a run this big ends */
         return -1;
@@ -160,12 +158,23 @@ int sim_new_message(struct sim *s, size_t gen, uint64_t index,
     }
     struct sim_msg *m = &s->msgs[s->nmsgs++];
     memset(m, 0, sizeof *m);
-    m->arrival = s->now;
+    m->arrival_lo = (uint32_t)(uint64_t)s->now;
+    m->arrival_hi = (uint32_t)((uint64_t)s->now >> 32);
     m->index = (uint32_t)index;
     m->first = (uint32_t)s->nrcpts;
     m->gen = (uint8_t)gen;
-    m->sender = sender ? sim_arena_add(s, sender) : s->gen_sender[gen];
-    return s->oom ? -1 : 0;
+    return 0;
+}
+
+/* sim_msg_sender - message m's sender: its replay row's, or else its
+ * generator's */
+const char *sim_msg_sender(const struct sim *s, size_t m)
+{
+    const struct sim_msg *msg = &s->msgs[m];
+    const struct sim_gen *g = &s->sc->gens[msg->gen];
+    if (g->kind == SIM_GEN_REPLAY && g->rows[msg->index].sender)
+        return g->rows[msg->index].sender;
+    return s->arena + s->gen_sender[msg->gen];
 }
 
 /* sim_add_rcpt - a recipient of the newest message */
@@ -237,7 +246,7 @@ void sim_todo_log_new(struct sim *s, size_t m)
         char line[1200];
         log_host(s, qlog_new_msg, m + 1);
         size_t n = qlog_info_msg(m + 1, s->sc->gens[msg->gen].bytes,
-                                 s->arena + msg->sender, 10000 + m, 89, line,
+                                 sim_msg_sender(s, m), 10000 + m, 89, line,
                                  sizeof line);
         sim_log_line(s, line, n < sizeof line ? n : sizeof line - 1);
     }
@@ -349,10 +358,10 @@ static int st_pass_open(void *ctx, uint64_t id, int chan, const char **sender,
     ch->pass_msg = (uint32_t)m;
     ch->pass_next = s->msgs[m].first;
     ch->pass_last = SIM_NONE;
-    *sender = s->arena + s->msgs[m].sender;
+    *sender = sim_msg_sender(s, m);
     *birth = s->msgs[m].flags & MF_CARRIED
                  ? s->sc->gens[s->msgs[m].gen].rows[s->msgs[m].index].birth
-                 : s->msgs[m].arrival;
+                 : sim_msg_arrival(&s->msgs[m]);
     return 0;
 }
 

@@ -127,7 +127,7 @@ static int make_message(struct sim *s, size_t g, uint64_t index)
         if (n > gen->rmax)
             n = gen->rmax;
     }
-    if (sim_new_message(s, g, index, NULL, n) < 0)
+    if (sim_new_message(s, g, index) < 0)
         return -1;
     for (unsigned i = 0; i < n; i++) {
         /* one target: the draw cannot choose, and draws are keyed */
@@ -154,7 +154,7 @@ static int make_message(struct sim *s, size_t g, uint64_t index)
 static int replay_message(struct sim *s, size_t g, uint64_t index)
 {
     const struct sim_replay_row *row = &s->sc->gens[g].rows[index];
-    if (sim_new_message(s, g, index, row->sender, row->nrcpt) < 0)
+    if (sim_new_message(s, g, index) < 0)
         return -1;
     if (s->sc->gens[g].carried)
         s->msgs[s->nmsgs - 1].flags |= MF_CARRIED;

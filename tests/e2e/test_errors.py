@@ -123,7 +123,7 @@ def test_out_on_a_full_disk_names_path_and_reason(bindir, tmp_path):
 
 
 def test_memory_refused_before_it_starts(bindir, tmp_path):
-    """a burst of 1e8 messages needs about 6 GB: with a 1 GB limit it is
+    """a burst of 1e8 messages needs about 5 GB: with a 1 GB limit it is
     refused at once, naming its line, the estimate and the option"""
     import time
     path = tmp_path / "big.scn"
@@ -132,7 +132,7 @@ def test_memory_refused_before_it_starts(bindir, tmp_path):
     t0 = time.monotonic()
     p = qchan(bindir, "run", path, "--max-memory", "1G")
     took = time.monotonic() - t0
-    refused(p, f"{path}:4: the run would need about 6.0 GB of memory "
+    refused(p, f"{path}:4: the run would need about 4.9 GB of memory "
                "(100000000 messages, 100000000 recipients) and the limit "
                "is 1.0 GB (--max-memory); --max-memory SIZE raises it")
     assert took < 2, took
@@ -140,9 +140,9 @@ def test_memory_refused_before_it_starts(bindir, tmp_path):
 
 def test_memory_default_limit_is_half_the_machine(bindir, tmp_path):
     """more than half of physical memory is refused without any option:
-    enough burst lines of 1e8 to pass it (6 GB each)"""
+    enough burst lines of 1e8 to pass it (5 GB each)"""
     phys = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    n = int(phys / 2 / 6.0e9) + 2
+    n = int(phys / 2 / 5.0e9) + 2
     lines = "".join("burst at %d count 100000000 rcpts 1 to x.test 1\n" % i
                     for i in range(n))
     path = tmp_path / "huge.scn"
