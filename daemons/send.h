@@ -90,8 +90,10 @@ struct send {
     qc_time cleanup_next;
 };
 
-/* send_log - a line (with its newline) for the logger */
+/* send_log - a line (with its newline) for the logger; a line the
+ * buffer cannot take (memory) goes out at once, after what it holds */
 void send_log(struct send *sv, const char *line);
+void send_log_bytes(struct send *sv, const char *text, size_t n);
 void send_logf(struct send *sv, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* send_log_flush - write the log out (blocking, as qmail does) */

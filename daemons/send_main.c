@@ -245,10 +245,10 @@ static void feed_todo(struct send *sv, const char *buf, size_t n,
                 send_todo_report(sv, rec.id, rec.chanmask, now);
         } else if (rec.type == 'L' &&
                    (res == PROTO_OK || err == PROTO_E_TOOLONG)) {
-            (void)qd_buf_add(&sv->log, rec.text, rec.len);
+            send_log_bytes(sv, rec.text, rec.len);
             /* a line cut at the record limit must not swallow the next */
             if (res != PROTO_OK && rec.len && rec.text[rec.len - 1] != '\n')
-                (void)qd_buf_add(&sv->log, "\n", 1);
+                send_log_bytes(sv, "\n", 1);
         } else if (res == PROTO_OK && rec.type == 'X') {
             /* qmail-todo's answer to 'X': it has stopped */
             if (!sched_exiting(sv->s))

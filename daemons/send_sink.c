@@ -29,11 +29,16 @@
  * flushes when full), so an alert about memory is not lost to it */
 void send_log(struct send *sv, const char *line)
 {
-    size_t n = strlen(line);
-    if (qd_buf_add(&sv->log, line, n) == 0)
+    send_log_bytes(sv, line, strlen(line));
+}
+
+/* send_log_bytes - n bytes of log lines, as send_log */
+void send_log_bytes(struct send *sv, const char *text, size_t n)
+{
+    if (qd_buf_add(&sv->log, text, n) == 0)
         return;
     send_log_flush(sv);
-    (void)fdio_write_all(SEND_FD_LOG, line, n);
+    (void)fdio_write_all(SEND_FD_LOG, text, n);
 }
 
 /* send_logf - queue a formatted log line */
@@ -151,7 +156,7 @@ static void event(void *ctx, const struct sched_event *ev)
         line[n - 1] = '\n';
     }
     if (n)
-        (void)qd_buf_add(&sv->log, line, n);
+        send_log_bytes(sv, line, n);
 }
 
 /* spawner_ready - room for another request to chan's spawner */

@@ -15,6 +15,7 @@ are spread over a whole run, start-up first.  The clock runs 100 times
 faster, so qmail's ten-second naps take a tenth of a second.
 """
 import os
+import signal
 import time
 
 import pytest
@@ -110,6 +111,94 @@ def test_both_refused_memory_loses_nothing(fast_dir, testbin):
     lines = run(fast_dir, {"QCHAN_ALLOC_FAIL": "50:50",
                            "QCHAN_TODO_ALLOC_FAIL": "40:50"})
     assert met(lines, ALERT) and TODO_ALERT in lines
+
+
+def installation(fast_dir, knobs):
+    q = Inst(fast_dir, dict(BASE), {"all": "--channel %c --latency 0.01"})
+    q.env["QCHAN_TIME_SCALE"] = "100"
+    q.env["QCHAN_TIME_EPOCH"] = repr(time.time())
+    q.env.update(knobs)
+    return q
+
+
+def start_up_requests(fast_dir, var, alert):
+    """at least how many requests for memory the daemon makes to start
+    with an empty queue: the highest N whose refusal brings the alert at
+    start-up (found by halving; stopping waits for both daemons, so their
+    start-up lines are all in the log by then).  A refusal the daemon
+    meets without an alert (a log buffer: the line goes out unbuffered)
+    may come after it."""
+    lo, hi = 0, 512
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        q = installation(fast_dir / ("probe%d" % mid), {var: "%d:1" % mid})
+        q.start()
+        assert q.stop() == 0
+        if alert in q.lines():
+            lo = mid
+        else:
+            hi = mid
+    assert 0 < lo < 511
+    return lo
+
+
+def reread_refused(fast_dir, var, alert, change, refused_prefix):
+    """a running installation whose first reread (SIGHUP) after start-up
+    was refused memory: the request after start-up's last is refused, so
+    the daemon is started with windows from start_up_requests on until
+    the reread meets one.  change(q) edits the controls."""
+    first = start_up_requests(fast_dir, var, alert) + 1
+    for n in range(first, first + 8):
+        q = installation(fast_dir / ("hup%d" % n), {var: "%d:1" % n})
+        q.start()
+        change(q)
+        q.proc.send_signal(signal.SIGHUP)
+        end = time.time() + 3
+        while time.time() < end:
+            if any(x.startswith(refused_prefix) for x in q.lines()):
+                return q
+            time.sleep(0.05)
+        assert q.stop() == 0
+    raise AssertionError("no reread met the refusal")
+
+
+def test_send_reread_refused_keeps_the_controls(fast_dir, testbin):
+    """a SIGHUP whose controls are refused memory keeps those in force,
+    says so, and the next SIGHUP takes the new ones"""
+    prefix = "alert: unable to reread controls: "
+    q = reread_refused(fast_dir, "QCHAN_ALLOC_FAIL", ALERT,
+                       lambda q: q.control("concurrencyremote", "7"), prefix)
+    assert not any(" remote 0/7 " in x for x in q.lines()), "still 20"
+    q.proc.send_signal(signal.SIGHUP)
+    q.wait_log(lambda l: any(" remote 0/7 " in x for x in l), 10)
+    assert q.stop() == 0
+    refused = [x for x in q.lines() if x.startswith(prefix)]
+    assert len(refused) == 1 and refused[0].endswith(": out of memory")
+
+
+def test_todo_reread_refused_keeps_the_controls(fast_dir, testbin):
+    """qmail-todo's 'H' refused memory keeps the controls in force (a
+    domain not yet local goes remote), the next one takes the new ones"""
+    prefix = "alert: qmail-todo: unable to reread controls: "
+    q = reread_refused(fast_dir, "QCHAN_TODO_ALLOC_FAIL", TODO_ALERT,
+                       lambda q: q.control("locals", "local.test\nnew.test"),
+                       prefix)
+    q.inject("a@local.test", ["u@new.test"])
+    q.wait_deliveries(lambda d: len(d) == 1, 10)
+    assert q.deliveries()[0]["chan"] == "remote", "the old locals"
+    q.proc.send_signal(signal.SIGHUP)
+    # qmail-todo takes the 'H' in its own time: a message of each turn
+    # until one goes local
+    for i in range(1, 20):
+        q.inject("b@local.test", ["v%d@new.test" % i])
+        q.wait_deliveries(lambda d: len(d) == i + 1, 10)
+        if q.deliveries()[-1]["chan"] == "local":
+            break
+    else:
+        raise AssertionError("the second 'H' did not take the new locals")
+    assert q.stop() == 0
+    refused = [x for x in q.lines() if x.startswith(prefix)]
+    assert len(refused) == 1 and refused[0].endswith(": out of memory")
 
 
 def test_production_ignores_the_knobs(fast_dir):
