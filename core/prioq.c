@@ -83,7 +83,8 @@ static int run_append(struct prioq *q, const struct prioq_elt *e)
                                             cap * sizeof *f);
             if (!f)
                 return -1;
-            memmove(f, f + q->fhead, n * sizeof *f);
+            if (q->fhead)   /* a whole run need not be copied onto itself */
+                memmove(f, f + q->fhead, n * sizeof *f);
             q->f = f;
             q->fcap = cap;
             q->fhead = 0;
