@@ -573,7 +573,11 @@ static int handle(struct sim *s, const struct sim_ev *ev)
             sl->spawned = 0;
         }
         const char *text = sl->text ? sl->text : "";
-        sched_report(s->sched, c, slot, sl->status, text, strlen(text),
+        if (text != ch->text_last) {
+            ch->text_last = text;
+            ch->text_len = strlen(text);
+        }
+        sched_report(s->sched, c, slot, sl->status, text, ch->text_len,
                      s->now);
         return 0;
     }

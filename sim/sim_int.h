@@ -93,6 +93,9 @@ struct sim_chan {
     int pass_fd;       /* qmail-send's descriptor of the open pass */
     uint32_t pass_msg, pass_next, pass_last;  /* the pass cursor */
     char addr[1024];   /* pass_next's address buffer */
+    const char *text_last;   /* the last report text and its length: the */
+    size_t text_len;         /* texts are constants (fs_model's and the
+                                spawner's own), so a pointer says which */
     int64_t *lat;      /* final-outcome latencies, microseconds */
     size_t nlat, latcap;
     unsigned long long iv_ok, iv_defer, iv_fail;  /* since the last sample */
