@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "decimal.h"
 #include "json.h"
+#include "metric.h"
 #include "path.h"
 #include "sim_advise.h"
 
@@ -41,7 +42,7 @@ static int usage(FILE *out, int rc)
             "remote's slots, a bulk domain\ndelaying the others) and at "
             "which concurrency, inside every limit; proves it\nby "
             "simulation on the same seeds (current against proposed, per "
-            "channel p50,\np95, left at the end, limits), proposes nothing "
+            "channel p50,\np95, pending at the end, limits), proposes nothing "
             "that is not better beyond\nthe 95%% intervals, and says so "
             "when the current configuration is best.\n\n"
             "  SCENARIO|FITDIR   a scenario, or a directory qchan fit wrote "
@@ -232,7 +233,7 @@ static void report_md(FILE *f, const struct sim_advise *a,
     }
     fprintf(f, "## Every configuration tried\n\n| configuration | remote "
             "p95 (s) | remote p95 change (paired) | the moved domain's "
-            "channel p95 | left at end, change | limit hit | verdict |\n"
+            "channel p95 | pending, change | limit hit | verdict |\n"
             "| --- | --- | --- | --- | --- | --- | --- |\n");
     for (size_t i = 0; i < a->nvar; i++) {
         const struct sim_advise_variant *v = &a->var[i];
@@ -250,8 +251,8 @@ static void report_md(FILE *f, const struct sim_advise *a,
         fprintf(f, "%s%s\n", i ? "- " : "\nNot run, beyond a limit:\n\n- ",
                 a->skipped[i]);
     fprintf(f, "\n## Per channel, current and %s\n\n| channel | p50 "
-            "current | p50 proposed | p95 current | p95 proposed | left "
-            "current | left proposed |\n| --- | --- | --- | --- | --- | --- "
+            "current | p50 proposed | p95 current | p95 proposed | pending "
+            "current | pending proposed |\n| --- | --- | --- | --- | --- | --- "
             "| --- |\n", a->chosen ? "proposed" : "the same");
     for (int c = 0; c < p->nchan; c++) {
         char c1[64], c2[64], c3[64], c4[64], c5[64], c6[64];
@@ -268,7 +269,7 @@ static void report_md(FILE *f, const struct sim_advise *a,
     fprintf(f, "\nA proposal counts as better only when remote's p95, "
             "paired seed by seed with the current configuration, is lower "
             "over the whole interval of the differences, no other channel's "
-            "p95 and no left-at-end count is higher over its interval, it "
+            "p95 and no pending count is higher over its interval, it "
             "hits no limit the current configuration does not, and its "
             "control values fit every limit (core/limits_model, as qchan "
             "limits).  Concurrencies tried for a new channel: a quarter, a "
@@ -323,7 +324,7 @@ static void advise_json(FILE *f, const struct sim_advise *a)
             sim_ci_json(f, &v->d_remote);
         else
             fputs("null", f);
-        fputs(", \"left_change\": ", f);
+        fputs(", \"" METRIC_KEY(METRIC_PENDING) "_change\": ", f);
         if (i)
             sim_ci_json(f, &v->d_left);
         else
@@ -332,11 +333,11 @@ static void advise_json(FILE *f, const struct sim_advise *a)
         for (int c = 0; c < v->nchan; c++) {
             fputs(c ? ", {\"name\": " : "{\"name\": ", f);
             json_write_str(f, qc_channel_name(c, cn));
-            fputs(", \"latency_p50\": ", f);
+            fputs(", \"" METRIC_KEY(METRIC_LATENCY_P50) "\": ", f);
             sim_ci_json(f, &v->p50[c]);
-            fputs(", \"latency_p95\": ", f);
+            fputs(", \"" METRIC_KEY(METRIC_LATENCY_P95) "\": ", f);
             sim_ci_json(f, &v->p95[c]);
-            fputs(", \"left\": ", f);
+            fputs(", \"" METRIC_KEY(METRIC_PENDING) "\": ", f);
             sim_ci_json(f, &v->left[c]);
             fputc('}', f);
         }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric.h"
 #include "sim_sweep_goal.h"
 
 enum chan_field {
@@ -21,21 +22,22 @@ enum chan_field {
     F_ATTEMPTS, F_MAX_QUEUE, F_MAX_INFLIGHT, F_SPAWN_ERRORS
 };
 
-/* the channel figures: short name, summary.json name, unit */
+/* the channel figures: the goal language's short name, then the name
+ * summary.json and every table give it (core/metric.h) */
 static const struct {
-    const char *name, *json, *unit;
+    const char *name, *json, *head, *unit;
 } chan_fields[] = {
-    [F_P50] = {"p50", "latency_p50", "s"},
-    [F_P95] = {"p95", "latency_p95", "s"},
-    [F_P99] = {"p99", "latency_p99", "s"},
-    [F_LEFT] = {"left", "pending", "recipients"},
-    [F_DELIVERED] = {"delivered", NULL, "recipients"},
-    [F_DEFERRED] = {"deferred", NULL, "attempts"},
-    [F_FAILED] = {"failed", NULL, "recipients"},
-    [F_ATTEMPTS] = {"attempts", NULL, "attempts"},
-    [F_MAX_QUEUE] = {"max_queue", NULL, "messages"},
-    [F_MAX_INFLIGHT] = {"max_inflight", NULL, "deliveries"},
-    [F_SPAWN_ERRORS] = {"spawn_errors", NULL, "attempts"},
+    [F_P50] = {"p50", METRIC_LATENCY_P50},
+    [F_P95] = {"p95", METRIC_LATENCY_P95},
+    [F_P99] = {"p99", METRIC_LATENCY_P99},
+    [F_LEFT] = {"left", METRIC_PENDING},
+    [F_DELIVERED] = {"delivered", METRIC_DELIVERED},
+    [F_DEFERRED] = {"deferred", METRIC_DEFERRED},
+    [F_FAILED] = {"failed", METRIC_FAILED},
+    [F_ATTEMPTS] = {"attempts", METRIC_ATTEMPTS},
+    [F_MAX_QUEUE] = {"max_queue", METRIC_MAX_QUEUE},
+    [F_MAX_INFLIGHT] = {"max_inflight", METRIC_MAX_INFLIGHT},
+    [F_SPAWN_ERRORS] = {"spawn_errors", METRIC_SPAWN_ERRORS},
 };
 #define NFIELDS (sizeof chan_fields / sizeof chan_fields[0])
 
@@ -45,13 +47,13 @@ static void known(char *err, size_t cap, size_t len,
 {
     len += (size_t)snprintf(err + len, cap - len, "; known: drain "
                             "(drain_time)");
-    for (size_t i = 0; i < NFIELDS && len < cap; i++)
+    for (size_t i = 0; i < NFIELDS && len < cap; i++) {
+        int alias = strcmp(chan_fields[i].name, chan_fields[i].json) != 0;
         len += (size_t)snprintf(err + len, cap - len, ", %s(CHANNEL)%s%s%s",
-                                chan_fields[i].name,
-                                chan_fields[i].json ? " (" : "",
-                                chan_fields[i].json ? chan_fields[i].json
-                                                    : "",
-                                chan_fields[i].json ? ")" : "");
+                                chan_fields[i].name, alias ? " (" : "",
+                                alias ? chan_fields[i].json : "",
+                                alias ? ")" : "");
+    }
     if (len < cap)
         len += (size_t)snprintf(err + len, cap - len,
                                 ", fd_peak(PROCESS)");
@@ -118,7 +120,7 @@ int sim_metric_parse(const char *text, const char *const *settings,
     }
     for (size_t i = 0; i < NFIELDS; i++)
         if (strcmp(name, chan_fields[i].name) == 0 ||
-            (chan_fields[i].json && strcmp(name, chan_fields[i].json) == 0)) {
+            strcmp(name, chan_fields[i].json) == 0) {
             if (!open && i <= F_P99) {
                 snprintf(err, cap, "'%s': a latency quantile needs a "
                          "channel, e.g. %s(remote)", name,
