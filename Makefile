@@ -28,7 +28,7 @@ LDLIBS := -lgsl -lgslcblas -ljansson -lm
 # install: `make deps-build`), and what the tests need on top (make check:
 # `make deps`).  Each is installed when missing and run as root; as another
 # user the step prints the one apt-get line and stops.
-DEB_BUILD_PACKAGES := gcc make libgsl-dev gnuplot-nox libjansson-dev
+DEB_BUILD_PACKAGES := gcc make libgsl-dev gnuplot-nox libjansson-dev libpng-dev
 DEB_PACKAGES := clang libclang-rt-14-dev libcunit1-dev python3-pytest \
                 valgrind git mandoc groff parallel \
                 slurm-wlm munge

@@ -7,8 +7,8 @@ home/bin with qmail's modes; the installation is then run from there
 injection and bounces, fakespawn as every spawner, qchan qread), and a
 qmail original is refused, then kept as NAME.qmail-orig with FORCE=1, so
 switching back is a rename.  The pictures' gnuplot scripts go under
-PREFIX/share/qchan/plots, where an installed qchan finds them without
-QCHAN_PLOTS.
+PREFIX/share/qchan/plots and qchan-png.so into PREFIX/lib/qchan, where
+an installed qchan finds them without QCHAN_PLOTS.
 
 make runs with the conf_build fixture's settings (conftest.py): a build
 of its own in <build>/conf-test for the home <build>/conf-test/qmail.
@@ -23,6 +23,7 @@ import time
 import pytest
 
 from conftest import ROOT
+from png_helpers import png_read
 from trust_helpers import fast_dir  # noqa: F401
 
 MODES = {"qmail-send": 0o711, "qmail-todo": 0o711, "qchan-start": 0o700,
@@ -137,8 +138,9 @@ def test_installed_qchan_draws_with_the_installed_scripts(fast_dir,
                                                           conf_build):
     """a copy of the installed qchan away from the source tree (so that
     it cannot find the tree's plots/), without QCHAN_PLOTS, draws a run's
-    pictures with the scripts make install put under PREFIX; without
-    them it draws none and says why"""
+    pictures with the scripts make install put under PREFIX (and its PNGs
+    through the installed qchan-png.so); without the scripts it draws
+    none and says why"""
     r = conf_build.make("install")
     assert r.returncode == 0, r.stderr
     plots = conf_build.prefix / "share" / "qchan" / "plots"
@@ -157,10 +159,12 @@ def test_installed_qchan_draws_with_the_installed_scripts(fast_dir,
         assert p.returncode == 0, p.stdout + p.stderr
         return p.stdout
 
+    assert (conf_build.prefix / "lib" / "qchan" / "qchan-png.so").is_file()
     out = fast_dir / "run"
     assert "pictures: " + str(out) in run(out)
     for name in ("throughput", "inflight", "queue", "fds"):
-        assert (out / (name + ".png")).stat().st_size > 0
+        # every row "up"-filtered: drawn with the installed qchan-png.so
+        assert set(png_read(out / (name + ".png"))[3]) == {2}, name
         assert "burst: " in (out / (name + ".svg")).read_text()
     shutil.rmtree(plots)
     out = fast_dir / "bare"

@@ -4,14 +4,18 @@ elements (title, axis labels, every key), so a label that gnuplot would
 turn into markup (FD_SETSIZE's underscore as a subscript) or a picture
 that is not drawn fails here.  A run with more samples than a picture
 shows is drawn from reduced copies of its series that are not left behind.
+The PNGs are encoded through qchan-png.so (preloaded into gnuplot): every
+row "up"-filtered, and the same pixels as gnuplot's own encoding.
 """
+import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, build_dir
+from png_helpers import png_read
 
 pytestmark = pytest.mark.skipif(not shutil.which("gnuplot"),
                                 reason="gnuplot is not installed")
@@ -71,6 +75,40 @@ def test_run_picture_labels(burst_run, name):
     assert "simulated time (s)" in w
     missing = [k for k in keys if k not in w]
     assert not missing, f"{name}.svg lacks {missing}; it has {sorted(w)}"
+
+
+def test_run_pngs_encoded_through_the_preload(burst_run):
+    """libpng left to itself mixes row filters; with qchan-png.so every
+    row is filtered "up", so qchan run's gnuplot had it preloaded"""
+    for name in RUN_PICTURES:
+        filters = png_read(burst_run / f"{name}.png")[3]
+        assert set(filters) == {2}, (name, sorted(set(filters)))
+
+
+def test_png_preload_keeps_the_pixels(tmp_path):
+    """one picture drawn by gnuplot with and without qchan-png.so: the
+    same pixels, only the encoding differs"""
+    script = tmp_path / "p.gp"
+    script.write_text(
+        'set terminal pngcairo size 500,300 font ",10" noenhanced\n'
+        'set output ARG1\nset key outside right top box\nset grid\n'
+        'set title "FD_SETSIZE against nofile"\n'
+        'plot sin(x) with lines lw 2 title "in flight", '
+        'cos(x) with steps lw 1 dt 2 title "limit"\n')
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    got = {}
+    for name, extra in [("own", {}), ("preloaded", {
+            "LD_PRELOAD": str(build_dir() / "lib" / "qchan-png.so")})]:
+        out = tmp_path / f"{name}.png"
+        p = subprocess.run(["gnuplot", "-c", str(script), str(out)],
+                           env=dict(env, **extra), capture_output=True,
+                           text=True, timeout=60)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+        got[name] = png_read(out)
+    own, pre = got["own"], got["preloaded"]
+    assert set(own[3]) != {2} and set(pre[3]) == {2}
+    assert own[:3] == pre[:3] == (500, 300, 3)
+    assert own[4] == pre[4]
 
 
 def test_no_markup_in_any_label(burst_run):
