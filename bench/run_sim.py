@@ -111,6 +111,7 @@ def bench_pictures(build, runs):
     scn = os.path.join("bench", "bench-1m.scn")
     qchan = os.path.join(build, "bin", "qchan")
     pics, plain, phase = [], [], []
+    load = [os.getloadavg()[0]]     # the ratio means little on a busy machine
     tmp = tempfile.mkdtemp(prefix="qchan-bench-pics-")
     try:
         for _ in range(runs):
@@ -127,7 +128,8 @@ def bench_pictures(build, runs):
             shutil.rmtree(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"runs": runs, "whole_pictures": med(pics),
+    load.append(os.getloadavg()[0])
+    return {"runs": runs, "load": load, "whole_pictures": med(pics),
             "whole_no_plots": med(plain), "run": med(phase),
             "whole_pictures_all": pics, "whole_no_plots_all": plain}
 
@@ -176,10 +178,11 @@ def main():
         p["loop_run"] = one[0]["loop_run"]
         print("pictures, bench-1m (medians of %d, alternately): whole process "
               "%.3f s with pictures, %.3f s with --no-plots: %.2fx (goal "
-              "1.5x); whole with pictures / run phase (%.3f s): %.2fx"
+              "1.5x); whole with pictures / run phase (%.3f s): %.2fx; "
+              "load average %.1f before, %.1f after"
               % (p["runs"], p["whole_pictures"], p["whole_no_plots"],
                  p["whole_pictures"] / p["whole_no_plots"], p["run"],
-                 p["whole_pictures"] / p["run"]))
+                 p["whole_pictures"] / p["run"], p["load"][0], p["load"][1]))
         print("run phase / minimal loop, bench-1m: %.3f s / %.3f s = %.2fx "
               "(goal 3x)" % (one[0]["run"], one[0]["loop_run"],
                              one[0]["ratio_run"]))
