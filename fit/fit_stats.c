@@ -394,6 +394,20 @@ static size_t bucket(const struct fit_sum *s, int64_t t)
     return k >= s->nrows ? s->nrows - 1 : k;
 }
 
+/* row_end - the stamp that ends row k; the last rows of a series
+ * coarsened for a far-off stamp may end past the largest stamp there can
+ * be, which they then take */
+static int64_t row_end(const struct fit_sum *s, size_t k)
+{
+    double off = (double)(k + 1) * s->sample * (double)QC_SEC;
+    double end = (double)s->origin + off;
+    if (end >= 9.2e18)
+        return INT64_MAX;
+    if (off < 9.2e18)
+        return s->origin + (int64_t)llround(off);
+    return (int64_t)llround(end);   /* a negative origin, far from 0 */
+}
+
 /* series - per sample and channel: started, answers, in flight, limit */
 static int series(struct fit_sum *s, const struct fit_log *lg,
                   const struct fit_opts *o)
@@ -448,8 +462,7 @@ static int series(struct fit_sum *s, const struct fit_log *lg,
     size_t st = 0;
     long long run[QC_MAX_CHANNELS] = {0};
     for (size_t k = 0; k < s->nrows; k++) {
-        int64_t t = s->origin + (int64_t)llround((double)(k + 1) * s->sample *
-                                                 (double)QC_SEC);
+        int64_t t = row_end(s, k);
         while (st < lg->nstats && lg->stats[st].t <= t)
             st++;
         for (size_t c = 0; c < nc; c++) {

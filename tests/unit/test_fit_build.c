@@ -1,5 +1,6 @@
 /* test_fit_build.c - rebuilding the day from the log fixtures in
  * tests/data/fit (run from the top of the tree, as make does). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,6 +396,33 @@ static void test_far_apart(void)
     fit_log_free(&lg);
 }
 
+/* stamps near the largest there can be: the coarse series' last rows end
+ * past it and take it, instead of overflowing (a fuzzed log found this) */
+static void test_stamps_near_the_end_of_time(void)
+{
+    struct fit_log lg;
+    fit_log_init(&lg);
+    const char *text[] = {"status: local 0/10 remote 0/20", "new msg 1",
+                          "status: local 1/10 remote 0/20", "new msg 2"};
+    int64_t at[] = {4399813735200000000LL, 4399813735200000000LL,
+                    INT64_MAX - 7 * 3600 * QC_SEC, INT64_MAX - QC_SEC};
+    for (int i = 0; i < 4; i++)
+        CU_ASSERT_EQUAL(fit_log_line(&lg, at[i], text[i], strlen(text[i]),
+                                     "synthetic", (unsigned long)i + 1), 0);
+    fit_log_finish(&lg);
+    struct fit_opts o;
+    fit_opts_default(&o);
+    o.max_cells = 1024;
+    struct fit_sum s;
+    CU_ASSERT_EQUAL_FATAL(fit_sum_build(&s, &lg, &o), 0);
+    CU_ASSERT(s.nrows >= 2 && s.nrows * (size_t)s.nchan <= 1024);
+    /* the last row's time is past every stamp: the last status holds */
+    CU_ASSERT_EQUAL(s.rows[(s.nrows - 1) * 2 + QC_CHAN_LOCAL].inflight, 1);
+    CU_ASSERT_EQUAL(s.rows[0 * 2 + QC_CHAN_LOCAL].inflight, 0);
+    fit_sum_free(&s);
+    fit_log_free(&lg);
+}
+
 static void add_tests(CU_pSuite suite)
 {
     QC_ADD_TEST(suite, test_multilog_dir);
@@ -408,6 +436,7 @@ static void add_tests(CU_pSuite suite)
     QC_ADD_TEST(suite, test_outage_and_models);
     QC_ADD_TEST(suite, test_series);
     QC_ADD_TEST(suite, test_far_apart);
+    QC_ADD_TEST(suite, test_stamps_near_the_end_of_time);
 }
 
 QC_CUNIT_MAIN("fit_build")
