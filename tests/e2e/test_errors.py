@@ -185,9 +185,21 @@ def test_max_memory_bad_size(bindir, tmp_path, value):
 
 
 BIG = ("seed 1\npool p 1000 zipf 1\n\n"
-       "burst at 0 count 100000000 rcpts 1 to p 1\n")      # about 6 GB
+       "burst at 0 count 100000000 rcpts 1 to p 1\n")      # gigabytes
 MID = ("seed 1\npool p 10 zipf 1\n\n"
-       "burst at 0 count 200000 rcpts 1 to p 1\n")         # about 18 MB
+       "burst at 0 count 200000 rcpts 1 to p 1\n")         # megabytes
+
+
+def run_estimate(bindir, path):
+    """qchan run's estimate of path: its words ("4.9 GB of memory (...
+    recipients)") and megabytes; compare and sweep must give the same"""
+    import re
+    p = qchan(bindir, "run", path, "--max-memory", "1K")
+    m = re.search(r"would need about (([\d.]+) (MB|GB) of memory \([^)]*\))",
+                  p.stderr)
+    assert p.returncode == 2 and m, p.stderr
+    mb = float(m.group(2)) * (1024 if m.group(3) == "GB" else 1)
+    return m.group(1), mb
 
 
 def held_at_once(p, n, limit):
@@ -208,29 +220,32 @@ def test_compare_memory_refused_before_it_starts(bindir, tmp_path):
     import time
     path = tmp_path / "big.scn"
     path.write_text(BIG)
+    words, _ = run_estimate(bindir, path)
     out = tmp_path / "out"
     t0 = time.monotonic()
     p = qchan(bindir, "compare", path, "--vs", "--set",
               "concurrencyremote=5", "--jobs", "1", "--max-memory", "1G",
               "--out", out)
     took = time.monotonic() - t0
-    refused(p, f"{path}:4: variant A's run would need about 6.0 GB of "
-               "memory (100000000 messages, 100000000 recipients) and the "
-               "limit is 1.0 GB (--max-memory); --max-memory SIZE raises it")
+    refused(p, f"{path}:4: variant A's run would need about {words} and "
+               "the limit is 1.0 GB (--max-memory); --max-memory SIZE "
+               "raises it")
     assert took < 2, took
     assert not out.exists()
 
 
 def test_compare_memory_counts_the_runs_held_at_once(bindir, tmp_path):
-    """two variants of 18 MB at once pass a 30 MB limit one at a time
-    only"""
+    """two variants that each fit a limit of one and a half runs pass it
+    one at a time only"""
     path = tmp_path / "mid.scn"
     path.write_text(MID)
+    words, mb = run_estimate(bindir, path)
+    limit = "%dM" % int(mb * 1.5)
     args = ["compare", path, "--vs", "--set", "concurrencyremote=5",
-            "--no-plots", "--max-memory", "30M", "--out", tmp_path / "o"]
+            "--no-plots", "--max-memory", limit, "--out", tmp_path / "o"]
     p = qchan(bindir, *args, "--jobs", "2")
-    refused(p, "variant A's run would need about 18 MB of memory")
-    held_at_once(p, 2, "30 MB")
+    refused(p, f"variant A's run would need about {words}, ")
+    held_at_once(p, 2, "%d MB" % int(mb * 1.5))
     p = qchan(bindir, *args, "--jobs", "1")
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "o" / "B" / "summary.json").exists()
@@ -239,10 +254,10 @@ def test_compare_memory_counts_the_runs_held_at_once(bindir, tmp_path):
 def test_sweep_memory_refused_before_it_starts(bindir, tmp_path):
     path = tmp_path / "big.scn"
     path.write_text(BIG)
+    words, _ = run_estimate(bindir, path)
     p = qchan(bindir, "sweep", path, "concurrencyremote=5,10", "--jobs", "1",
               "--max-memory", "1G", "--out", tmp_path / "o")
-    refused(p, f"{path}:4: each run would need about 6.0 GB of memory "
-               "(100000000 messages, 100000000 recipients) and the limit "
+    refused(p, f"{path}:4: each run would need about {words} and the limit "
                "is 1.0 GB (--max-memory); --max-memory SIZE raises it")
     assert not (tmp_path / "o").exists()
 
@@ -250,12 +265,13 @@ def test_sweep_memory_refused_before_it_starts(bindir, tmp_path):
 def test_sweep_memory_counts_the_runs_held_at_once(bindir, tmp_path):
     path = tmp_path / "mid.scn"
     path.write_text(MID)
+    words, mb = run_estimate(bindir, path)
+    limit = "%dM" % int(mb * 1.5)
     args = ["sweep", path, "concurrencyremote=5,10", "--replications", "1",
-            "--no-plots", "--max-memory", "30M", "--out", tmp_path / "o"]
+            "--no-plots", "--max-memory", limit, "--out", tmp_path / "o"]
     p = qchan(bindir, *args, "--jobs", "2")
-    refused(p, "each run would need about 18 MB of memory (200000 "
-               "messages, 200000 recipients), ")
-    held_at_once(p, 2, "30 MB")
+    refused(p, f"each run would need about {words}, ")
+    held_at_once(p, 2, "%d MB" % int(mb * 1.5))
     p = qchan(bindir, *args, "--jobs", "1")
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "o" / "sweep.json").exists()
@@ -266,13 +282,15 @@ def test_sweep_job_checks_its_run(bindir, tmp_path):
     machine) checks its one run against that machine's limit"""
     path = tmp_path / "mid.scn"
     path.write_text(MID)
+    words, _ = run_estimate(bindir, path)
     jobs = tmp_path / "jobs"
     p = qchan(bindir, "sweep", path, "concurrencyremote=5,10",
               "--replications", "1", "--emit", jobs)
     assert p.returncode == 0, p.stderr
     p = qchan(bindir, "sweep", "--job-dir", jobs, "--job", "1",
               "--max-memory", "1M")
-    refused(p, ":4: the run would need about 18 MB of memory")
+    refused(p, f":4: the run would need about {words} and the limit is "
+               "1 MB")
     assert not (jobs / "results" / "1" / "done").exists()
     p = qchan(bindir, "sweep", "--job-dir", jobs, "--job", "1")
     assert p.returncode == 0, p.stderr
