@@ -50,7 +50,7 @@ if [ "${FUZZ_LONG_ONE:-}" = 1 ]; then
         printf '%-16s %12s %8s %10s %8s\n' "$n" "${execs:-?}" "$took" \
             "${speed:-?}" "$crashes"
         if [ $rc -ne 0 ]; then
-            grep -m1 -E 'ERROR|check failed|deadly signal|out-of-memory|timeout' \
+            grep -m1 -E 'ERROR|runtime error|check failed|deadly signal|out-of-memory|timeout' \
                 "$log" | sed 's/^/    /'
         fi
     } >"build/fuzz/$n.long.row"
