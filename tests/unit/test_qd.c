@@ -11,6 +11,7 @@
 #include "qd_env.h"
 #include "qd_io.h"
 #include "qd_path.h"
+#include "track_alloc.h"
 
 /* env - a settings struct for path tests */
 static struct qd_env env(unsigned split, int bigtodo)
@@ -163,12 +164,44 @@ static void test_buf(void)
     free(got);
 }
 
+/* a buffer with an allocator: every block from it with its size, a
+ * refused growth leaves the buffer as it was, and the allocator stays
+ * with the buffer after qd_buf_free */
+static void test_buf_allocator(void)
+{
+    struct track t;
+    struct qc_alloc a;
+    track_init(&t, &a);
+    struct qd_buf b = {.alloc = &a};
+    CU_ASSERT_EQUAL(qd_buf_add(&b, "hello", 5), 0);
+    CU_ASSERT_EQUAL(track_live(&t), 1);
+    char big[6000];
+    memset(big, 'x', sizeof big);
+    t.fail_at = t.calls + 1;   /* the next request */
+    t.fail_count = 1;
+    CU_ASSERT_EQUAL(qd_buf_add(&b, big, sizeof big), -1);
+    CU_ASSERT_EQUAL(t.failed, 1);
+    CU_ASSERT_EQUAL(qd_buf_pending(&b), 5);
+    CU_ASSERT_EQUAL(memcmp(b.data, "hello", 5), 0);
+    CU_ASSERT_EQUAL(qd_buf_add(&b, big, sizeof big), 0);   /* granted */
+    CU_ASSERT_EQUAL(qd_buf_pending(&b), 5 + sizeof big);
+    qd_buf_free(&b);
+    CU_ASSERT_EQUAL(track_live(&t), 0);
+    CU_ASSERT_EQUAL(t.wrong_size + t.unknown, 0);
+    CU_ASSERT_PTR_EQUAL(b.alloc, &a);
+    CU_ASSERT_EQUAL(qd_buf_add(&b, "again", 5), 0);
+    CU_ASSERT_EQUAL(track_live(&t), 1);
+    qd_buf_free(&b);
+    CU_ASSERT_EQUAL(track_live(&t), 0);
+}
+
 static void add_tests(CU_pSuite suite)
 {
     CU_add_test(suite, "queue paths", test_paths);
     CU_add_test(suite, "message numbers", test_parse_id);
     CU_add_test(suite, "settings from the environment", test_env);
     CU_add_test(suite, "output buffer on a pipe", test_buf);
+    CU_add_test(suite, "output buffer's allocator", test_buf_allocator);
 }
 
 QC_CUNIT_MAIN("qd")
